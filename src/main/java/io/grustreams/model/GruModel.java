@@ -1,0 +1,136 @@
+package io.grustreams.model;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A trained GRU forecaster as it is published and served: identity (name, version), the
+ * features it reads, their normalization, the parameters, and where it came from. Immutable;
+ * it only describes the model. Stepping it is done by {@link GruStepper}.
+ *
+ * <p>The readout forecasts the next value of every input feature, so
+ * {@code inputSize == outputSize == featureNames.size()}.
+ */
+public final class GruModel {
+
+    private final String name;
+    private final long version;
+    private final Instant createdAt;
+    private final List<String> featureNames;
+    private final Normalization normalization;
+    private final Parameters parameters;
+    private final Map<String, Object> provenance;
+
+    /**
+     * @param provenance free-form JSON-like map (String, Number, Boolean, List, Map values); copied
+     * @throws IllegalArgumentException naming the field that is inconsistent
+     */
+    public GruModel(String name, long version, Instant createdAt, List<String> featureNames,
+            Normalization normalization, Parameters parameters, Map<String, Object> provenance) {
+        this.name = Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name must not be blank");
+        }
+        if (version < 0) {
+            throw new IllegalArgumentException("version must not be negative: " + version);
+        }
+        this.version = version;
+        this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
+        this.featureNames = List.copyOf(Objects.requireNonNull(featureNames, "featureNames"));
+        this.normalization = Objects.requireNonNull(normalization, "normalization");
+        this.parameters = Objects.requireNonNull(parameters, "parameters");
+        GruLayout layout = parameters.layout();
+        if (this.featureNames.size() != layout.inputSize()) {
+            throw new IllegalArgumentException("featureNames has " + this.featureNames.size()
+                    + " names but inputSize is " + layout.inputSize());
+        }
+        if (new HashSet<>(this.featureNames).size() != this.featureNames.size()) {
+            throw new IllegalArgumentException("featureNames has duplicates: " + this.featureNames);
+        }
+        if (layout.outputSize() != layout.inputSize()) {
+            throw new IllegalArgumentException("outputSize " + layout.outputSize()
+                    + " must equal inputSize " + layout.inputSize() + " (the readout forecasts every feature)");
+        }
+        if (normalization.size() != layout.inputSize()) {
+            throw new IllegalArgumentException("normalization has " + normalization.size()
+                    + " features but inputSize is " + layout.inputSize());
+        }
+        for (int i = 0; i < parameters.values().length; i++) {
+            if (!Double.isFinite(parameters.values()[i])) {
+                throw new IllegalArgumentException("parameters are not finite at index " + i);
+            }
+        }
+        this.provenance = Collections.unmodifiableMap(new LinkedHashMap<>(
+                Objects.requireNonNull(provenance, "provenance")));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    public Normalization normalization() {
+        return normalization;
+    }
+
+    /** The parameters; their vector must not be modified. */
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    public GruLayout layout() {
+        return parameters.layout();
+    }
+
+    public Variant variant() {
+        return parameters.layout().variant();
+    }
+
+    public Map<String, Object> provenance() {
+        return provenance;
+    }
+
+    /** This model with another version (the trainer and the rollback command re-version models). */
+    public GruModel withVersion(long newVersion) {
+        return new GruModel(name, newVersion, createdAt, featureNames, normalization, parameters, provenance);
+    }
+
+    /** Total parameter count, cell and readout. */
+    public int parameterCount() {
+        return parameters.layout().size();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof GruModel m && m.name.equals(name) && m.version == version
+                && m.createdAt.equals(createdAt) && m.featureNames.equals(featureNames)
+                && m.normalization.equals(normalization) && m.parameters.equals(parameters)
+                && m.provenance.equals(provenance);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, version, createdAt, featureNames, normalization, parameters, provenance);
+    }
+
+    @Override
+    public String toString() {
+        return "GruModel[" + name + " v" + version + ", " + parameters.layout() + ", features " + featureNames + "]";
+    }
+}
