@@ -247,6 +247,11 @@ public final class InProcessKafkaBroker implements AutoCloseable {
         p.setProperty("transaction.state.log.min.isr", "1");
         p.setProperty("share.coordinator.state.topic.replication.factor", "1");
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
+        // Kafka's 50 partitions per internal topic only spread load over brokers; on one node
+        // creating them delays the first consumer group and the first transaction by seconds.
+        p.setProperty("offsets.topic.num.partitions", "1");
+        p.setProperty("transaction.state.log.num.partitions", "1");
+        p.setProperty("share.coordinator.state.topic.num.partitions", "1");
         // A single consumer group or Streams app should not wait 3 s for members that never come.
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.putAll(overrides);
