@@ -46,6 +46,11 @@ final class ExitGuard {
         return !LIVE.isEmpty();
     }
 
+    /** Whether a fault would be reported to this broker (for tests). */
+    static synchronized boolean guards(InProcessKafkaBroker broker) {
+        return LIVE.contains(broker);
+    }
+
     private static void refuse(String kind, int status, String message) {
         String fault = "Kafka broker called " + kind + "(" + status + ")"
                 + (message == null ? "" : ": " + message);

@@ -37,6 +37,7 @@ class ExitGuardTest {
     void shouldRecordHaltAsFaultAndRefuseIt() throws InterruptedException {
         try (InProcessKafkaBroker broker = InProcessKafkaBroker.builder().build()) {
             ExitGuard.register(broker);
+            assertTrue(ExitGuard.guards(broker));
             try {
                 IllegalStateException refused =
                         assertThrows(IllegalStateException.class, () -> Exit.halt(1, "all log dirs offline"));
@@ -58,6 +59,7 @@ class ExitGuardTest {
             ExitGuard.register(first);
             ExitGuard.register(second);
             ExitGuard.unregister(first);
+            assertFalse(ExitGuard.guards(first));
             assertTrue(ExitGuard.isInstalled());
 
             assertThrows(IllegalStateException.class, () -> Exit.exit(2, null));

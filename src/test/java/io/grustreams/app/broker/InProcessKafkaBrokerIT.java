@@ -49,7 +49,7 @@ class InProcessKafkaBrokerIT {
         try (broker) {
             broker.start();
             assertTrue(broker.isRunning());
-            assertTrue(ExitGuard.isInstalled());
+            assertTrue(ExitGuard.guards(broker));
             assertEquals("127.0.0.1:" + broker.port(), broker.bootstrapServers());
 
             KafkaCluster kafka = KafkaCluster.at(broker.bootstrapServers());
@@ -62,7 +62,7 @@ class InProcessKafkaBrokerIT {
             assertEquals(List.of("2"), valuesOf(read, "b"));
         }
         assertFalse(broker.isRunning());
-        assertFalse(ExitGuard.isInstalled());
+        assertFalse(ExitGuard.guards(broker));
         assertFalse(Files.exists(dir));
     }
 
@@ -138,7 +138,7 @@ class InProcessKafkaBrokerIT {
                 IllegalStateException e = assertThrows(IllegalStateException.class, broker::start);
                 assertTrue(e.getMessage().contains("port " + port), e.getMessage());
                 assertFalse(broker.isRunning());
-                assertFalse(ExitGuard.isInstalled());
+                assertFalse(ExitGuard.guards(broker));
             }
             broker.start();
             assertTrue(broker.isRunning());
