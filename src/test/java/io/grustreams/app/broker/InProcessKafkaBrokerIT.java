@@ -97,6 +97,8 @@ class InProcessKafkaBrokerIT {
             broker.stop();
             assertFalse(broker.isRunning());
             assertThrows(IOException.class, () -> connect(port));
+            assertTrue(Files.exists(broker.dir().resolve("kraft-logs").resolve(".kafka_cleanshutdown")),
+                    "stop() was not a clean Kafka shutdown");
 
             broker.start();
             assertEquals(port, broker.port());
