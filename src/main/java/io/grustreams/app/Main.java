@@ -1,5 +1,6 @@
 package io.grustreams.app;
 
+import io.grustreams.app.cli.BrokerCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,9 @@ import picocli.CommandLine.ParseResult;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = "Per-key GRU forecasting and anomaly alerts inside Kafka Streams.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {
+                BrokerCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

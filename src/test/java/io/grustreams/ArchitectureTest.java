@@ -1,0 +1,67 @@
+package io.grustreams;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package import rules of DESIGN.md: app -> stream -> {anomaly, train} -> model. The math
+ * knows no Kafka; the model knows no Jackson except its codec.
+ */
+class ArchitectureTest {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.grustreams");
+    }
+
+    @Test
+    void shouldKeepModelFreeOfKafkaAndOtherFeatures() {
+        noClasses().that().resideInAPackage("io.grustreams.model..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "org.apache.kafka..", "io.grustreams.train..", "io.grustreams.anomaly..",
+                        "io.grustreams.stream..", "io.grustreams.app..")
+                .check(classes);
+    }
+
+    @Test
+    void shouldConfineJacksonInModelToTheCodec() {
+        noClasses().that().resideInAPackage("io.grustreams.model..")
+                .and().resideOutsideOfPackage("io.grustreams.model.codec..")
+                .should().dependOnClassesThat().resideInAPackage("com.fasterxml.jackson..")
+                .check(classes);
+    }
+
+    @Test
+    void shouldKeepTrainFreeOfKafkaAndTheStream() {
+        noClasses().that().resideInAPackage("io.grustreams.train..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "org.apache.kafka..", "io.grustreams.stream..", "io.grustreams.app..",
+                        "io.grustreams.anomaly..")
+                .check(classes);
+    }
+
+    @Test
+    void shouldKeepAnomalyFreeOfKafkaAndTheStream() {
+        noClasses().that().resideInAPackage("io.grustreams.anomaly..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "org.apache.kafka..", "io.grustreams.stream..", "io.grustreams.app..",
+                        "io.grustreams.train..")
+                .check(classes);
+    }
+
+    @Test
+    void shouldKeepStreamIndependentOfTheApplication() {
+        noClasses().that().resideInAPackage("io.grustreams.stream..")
+                .should().dependOnClassesThat().resideInAPackage("io.grustreams.app..")
+                .check(classes);
+    }
+}
