@@ -25,7 +25,7 @@ public record NabScore(String detector, String profile, String thresholdSource, 
         files = List.copyOf(files);
     }
 
-    /** The NAB score: 0 for the null detector, 100 for a perfect one. */
+    /** The NAB score: 0 for the null detector, 100 for a perfect one; NaN for a corpus without windows. */
     public double normalizedScore() {
         return 100 * (rawScore - nullScore) / (perfectScore - nullScore);
     }
