@@ -1,0 +1,156 @@
+package io.grustreams.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grustreams.anomaly.nab.NabCorpus;
+import io.grustreams.anomaly.nab.NabDataFile;
+import io.grustreams.anomaly.nab.NabFixtures;
+import io.grustreams.anomaly.nab.NabResultsWriter;
+import io.grustreams.anomaly.nab.NabWindow;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class NabScoreCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    /** A two-file NAB directory; the detector fires on the first row of each window only. */
+    @Test
+    void shouldPrintOneJsonLinePerProfileWithPerfectScore() throws IOException {
+        Path results = writeSmallNab(true);
+
+        Run run = run("--nab-dir", tmp.toString(), "--results", results.toString(), "--json");
+
+        assertEquals(0, run.exitCode, run.err);
+        List<JsonNode> lines = jsonLines(run.out);
+        assertEquals(List.of("standard", "reward_low_FN_rate"), lines.stream().map(j -> j.get("profile").asText()).toList());
+        for (JsonNode j : lines) {
+            assertEquals(100.0, j.get("normalizedScore").asDouble(), 1e-9);
+            assertEquals("perfect", j.get("detector").asText());
+            assertEquals("sweep", j.get("thresholdSource").asText());
+            assertEquals(1.0, j.get("threshold").asDouble(), 0.0);
+            assertEquals(3, j.get("windowsDetected").asInt());
+            assertEquals(3, j.get("windows").asInt());
+            assertEquals(0, j.get("fp").asInt());
+        }
+    }
+
+    @Test
+    void shouldPrintTextLinePerRequestedProfile() throws IOException {
+        Path results = writeSmallNab(false);
+
+        Run run = run("--nab-dir", tmp.toString(), "--results", results.toString(), "--profile", "reward_low_FN_rate",
+                "--optimizer", "hill-climb");
+
+        assertEquals(0, run.exitCode, run.err);
+        String[] lines = run.out.strip().split("\n");
+        assertEquals(1, lines.length, run.out);
+        assertTrue(lines[0].startsWith("reward_low_FN_rate"), lines[0]);
+        assertTrue(lines[0].contains("score    0.00"), lines[0]);
+        assertTrue(lines[0].contains("(hill-climb)"), lines[0]);
+        assertTrue(lines[0].contains("windows 0/3"), lines[0]);
+    }
+
+    @Test
+    void shouldFailNamingTheMissingResultsFile() throws IOException {
+        Path results = writeSmallNab(true);
+        Files.delete(results.resolve("realB/perfect_b.csv"));
+
+        Run run = run("--nab-dir", tmp.toString(), "--results", results.toString());
+
+        assertNotEquals(0, run.exitCode);
+        assertTrue(run.err.contains("perfect_b.csv"), run.err);
+    }
+
+    /** End to end on the real corpus: the published numenta scores with NAB 1.0's optimizer. */
+    @Test
+    void shouldReproducePublishedNumentaScoresFromCommandLine() throws IOException {
+        Path nab = NabFixtures.nabDir();
+        JsonNode official = JSON.readTree(nab.resolve("results/final_results.json").toFile()).get("numenta");
+
+        Run run = run("--nab-dir", nab.toString(), "--results", nab.resolve("results/numenta").toString(),
+                "--optimizer", "hill-climb", "--json");
+
+        assertEquals(0, run.exitCode, run.err);
+        List<JsonNode> lines = jsonLines(run.out);
+        assertEquals(3, lines.size(), run.out);
+        for (JsonNode j : lines) {
+            String profile = j.get("profile").asText();
+            assertEquals(official.get(profile).asDouble(), j.get("normalizedScore").asDouble(), 0.01, profile);
+        }
+    }
+
+    private Path writeSmallNab(boolean perfect) throws IOException {
+        NabDataFile a = NabFixtures.file("realA/a.csv", 200, new int[] {60, 79}, new int[] {150, 159});
+        NabDataFile b = NabFixtures.file("realB/b.csv", 120, new int[] {90, 99});
+        NabCorpus corpus = NabCorpus.of(List.of(a, b));
+        StringBuilder windows = new StringBuilder("{");
+        for (NabDataFile f : corpus.files()) {
+            List<String> pairs = new ArrayList<>();
+            for (NabWindow w : f.windows()) {
+                pairs.add("[\"" + f.timestampText(w.firstRow()) + ".000000\", \"" + f.timestampText(w.lastRow())
+                        + ".000000\"]");
+            }
+            windows.append(windows.length() > 1 ? ", " : "").append('"').append(f.relativePath()).append("\": [")
+                    .append(String.join(", ", pairs)).append(']');
+            Path data = tmp.resolve("data").resolve(f.relativePath());
+            Files.createDirectories(data.getParent());
+            StringBuilder csv = new StringBuilder("timestamp,value\n");
+            for (int i = 0; i < f.rowCount(); i++) {
+                csv.append(f.timestampText(i)).append(',').append(f.valueText(i)).append('\n');
+            }
+            Files.writeString(data, csv);
+            double[] scores = new double[f.rowCount()];
+            if (perfect) {
+                for (NabWindow w : f.windows()) {
+                    scores[w.firstRow()] = 1.0;
+                }
+            }
+            NabResultsWriter.write(tmp.resolve("results"), "perfect", f, scores);
+        }
+        Files.createDirectories(tmp.resolve("labels"));
+        Files.writeString(tmp.resolve("labels/combined_windows.json"), windows.append('}'));
+        Files.createDirectories(tmp.resolve("config"));
+        Files.writeString(tmp.resolve("config/profiles.json"), """
+                {"standard": {"CostMatrix": {"tpWeight": 1.0, "fnWeight": 1.0, "fpWeight": 0.11, "tnWeight": 1.0}},
+                 "reward_low_FN_rate": {"CostMatrix": {"tpWeight": 1.0, "fnWeight": 2.0, "fpWeight": 0.11, "tnWeight": 1.0}}}
+                """);
+        return tmp.resolve("results/perfect");
+    }
+
+    private static List<JsonNode> jsonLines(String out) throws IOException {
+        List<JsonNode> nodes = new ArrayList<>();
+        for (String line : out.strip().split("\n")) {
+            nodes.add(JSON.readTree(line));
+        }
+        return nodes;
+    }
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new NabScoreCommand());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+}
