@@ -1,6 +1,8 @@
 package io.grustreams.app;
 
+import io.grustreams.app.bench.BenchCommand;
 import io.grustreams.app.cli.BrokerCommand;
+import io.grustreams.app.cli.NabCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,6 +20,8 @@ import picocli.CommandLine.ParseResult;
         description = "Per-key GRU forecasting and anomaly alerts inside Kafka Streams.",
         subcommands = {
                 BrokerCommand.class,
+                NabCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
