@@ -139,7 +139,7 @@ public final class AnomalyDetector {
 
         // Step 5: short mean including this score, judged against the reference part of the long ring.
         pushShort(state, raw);
-        double shortMean = state.shortSum / state.shortCount;
+        double shortMean = shortMean(state);
         int n = referenceCount(state);
         boolean learning = n < config.learningPeriod();
         double tail = 0.5;
@@ -210,8 +210,16 @@ public final class AnomalyDetector {
         return Math.max(0.0, StrictMath.log(LOG_LIKELIHOOD_EPSILON + tail) * LOG_LIKELIHOOD_SCALE);
     }
 
+    /**
+     * Mean of the raw-score ring. A running sum of values in [0, 1] can round a hair above
+     * {@code count} (seen: 10.000000000000002 for ten values); the long ring and the format need [0, 1].
+     */
+    static double shortMean(AnomalyState s) {
+        return Math.min(1.0, s.shortSum / s.shortCount);
+    }
+
     /** Appends to the raw-score ring, keeping its running sum; recomputed on wrap so rounding cannot drift. */
-    private static void pushShort(AnomalyState s, double x) {
+    static void pushShort(AnomalyState s, double x) {
         double[] ring = s.shortRing;
         if (s.shortCount == ring.length) {
             s.shortSum -= ring[s.shortHead];
@@ -228,6 +236,7 @@ public final class AnomalyDetector {
             }
             s.shortSum = sum;
         }
+        s.shortSum = Math.max(s.shortSum, 0.0);
     }
 
     /**
