@@ -9,7 +9,8 @@ package io.grustreams.train;
  *   v ← β2·v + (1 − β2)·g·g
  *   θ ← θ − (lr / (1 − β1^k)) · m / (sqrt(v) / sqrt(1 − β2^k) + eps)
  * </pre>
- * {@code eps} is added after the bias correction of {@code v}, as torch does (not as in the paper).
+ * {@code eps} is added after the bias correction of {@code v}, as torch does (not to {@code sqrt(v)}
+ * before it, as in the "efficient" form of Kingma &amp; Ba's section 2).
  * The state ({@code m}, {@code v}, step count) belongs to one parameter vector; the object is not
  * thread-safe.
  */
