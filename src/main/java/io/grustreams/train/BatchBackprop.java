@@ -97,6 +97,7 @@ final class BatchBackprop {
     private final double[] carry;
     private final double[] grad;
     private final double[] transposed;
+    private final double[] product;
 
     private List<TrainingSequence> batch;
     private int rowFrom;
@@ -140,7 +141,8 @@ final class BatchBackprop {
         dRh = new double[rowCapacity * h];
         carry = new double[rowCapacity * h];
         grad = new double[layout.size()];
-        transposed = new double[rs * g3];
+        transposed = new double[rs * Math.max(g3, hd)];
+        product = new double[g3 * hd];
     }
 
     GruLayout layout() {
@@ -353,19 +355,19 @@ final class BatchBackprop {
         int rows = len * n;
         if (cho) {
             // dW_{r,z} += Σ_t [da_r | da_z]^T [h_{t-1} | x_t];  dW_h += Σ_t da_h^T [r ⊙ h_{t-1} | x_t]
-            Kernels.multTransAAdd(rows, 2 * h, hd, dA, 0, g3, in, 0, hd, grad, wAll, hd, transposed);
-            Kernels.multTransAAdd(rows, h, hd, dA, 2 * h, g3, inH, 0, hd, grad, wAll + 2 * h * hd, hd, transposed);
+            Kernels.multTransAAdd(rows, 2 * h, hd, dA, 0, g3, in, 0, hd, grad, wAll, hd, transposed, product);
+            Kernels.multTransAAdd(rows, h, hd, dA, 2 * h, g3, inH, 0, hd, grad, wAll + 2 * h * hd, hd, transposed, product);
             Kernels.columnSumsAdd(rows, g3, dA, 0, g3, grad, bAll);
         } else {
             // dW_ih += Σ_t dgi^T x_t;  dW_hh += Σ_t dgh^T h_{t-1}
-            Kernels.multTransAAdd(rows, g3, d, dA, 0, g3, in, h, hd, grad, wIh, d, transposed);
-            Kernels.multTransAAdd(rows, g3, h, dGh, 0, g3, in, 0, hd, grad, wHh, h, transposed);
+            Kernels.multTransAAdd(rows, g3, d, dA, 0, g3, in, h, hd, grad, wIh, d, transposed, product);
+            Kernels.multTransAAdd(rows, g3, h, dGh, 0, g3, in, 0, hd, grad, wHh, h, transposed, product);
             Kernels.columnSumsAdd(rows, g3, dA, 0, g3, grad, bIh);
             Kernels.columnSumsAdd(rows, g3, dGh, 0, g3, grad, bHh);
         }
         // dW_y += Σ_t dy_t^T h_t;  db_y += Σ_t dy_t (loss steps only)
         int lossRows = (len - k0) * n;
-        Kernels.multTransAAdd(lossRows, o, h, dy, k0 * n * o, o, in, (k0 + 1) * n * hd, hd, grad, wY, h, transposed);
+        Kernels.multTransAAdd(lossRows, o, h, dy, k0 * n * o, o, in, (k0 + 1) * n * hd, hd, grad, wY, h, transposed, product);
         Kernels.columnSumsAdd(lossRows, o, dy, k0 * n * o, o, grad, bY);
     }
 

@@ -128,18 +128,33 @@ final class Kernels {
 
     /**
      * {@code C += Aᵀ · B}, with A {@code n × k}, B {@code n × m}, C {@code k × m}: the sum over the n
-     * rows of outer products, as in a weight gradient {@code Σ_t δ_t · input_tᵀ}. A is first
-     * transposed into {@code scratch} so the product runs on the {@link #multAdd} kernel.
+     * rows of outer products, as in a weight gradient {@code Σ_t δ_t · input_tᵀ}. Runs on the
+     * {@link #multAdd} kernel with the longer of k and m as its contiguous inner loop: when
+     * {@code k <= m} as {@code C += (Aᵀ) · B}; otherwise as {@code D = (Bᵀ) · A}, {@code C += Dᵀ}
+     * (a short inner loop, such as the H + D = 68 columns of a cho weight, leaves a scalar remainder).
      *
      * @param a not modified
      * @param b not modified
      * @param c modified
-     * @param scratch modified: at least {@code n · k} values
+     * @param scratch modified: at least {@code n · max(k, m)} values
+     * @param scratch2 modified: at least {@code k · m} values
      */
     static void multTransAAdd(int n, int k, int m, double[] a, int aOff, int aStride, double[] b, int bOff,
-            int bStride, double[] c, int cOff, int cStride, double[] scratch) {
-        transpose(n, k, a, aOff, aStride, scratch);
-        multAdd(k, n, m, scratch, 0, n, b, bOff, bStride, c, cOff, cStride);
+            int bStride, double[] c, int cOff, int cStride, double[] scratch, double[] scratch2) {
+        if (k <= m) {
+            transpose(n, k, a, aOff, aStride, scratch);
+            multAdd(k, n, m, scratch, 0, n, b, bOff, bStride, c, cOff, cStride);
+            return;
+        }
+        transpose(n, m, b, bOff, bStride, scratch);
+        java.util.Arrays.fill(scratch2, 0, m * k, 0.0);
+        multAdd(m, n, k, scratch, 0, n, a, aOff, aStride, scratch2, 0, k);
+        for (int q = 0; q < k; q++) {
+            int cq = cOff + q * cStride;
+            for (int j = 0; j < m; j++) {
+                c[cq + j] += scratch2[j * k + q];
+            }
+        }
     }
 
     /**
