@@ -2,6 +2,7 @@ package io.grustreams.app;
 
 import io.grustreams.app.bench.BenchCommand;
 import io.grustreams.app.cli.BrokerCommand;
+import io.grustreams.app.cli.ModelCommand;
 import io.grustreams.app.cli.NabCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -19,6 +20,7 @@ import picocli.CommandLine.ParseResult;
         versionProvider = Main.VersionProvider.class,
         description = "Per-key GRU forecasting and anomaly alerts inside Kafka Streams.",
         subcommands = {
+                ModelCommand.class,
                 BrokerCommand.class,
                 NabCommand.class,
                 BenchCommand.class,
