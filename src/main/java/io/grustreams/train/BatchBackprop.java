@@ -118,6 +118,14 @@ final class BatchBackprop {
     private final double[] dBias;
     private final double[] dBiasHh;
     private final double[] grad;
+    /** One row's gates and gate gradients, H each, for the elementwise loops. */
+    private final double[] tmpR;
+    private final double[] tmpZ;
+    private final double[] tmpC;
+    private final double[] tmpDr;
+    private final double[] tmpDz;
+    private final double[] tmpDc;
+    private final double[] tmpDx;
 
     private List<TrainingSequence> batch;
     private int rowFrom;
@@ -165,6 +173,13 @@ final class BatchBackprop {
         dBias = new double[g3];
         dBiasHh = new double[g3];
         grad = new double[layout.size()];
+        tmpR = new double[h];
+        tmpZ = new double[h];
+        tmpC = new double[h];
+        tmpDr = new double[h];
+        tmpDz = new double[h];
+        tmpDc = new double[h];
+        tmpDx = new double[h];
     }
 
     GruLayout layout() {
@@ -376,35 +391,43 @@ final class BatchBackprop {
 
     private void backwardCho(PackedWeights pw, int k) {
         int row = k * n;
+        double[] z = tmpZ;
+        double[] c = tmpC;
+        double[] daZ = tmpDz;
+        double[] daC = tmpDc;
         for (int b = 0; b < n; b++) {
+            // gates into rows of their own, so every array below is read and written at index j and the loop vectorizes
             double[] a = act[row + b];
+            System.arraycopy(a, h, z, 0, h);
+            System.arraycopy(a, 2 * h, c, 0, h);
             double[] hp = in[row + b];
             double[] g = dh[b];
             double[] dp = dhPrev[b];
-            double[] da = dA[row + b];
             for (int j = 0; j < h; j++) {
                 // h = (1-z) h_prev + z c: dc = dh z, dz = dh (c - h_prev), dh_prev = dh (1 - z)
-                double z = a[h + j];
-                double c = a[2 * h + j];
-                dp[j] = g[j] * (1 - z);
-                da[h + j] = g[j] * (c - hp[j]) * z * (1 - z);
-                da[2 * h + j] = g[j] * z * (1 - c * c);
+                dp[j] = g[j] * (1 - z[j]);
+                daZ[j] = g[j] * (c[j] - hp[j]) * z[j] * (1 - z[j]);
+                daC[j] = g[j] * z[j] * (1 - c[j] * c[j]);
             }
+            double[] da = dA[row + b];
+            System.arraycopy(daZ, 0, da, h, h);
+            System.arraycopy(daC, 0, da, 2 * h, h);
             Arrays.fill(dRh[b], 0.0);
         }
         // d(r ⊙ h_prev) = da_h · W_h[:, 0:H]
         Kernels.multAdd(n, h, 0, h, dA, row, 2 * h, pw.wh, 2 * h, dRh, 0);
+        double[] r = tmpR;
+        double[] daR = tmpDr;
         for (int b = 0; b < n; b++) {
-            double[] a = act[row + b];
+            System.arraycopy(act[row + b], 0, r, 0, h);
             double[] hp = in[row + b];
             double[] g = dRh[b];
             double[] dp = dhPrev[b];
-            double[] da = dA[row + b];
             for (int j = 0; j < h; j++) {
-                double r = a[j];
-                dp[j] += g[j] * r;
-                da[j] = g[j] * hp[j] * r * (1 - r);
+                dp[j] += g[j] * r[j];
+                daR[j] = g[j] * hp[j] * r[j] * (1 - r[j]);
             }
+            System.arraycopy(daR, 0, dA[row + b], 0, h);
         }
         // dh_prev += [da_r | da_z] · [W_r; W_z][:, 0:H]
         Kernels.multAdd(n, 2 * h, 0, h, dA, row, 0, pw.wh, 0, dhPrev, 0);
@@ -412,30 +435,40 @@ final class BatchBackprop {
 
     private void backwardPytorch(PackedWeights pw, int k) {
         int row = k * n;
+        double[] r = tmpR;
+        double[] z = tmpZ;
+        double[] nn = tmpC;
+        double[] daR = tmpDr;
+        double[] daZ = tmpDz;
+        double[] daN = tmpDc;
+        double[] daNr = tmpDx;
         for (int b = 0; b < n; b++) {
+            // gates into rows of their own, so every array below is read and written at index j and the loop vectorizes
             double[] a = act[row + b];
+            System.arraycopy(a, 0, r, 0, h);
+            System.arraycopy(a, h, z, 0, h);
+            System.arraycopy(a, 2 * h, nn, 0, h);
             double[] hp = in[row + b];
             double[] g = dh[b];
             double[] dp = dhPrev[b];
-            double[] gi = dA[row + b];
-            double[] gg = dGh[row + b];
             double[] gn = ghn[row + b];
             for (int j = 0; j < h; j++) {
                 // h = (1-z) n + z h_prev; n = tanh(gi_n + r ⊙ gh_n)
-                double r = a[j];
-                double z = a[h + j];
-                double nn = a[2 * h + j];
-                dp[j] = g[j] * z;
-                double daN = g[j] * (1 - z) * (1 - nn * nn);
-                double daR = daN * gn[j] * r * (1 - r);
-                double daZ = g[j] * (hp[j] - nn) * z * (1 - z);
-                gi[j] = daR;
-                gi[h + j] = daZ;
-                gi[2 * h + j] = daN;
-                gg[j] = daR;
-                gg[h + j] = daZ;
-                gg[2 * h + j] = daN * r;
+                dp[j] = g[j] * z[j];
+                double dn = g[j] * (1 - z[j]) * (1 - nn[j] * nn[j]);
+                daN[j] = dn;
+                daNr[j] = dn * r[j];
+                daR[j] = dn * gn[j] * r[j] * (1 - r[j]);
+                daZ[j] = g[j] * (hp[j] - nn[j]) * z[j] * (1 - z[j]);
             }
+            double[] gi = dA[row + b];
+            double[] gg = dGh[row + b];
+            System.arraycopy(daR, 0, gi, 0, h);
+            System.arraycopy(daZ, 0, gi, h, h);
+            System.arraycopy(daN, 0, gi, 2 * h, h);
+            System.arraycopy(daR, 0, gg, 0, h);
+            System.arraycopy(daZ, 0, gg, h, h);
+            System.arraycopy(daNr, 0, gg, 2 * h, h);
         }
         // dh_prev += dgh · W_hh
         Kernels.multAdd(n, g3, 0, h, dGh, row, 0, pw.wh, 0, dhPrev, 0);
