@@ -1,0 +1,352 @@
+package io.grustreams.train;
+
+import io.grustreams.model.GruLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Runs the production training classes on PyTorch reference files and measures, per part, the
+ * largest error against the file. The error of a value is {@code |actual − expected|} when
+ * {@code |expected| <= 1} and relative, {@code |actual − expected| / |expected|}, above; a part passes
+ * when its largest error is at most {@link #TOLERANCE}.
+ *
+ * <p>The standard parts, each computed from the file's parameters, data, T, k1 and k2:
+ * <ul>
+ *   <li>{@code forward}: states h, gates r and z, candidate, outputs y and the loss ({@link SequenceBackprop});
+ *   <li>{@code bptt_full}: full-BPTT loss, gradient, its norm and {@code grad_h_init};
+ *   <li>{@code tbptt_chunks}: per chunk the boundaries, entering state, loss, gradient and its norm;
+ *   <li>{@code tbptt_sum}: the TBPTT gradient (sum over chunks) and its norm;
+ *   <li>{@code tbptt_batched}: the same sum through the batched path ({@link BatchBackprop}, one row);
+ *   <li>{@code clip_full}, {@code clip_tbptt}: {@link GradientClipping} of both our gradients (norm, coefficient,
+ *       result);
+ *   <li>{@code adam_run}: the trainer's mini-batch loop ({@link TbpttTrainer}) with {@link Adam} and clipping:
+ *       per-update loss, norm and coefficient, final state and final parameters.
+ * </ul>
+ * More parts are added with {@link #withPart}. Immutable.
+ */
+public final class ReferenceVerifier {
+
+    /** Largest accepted error of any part (absolute, or relative for values above 1). */
+    public static final double TOLERANCE = 1e-9;
+
+    /** Computes one part of the comparison for a file, feeding every compared value to the meter. */
+    @FunctionalInterface
+    public interface Check {
+        void run(ReferenceCase reference, ErrorMeter meter);
+    }
+
+    /** A named check. */
+    public record Part(String name, Check check) {
+    }
+
+    /** The largest error of one part. */
+    public record PartResult(String name, double maxError) {
+        public boolean passed() {
+            return maxError <= TOLERANCE;
+        }
+    }
+
+    /**
+     * The outcome for one file: the part results, or the error that stopped the file from being
+     * read or checked ({@code error != null}).
+     */
+    public record FileResult(String file, List<PartResult> parts, String error) {
+        public boolean passed() {
+            return error == null && parts.stream().allMatch(PartResult::passed);
+        }
+
+        /** One line: verdict, file, then {@code part=error} for every part (or the error message). */
+        public String line() {
+            StringBuilder sb = new StringBuilder(passed() ? "OK   " : "FAIL ").append(file);
+            if (error != null) {
+                return sb.append("  error: ").append(error).toString();
+            }
+            for (PartResult p : parts) {
+                sb.append("  ").append(p.name()).append('=')
+                        .append(String.format(Locale.ROOT, "%.1e", p.maxError()));
+                if (!p.passed()) {
+                    sb.append('!');
+                }
+            }
+            return sb.toString();
+        }
+    }
+
+    /** Accumulates the largest error; NaN or a structural mismatch counts as infinite. Not thread-safe. */
+    public static final class ErrorMeter {
+        private double max;
+
+        /** Compares one value against the reference value. */
+        public void compare(double actual, double expected) {
+            double err = Math.abs(actual - expected) / Math.max(1.0, Math.abs(expected));
+            if (!(err <= max)) {
+                max = Double.isNaN(err) ? Double.POSITIVE_INFINITY : err;
+            }
+        }
+
+        /** @param actual not modified @param expected not modified */
+        public void compare(double[] actual, double[] expected) {
+            if (actual.length != expected.length) {
+                mismatch();
+                return;
+            }
+            for (int i = 0; i < actual.length; i++) {
+                compare(actual[i], expected[i]);
+            }
+        }
+
+        /** Records a difference that is not numeric (a boundary or a shape): the part fails. */
+        public void mismatch() {
+            max = Double.POSITIVE_INFINITY;
+        }
+
+        public double max() {
+            return max;
+        }
+    }
+
+    private final List<Part> parts;
+
+    private ReferenceVerifier(List<Part> parts) {
+        this.parts = Collections.unmodifiableList(new ArrayList<>(parts));
+    }
+
+    /** The standard parts listed in the class comment. */
+    public static ReferenceVerifier standard() {
+        return new ReferenceVerifier(List.of(
+                new Part("forward", ReferenceVerifier::checkForward),
+                new Part("bptt_full", ReferenceVerifier::checkFullBptt),
+                new Part("tbptt_chunks", ReferenceVerifier::checkTbpttChunks),
+                new Part("tbptt_sum", ReferenceVerifier::checkTbpttSum),
+                new Part("tbptt_batched", ReferenceVerifier::checkTbpttBatched),
+                new Part("clip_full", (c, m) -> checkClip(fullGradient(c, null, new double[1]), c.fullClipped(), m)),
+                new Part("clip_tbptt", (c, m) -> checkClip(new SegmentGradients(c).sum(), c.tbpttClipped(), m)),
+                new Part("adam_run", ReferenceVerifier::checkAdamRun)));
+    }
+
+    /** This verifier with one more part, run after the others. */
+    public ReferenceVerifier withPart(String name, Check check) {
+        List<Part> more = new ArrayList<>(parts);
+        more.add(new Part(name, check));
+        return new ReferenceVerifier(more);
+    }
+
+    public List<Part> parts() {
+        return parts;
+    }
+
+    /**
+     * The reference files a path names: the file itself, or for a directory every {@code *.json} in it
+     * except {@code index.json} (the generator's list of cases), sorted by name.
+     *
+     * @throws IllegalArgumentException if the path does not exist or a directory holds no reference file
+     */
+    public static List<Path> referenceFiles(Path fileOrDirectory) {
+        if (Files.isRegularFile(fileOrDirectory)) {
+            return List.of(fileOrDirectory);
+        }
+        if (!Files.isDirectory(fileOrDirectory)) {
+            throw new IllegalArgumentException("no such file or directory: " + fileOrDirectory);
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(fileOrDirectory)) {
+            files = s.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".json")
+                            && !p.getFileName().toString().equals("index.json"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + fileOrDirectory, e);
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no reference files (*.json) in " + fileOrDirectory);
+        }
+        return files;
+    }
+
+    /** Reads and checks one file; never throws for a bad file, the result carries the error. */
+    public FileResult verify(Path file) {
+        String name = file.getFileName().toString();
+        ReferenceCase reference;
+        try {
+            reference = ReferenceCase.read(file);
+        } catch (IOException | RuntimeException e) {
+            return new FileResult(name, List.of(), e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+        return verify(reference);
+    }
+
+    /** Checks an already read case: every part, even after one fails. */
+    public FileResult verify(ReferenceCase reference) {
+        List<PartResult> results = new ArrayList<>();
+        for (Part p : parts) {
+            ErrorMeter meter = new ErrorMeter();
+            try {
+                p.check().run(reference, meter);
+            } catch (RuntimeException e) {
+                return new FileResult(reference.name(), results, "part " + p.name() + ": " + e);
+            }
+            results.add(new PartResult(p.name(), meter.max()));
+        }
+        return new FileResult(reference.name(), results, null);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The standard parts
+    // ---------------------------------------------------------------------------------------------
+
+    /** Mean squared error normalization of the files: N = T·O. */
+    private static double globalScale(ReferenceCase c) {
+        return 1.0 / ((double) c.length() * c.layout().outputSize());
+    }
+
+    private static void checkForward(ReferenceCase c, ErrorMeter m) {
+        int n = c.length();
+        SequenceBackprop sb = new SequenceBackprop(c.layout(), n);
+        sb.forward(c.params(), c.sequence(), 0, n, c.hInit());
+        for (int t = 0; t < n; t++) {
+            m.compare(sb.state(t), c.forwardH()[t]);
+            m.compare(sb.resetGate(t), c.forwardR()[t]);
+            m.compare(sb.updateGate(t), c.forwardZ()[t]);
+            m.compare(sb.candidate(t), c.forwardCandidate()[t]);
+            m.compare(sb.output(t), c.forwardY()[t]);
+        }
+        m.compare(sb.squaredError(0, n) * globalScale(c), c.forwardLoss());
+    }
+
+    private static double[] fullGradient(ReferenceCase c, double[] gradHInit, double[] loss) {
+        int n = c.length();
+        SequenceBackprop sb = new SequenceBackprop(c.layout(), n);
+        sb.forward(c.params(), c.sequence(), 0, n, c.hInit());
+        double[] grad = new double[c.layout().size()];
+        sb.backward(c.params(), 0, n, globalScale(c), grad, gradHInit);
+        loss[0] = sb.squaredError(0, n) * globalScale(c);
+        return grad;
+    }
+
+    private static void checkFullBptt(ReferenceCase c, ErrorMeter m) {
+        double[] gradH = new double[c.layout().hiddenSize()];
+        double[] loss = new double[1];
+        double[] grad = fullGradient(c, gradH, loss);
+        m.compare(loss[0], c.fullLoss());
+        m.compare(grad, c.fullGrad());
+        m.compare(gradH, c.fullGradHInit());
+        m.compare(GradientClipping.globalNorm(grad), c.fullGradNorm());
+    }
+
+    /** Per-segment TBPTT gradients at the file's parameters (no update in between), chunk losses over N. */
+    private static final class SegmentGradients {
+        final double[][] grads;
+        final double[][] hStarts;
+        final double[] losses;
+
+        SegmentGradients(ReferenceCase c) {
+            int n = c.length();
+            GruLayout layout = c.layout();
+            Tbptt tb = c.tbptt();
+            TrainingSequence seq = c.sequence();
+            SequenceBackprop full = new SequenceBackprop(layout, n);
+            full.forward(c.params(), seq, 0, n, c.hInit());
+            SequenceBackprop window = new SequenceBackprop(layout, tb.maxWindowLength());
+            int segments = tb.segmentCount(n);
+            grads = new double[segments][layout.size()];
+            hStarts = new double[segments][];
+            losses = new double[segments];
+            for (int i = 0; i < segments; i++) {
+                int w = tb.windowStart(i);
+                int s = tb.segmentStart(i);
+                int e = tb.segmentEnd(i, n);
+                hStarts[i] = (w == 0 ? c.hInit() : full.state(w - 1)).clone();
+                window.forward(c.params(), seq, w, e, hStarts[i]);
+                window.backward(c.params(), s, e, globalScale(c), grads[i], null);
+                losses[i] = window.squaredError(s, e) * globalScale(c);
+            }
+        }
+
+        double[] sum() {
+            double[] g = new double[grads[0].length];
+            for (double[] gi : grads) {
+                for (int j = 0; j < g.length; j++) {
+                    g[j] += gi[j];
+                }
+            }
+            return g;
+        }
+    }
+
+    private static void checkTbpttChunks(ReferenceCase c, ErrorMeter m) {
+        SegmentGradients sg = new SegmentGradients(c);
+        Tbptt tb = c.tbptt();
+        for (int i = 0; i < c.chunks().size(); i++) {
+            ReferenceCase.Chunk ch = c.chunks().get(i);
+            if (ch.start() != tb.segmentStart(i) || ch.end() != tb.segmentEnd(i, c.length())) {
+                m.mismatch();
+            }
+            m.compare(sg.hStarts[i], ch.hStart());
+            m.compare(sg.losses[i], ch.loss());
+            m.compare(sg.grads[i], ch.grad());
+            m.compare(GradientClipping.globalNorm(sg.grads[i]), ch.gradNorm());
+        }
+    }
+
+    private static void checkTbpttSum(ReferenceCase c, ErrorMeter m) {
+        double[] sum = new SegmentGradients(c).sum();
+        m.compare(sum, c.tbpttGradSum());
+        m.compare(GradientClipping.globalNorm(sum), c.tbpttGradSumNorm());
+    }
+
+    private static void checkTbpttBatched(ReferenceCase c, ErrorMeter m) {
+        double[] sum = new double[c.layout().size()];
+        BatchBackprop.tbpttGradientAtFixedParameters(c.layout(), c.params(), c.sequence(), c.tbptt(),
+                globalScale(c), sum);
+        m.compare(sum, c.tbpttGradSum());
+    }
+
+    /** @param g modified: our gradient, clipped in place */
+    private static void checkClip(double[] g, ReferenceCase.Clipped expected, ErrorMeter m) {
+        double total = GradientClipping.clip(g, expected.maxNorm());
+        m.compare(total, expected.totalNormBefore());
+        m.compare(GradientClipping.coefficient(total, expected.maxNorm()), expected.clipCoef());
+        m.compare(g, expected.grad());
+    }
+
+    private static void checkAdamRun(ReferenceCase c, ErrorMeter m) {
+        ReferenceCase.AdamRun run = c.adamRun();
+        TrainerConfig config = TrainerConfig.defaults()
+                .withTbptt(c.tbptt())
+                .withBatchSize(1)
+                .withEpochs(1)
+                .withAdam(run.learningRate(), run.beta1(), run.beta2(), run.epsilon())
+                .withMaxGradNorm(run.maxNorm())
+                .withShards(1)
+                .withThreads(1);
+        double[] params = c.params().clone();
+        double[][] finalStates = new double[1][c.layout().hiddenSize()];
+        List<double[]> updates = new ArrayList<>();
+        try (TbpttTrainer trainer = new TbpttTrainer(config)) {
+            Adam adam = config.newAdam(params.length);
+            trainer.trainBatch(c.layout(), params, adam, List.of(c.sequence()), finalStates,
+                    (update, loss, norm, coef) -> updates.add(new double[] {loss, norm, coef}));
+        }
+        if (updates.size() != run.updates().size()) {
+            m.mismatch();
+            return;
+        }
+        for (int i = 0; i < updates.size(); i++) {
+            ReferenceCase.AdamUpdate u = run.updates().get(i);
+            if (u.start() != c.tbptt().segmentStart(i) || u.end() != c.tbptt().segmentEnd(i, c.length())) {
+                m.mismatch();
+            }
+            m.compare(updates.get(i)[0], u.loss());
+            m.compare(updates.get(i)[1], u.gradNormBeforeClip());
+            m.compare(updates.get(i)[2], u.clipCoef());
+        }
+        m.compare(finalStates[0], run.hFinal());
+        m.compare(params, run.paramsFinal());
+    }
+}
