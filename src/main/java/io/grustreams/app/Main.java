@@ -2,6 +2,8 @@ package io.grustreams.app;
 
 import io.grustreams.app.bench.BenchCommand;
 import io.grustreams.app.cli.BrokerCommand;
+import io.grustreams.app.cli.ModelCommand;
+import io.grustreams.app.cli.VerifyReferenceCommand;
 import io.grustreams.app.cli.NabCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -19,6 +21,8 @@ import picocli.CommandLine.ParseResult;
         versionProvider = Main.VersionProvider.class,
         description = "Per-key GRU forecasting and anomaly alerts inside Kafka Streams.",
         subcommands = {
+                ModelCommand.class,
+                VerifyReferenceCommand.class,
                 BrokerCommand.class,
                 NabCommand.class,
                 BenchCommand.class,

@@ -12,26 +12,36 @@ import java.util.List;
  * allocated once; the hot path allocates nothing. The shard owns its gradient buffer: shards never
  * write shared memory, and the coordinator sums their gradients in a fixed order.
  *
- * <p>Layout of the activations, step k of the window (k = t − windowStart), n rows in use:
+ * <p>Matrices are arrays of rows (see {@link Kernels}). With n rows in use, row b of step k of the
+ * window (k = t − windowStart) is at index {@code k·n + b} of:
  * <ul>
- *   <li>{@code in[k]} (n × (H+D)): {@code [h_{t-1} | x_t]}; {@code in[k+1]}'s first H columns hold h_t.
- *   <li>{@code act[k]} (n × 3H): r_t, z_t and the candidate (h~_t for cho, n_t for pytorch).
- *   <li>cho: {@code inH[k]} (n × (H+D)): {@code [r_t ⊙ h_{t-1} | x_t]}, the candidate's input.
- *   <li>pytorch: {@code ghn[k]} (n × H): {@code W_hn h_{t-1} + b_hn}, needed for dL/dr.
+ *   <li>{@code in} (H+D wide): {@code [h_{t-1} | x_t]}; entry {@code (k+1)·n + b} starts with h_t.
+ *   <li>{@code act} (3H): r_t, z_t and the candidate (h~_t for cho, n_t for pytorch).
+ *   <li>cho: {@code rh} (H): {@code r_t ⊙ h_{t-1}}, the candidate's recurrent input.
+ *   <li>pytorch: {@code ghn} (H): {@code W_hn h_{t-1} + b_hn}, needed for dL/dr.
+ *   <li>{@code dA} (3H): pre-activation gradients (cho: a_r, a_z, a_h; pytorch: of gi), and for
+ *       pytorch {@code dGh} (3H): of gh.
  * </ul>
  * Not thread-safe; one instance per shard.
  */
 final class BatchBackprop {
 
-    /** The input-major copy of the recurrent and input weights, rebuilt after each update. */
+    /** The weights as rows for the kernels, rebuilt from the flat parameters after each update. */
     static final class PackedWeights {
-        /** (H+D) × 3H: row j &lt; H multiplies h_j (cho: also (r ⊙ h)_j), row H + k multiplies x_k. */
-        final double[] wt;
+        /** (H+D) rows × 3H: row j &lt; H multiplies h_j (cho: also (r ⊙ h)_j), row H + k multiplies x_k. */
+        final double[][] wt;
+        /** 3H rows × H: the recurrent weights by gate row (cho: W_r, W_z, W_h columns 0..H-1; pytorch: W_hh). */
+        final double[][] wh;
+        /** O rows × H: W_y. */
+        final double[][] wy;
         private final GruLayout layout;
 
         PackedWeights(GruLayout layout) {
             this.layout = layout;
-            this.wt = new double[(layout.hiddenSize() + layout.inputSize()) * 3 * layout.hiddenSize()];
+            int h = layout.hiddenSize();
+            this.wt = Kernels.rows(h + layout.inputSize(), 3 * h);
+            this.wh = Kernels.rows(3 * h, h);
+            this.wy = Kernels.rows(layout.outputSize(), h);
         }
 
         /** @param params not modified */
@@ -41,24 +51,30 @@ final class BatchBackprop {
             int hd = h + d;
             int g3 = 3 * h;
             if (layout.variant() == Variant.CHO) {
-                // [W_r; W_z; W_h] is one 3H × (H+D) block: transpose it.
+                // [W_r; W_z; W_h] is one 3H × (H+D) block.
                 int w = layout.tensor("W_r").offset();
                 for (int g = 0; g < g3; g++) {
                     for (int k = 0; k < hd; k++) {
-                        wt[k * g3 + g] = params[w + g * hd + k];
+                        wt[k][g] = params[w + g * hd + k];
                     }
+                    System.arraycopy(params, w + g * hd, wh[g], 0, h);
                 }
             } else {
                 int wih = layout.tensor("weight_ih").offset();
                 int whh = layout.tensor("weight_hh").offset();
                 for (int g = 0; g < g3; g++) {
                     for (int k = 0; k < h; k++) {
-                        wt[k * g3 + g] = params[whh + g * h + k];
+                        wt[k][g] = params[whh + g * h + k];
                     }
                     for (int k = 0; k < d; k++) {
-                        wt[(h + k) * g3 + g] = params[wih + g * d + k];
+                        wt[h + k][g] = params[wih + g * d + k];
                     }
+                    System.arraycopy(params, whh + g * h, wh[g], 0, h);
                 }
+            }
+            int wY = layout.tensor("W_y").offset();
+            for (int i = 0; i < wy.length; i++) {
+                System.arraycopy(params, wY + i * h, wy[i], 0, h);
             }
         }
     }
@@ -82,22 +98,34 @@ final class BatchBackprop {
     private final int wY;
     private final int bY;
 
-    private final double[] in;
-    private final double[] act;
-    private final double[] inH;
-    private final double[] ghn;
-    private final double[] gh;
-    private final double[] y;
-    private final double[] dy;
-    private final double[] dA;
-    private final double[] dGh;
-    private final double[] dh;
-    private final double[] dhPrev;
-    private final double[] dRh;
-    private final double[] carry;
+    private final double[][] in;
+    private final double[][] act;
+    private final double[][] rh;
+    private final double[][] ghn;
+    private final double[][] gh;
+    private final double[][] y;
+    private final double[][] dy;
+    private final double[][] dA;
+    private final double[][] dGh;
+    private final double[][] dh;
+    private final double[][] dhPrev;
+    private final double[][] dRh;
+    private final double[][] carry;
+    /** (H+D) × 3H: the transposed gradient of the gate weights, folded into {@link #grad} per window. */
+    private final double[][] dWt;
+    /** O × H: the gradient of W_y. */
+    private final double[][] dWy;
+    private final double[] dBias;
+    private final double[] dBiasHh;
     private final double[] grad;
-    private final double[] transposed;
-    private final double[] product;
+    /** One row's gates and gate gradients, H each, for the elementwise loops. */
+    private final double[] tmpR;
+    private final double[] tmpZ;
+    private final double[] tmpC;
+    private final double[] tmpDr;
+    private final double[] tmpDz;
+    private final double[] tmpDc;
+    private final double[] tmpDx;
 
     private List<TrainingSequence> batch;
     private int rowFrom;
@@ -127,22 +155,31 @@ final class BatchBackprop {
         wY = layout.tensor("W_y").offset();
         bY = layout.tensor("b_y").offset();
         int rs = rowCapacity * windowCapacity;
-        in = new double[(windowCapacity + 1) * rowCapacity * hd];
-        act = new double[rs * g3];
-        inH = new double[cho ? rs * hd : 0];
-        ghn = new double[cho ? 0 : rs * h];
-        gh = new double[cho ? 0 : rowCapacity * g3];
-        y = new double[rs * o];
-        dy = new double[rs * o];
-        dA = new double[rs * g3];
-        dGh = new double[cho ? 0 : rs * g3];
-        dh = new double[rowCapacity * h];
-        dhPrev = new double[rowCapacity * h];
-        dRh = new double[rowCapacity * h];
-        carry = new double[rowCapacity * h];
+        in = Kernels.rows(rs + rowCapacity, hd);
+        act = Kernels.rows(rs, g3);
+        rh = Kernels.rows(cho ? rs : 0, h);
+        ghn = Kernels.rows(cho ? 0 : rs, h);
+        gh = Kernels.rows(cho ? 0 : rowCapacity, g3);
+        y = Kernels.rows(rs, o);
+        dy = Kernels.rows(rs, o);
+        dA = Kernels.rows(rs, g3);
+        dGh = Kernels.rows(cho ? 0 : rs, g3);
+        dh = Kernels.rows(rowCapacity, h);
+        dhPrev = Kernels.rows(rowCapacity, h);
+        dRh = Kernels.rows(rowCapacity, h);
+        carry = Kernels.rows(rowCapacity, h);
+        dWt = Kernels.rows(hd, g3);
+        dWy = Kernels.rows(o, h);
+        dBias = new double[g3];
+        dBiasHh = new double[g3];
         grad = new double[layout.size()];
-        transposed = new double[rs * Math.max(g3, hd)];
-        product = new double[g3 * hd];
+        tmpR = new double[h];
+        tmpZ = new double[h];
+        tmpC = new double[h];
+        tmpDr = new double[h];
+        tmpDz = new double[h];
+        tmpDc = new double[h];
+        tmpDx = new double[h];
     }
 
     GruLayout layout() {
@@ -183,7 +220,7 @@ final class BatchBackprop {
         this.rowFrom = rowFrom;
         this.n = rows;
         for (int b = 0; b < rows; b++) {
-            batch.get(rowFrom + b).initialState(h, carry, b * h);
+            batch.get(rowFrom + b).initialState(h, carry[b], 0);
         }
     }
 
@@ -216,120 +253,113 @@ final class BatchBackprop {
             return 0.0;
         }
         for (int b = 0; b < n; b++) {
-            System.arraycopy(carry, b * h, in, b * hd, h);
+            System.arraycopy(carry[b], 0, in[b], 0, h);
         }
         double sse = 0;
         for (int k = 0; k < len; k++) {
             int t = w + k;
-            int inK = k * n * hd;
             for (int b = 0; b < n; b++) {
-                batch.get(rowFrom + b).copyInputs(t, in, inK + b * hd + h);
+                batch.get(rowFrom + b).copyInputs(t, in[k * n + b], h);
             }
             if (cho) {
-                forwardCho(params, packed.wt, k);
+                forwardCho(params, packed, k);
             } else {
-                forwardPytorch(params, packed.wt, k);
+                forwardPytorch(params, packed, k);
             }
-            sse += readout(params, k, t, t >= s, backward ? 2 * scale : 0.0);
+            sse += readout(params, packed, k, t, t >= s, backward ? 2 * scale : 0.0);
         }
         if (backward) {
-            backwardWindow(params, s - w);
+            backwardWindow(packed, s - w);
         }
         return sse;
     }
 
-    private void forwardCho(double[] p, double[] wt, int k) {
-        int inK = k * n * hd;
-        int actK = k * n * g3;
-        int inHK = k * n * hd;
-        int next = (k + 1) * n * hd;
-        // pre-activations: [a_r | a_z | a_h] = b + x_t · W_x^T, then [a_r | a_z] += h_{t-1} · W_{rz,h}^T
+    private void forwardCho(double[] p, PackedWeights pw, int k) {
+        int row = k * n;
+        // pre-activations [a_r | a_z | a_h] = b + x_t · W_x^T, then [a_r | a_z] += h_{t-1} · W_{rz,h}^T
         for (int b = 0; b < n; b++) {
-            System.arraycopy(p, bAll, act, actK + b * g3, g3);
+            System.arraycopy(p, bAll, act[row + b], 0, g3);
         }
-        Kernels.multAdd(n, d, g3, in, inK + h, hd, wt, h * g3, g3, act, actK, g3);
-        Kernels.multAdd(n, h, 2 * h, in, inK, hd, wt, 0, g3, act, actK, g3);
-        // r = σ(a_r), z = σ(a_z); the candidate's input [r ⊙ h_{t-1} | x_t]
+        Kernels.multAdd(n, d, 0, g3, in, row, h, pw.wt, h, act, row);
+        Kernels.multAdd(n, h, 0, 2 * h, in, row, 0, pw.wt, 0, act, row);
+        // r = σ(a_r), z = σ(a_z); the candidate's recurrent input r ⊙ h_{t-1}
         for (int b = 0; b < n; b++) {
-            int a = actK + b * g3;
-            int hp = inK + b * hd;
-            int rh = inHK + b * hd;
+            double[] a = act[row + b];
+            double[] hp = in[row + b];
+            double[] r = rh[row + b];
             for (int j = 0; j < 2 * h; j++) {
-                act[a + j] = sigmoid(act[a + j]);
+                a[j] = sigmoid(a[j]);
             }
             for (int j = 0; j < h; j++) {
-                inH[rh + j] = act[a + j] * in[hp + j];
+                r[j] = a[j] * hp[j];
             }
-            System.arraycopy(in, hp + h, inH, rh + h, d);
         }
-        // a_h += (r ⊙ h_{t-1}) · W_{h,h}^T; h~ = tanh(a_h); h_t = (1 - z) ⊙ h_{t-1} + z ⊙ h~
-        Kernels.multAdd(n, h, h, inH, inHK, hd, wt, 2 * h, g3, act, actK + 2 * h, g3);
+        // a_h += (r ⊙ h_{t-1}) · W_{h,h}^T (columns 2H..3H); h~ = tanh(a_h); h_t = (1 - z) ⊙ h_{t-1} + z ⊙ h~
+        Kernels.multAdd(n, h, 2 * h, g3, rh, row, 0, pw.wt, 0, act, row);
         for (int b = 0; b < n; b++) {
-            int a = actK + b * g3;
-            int hp = inK + b * hd;
-            int hn = next + b * hd;
+            double[] a = act[row + b];
+            double[] hp = in[row + b];
+            double[] hn = in[row + n + b];
             for (int j = 0; j < h; j++) {
-                double c = tanh(act[a + 2 * h + j]);
-                act[a + 2 * h + j] = c;
-                double z = act[a + h + j];
-                in[hn + j] = (1 - z) * in[hp + j] + z * c;
+                double c = tanh(a[2 * h + j]);
+                a[2 * h + j] = c;
+                double z = a[h + j];
+                hn[j] = (1 - z) * hp[j] + z * c;
             }
         }
     }
 
-    private void forwardPytorch(double[] p, double[] wt, int k) {
-        int inK = k * n * hd;
-        int actK = k * n * g3;
-        int ghnK = k * n * h;
-        int next = (k + 1) * n * hd;
+    private void forwardPytorch(double[] p, PackedWeights pw, int k) {
+        int row = k * n;
         // gi = x_t · W_ih^T + b_ih (into act); gh = h_{t-1} · W_hh^T + b_hh
         for (int b = 0; b < n; b++) {
-            System.arraycopy(p, bIh, act, actK + b * g3, g3);
-            System.arraycopy(p, bHh, gh, b * g3, g3);
+            System.arraycopy(p, bIh, act[row + b], 0, g3);
+            System.arraycopy(p, bHh, gh[b], 0, g3);
         }
-        Kernels.multAdd(n, d, g3, in, inK + h, hd, wt, h * g3, g3, act, actK, g3);
-        Kernels.multAdd(n, h, g3, in, inK, hd, wt, 0, g3, gh, 0, g3);
+        Kernels.multAdd(n, d, 0, g3, in, row, h, pw.wt, h, act, row);
+        Kernels.multAdd(n, h, 0, g3, in, row, 0, pw.wt, 0, gh, 0);
         for (int b = 0; b < n; b++) {
-            int a = actK + b * g3;
-            int gb = b * g3;
-            int hp = inK + b * hd;
-            int hn = next + b * hd;
+            double[] a = act[row + b];
+            double[] g = gh[b];
+            double[] hp = in[row + b];
+            double[] hn = in[row + n + b];
+            double[] gn = ghn[row + b];
             for (int j = 0; j < h; j++) {
                 // r = σ(gi_r + gh_r), z = σ(gi_z + gh_z), n = tanh(gi_n + r ⊙ gh_n), h = (1 - z) ⊙ n + z ⊙ h_{t-1}
-                double r = sigmoid(act[a + j] + gh[gb + j]);
-                double z = sigmoid(act[a + h + j] + gh[gb + h + j]);
-                double ghN = gh[gb + 2 * h + j];
-                double nn = tanh(act[a + 2 * h + j] + r * ghN);
-                act[a + j] = r;
-                act[a + h + j] = z;
-                act[a + 2 * h + j] = nn;
-                ghn[ghnK + b * h + j] = ghN;
-                in[hn + j] = (1 - z) * nn + z * in[hp + j];
+                double r = sigmoid(a[j] + g[j]);
+                double z = sigmoid(a[h + j] + g[h + j]);
+                double ghN = g[2 * h + j];
+                double nn = tanh(a[2 * h + j] + r * ghN);
+                a[j] = r;
+                a[h + j] = z;
+                a[2 * h + j] = nn;
+                gn[j] = ghN;
+                hn[j] = (1 - z) * nn + z * hp[j];
             }
         }
     }
 
     /** y_t = W_y h_t + b_y for every row; returns the step's squared error if it is a loss step. */
-    private double readout(double[] p, int k, int t, boolean lossStep, double twoScale) {
-        int next = (k + 1) * n * hd;
-        int yk = k * n * o;
+    private double readout(double[] p, PackedWeights pw, int k, int t, boolean lossStep, double twoScale) {
+        int row = k * n;
         double sse = 0;
         for (int b = 0; b < n; b++) {
-            int hb = next + b * hd;
+            double[] hb = in[row + n + b];
+            double[] yb = y[row + b];
             double[] targets = batch.get(rowFrom + b).targetsFlat();
             int tOff = t * o;
             for (int i = 0; i < o; i++) {
+                double[] wyi = pw.wy[i];
                 double sum = p[bY + i];
-                int row = wY + i * h;
                 for (int j = 0; j < h; j++) {
-                    sum += p[row + j] * in[hb + j];
+                    sum += wyi[j] * hb[j];
                 }
-                y[yk + b * o + i] = sum;
+                yb[i] = sum;
                 if (lossStep) {
                     double err = sum - targets[tOff + i];
                     sse += err * err;
                     // L = scale Σ (y - target)²  ⇒  dL/dy = 2 scale (y - target)
-                    dy[yk + b * o + i] = twoScale * err;
+                    dy[row + b][i] = twoScale * err;
                 }
             }
         }
@@ -337,103 +367,167 @@ final class BatchBackprop {
     }
 
     /** Back-propagates from the window's last step to its first; losses enter from step index k0. */
-    private void backwardWindow(double[] p, int k0) {
+    private void backwardWindow(PackedWeights pw, int k0) {
         int len = windowLength;
-        Arrays.fill(dh, 0, n * h, 0.0);
+        for (int b = 0; b < n; b++) {
+            Arrays.fill(dh[b], 0.0);
+        }
         for (int k = len - 1; k >= 0; k--) {
             if (k >= k0) {
                 // dL/dh_t += dy_t · W_y
-                Kernels.multAdd(n, o, h, dy, k * n * o, o, p, wY, h, dh, 0, h);
+                Kernels.multAdd(n, o, 0, h, dy, k * n, 0, pw.wy, 0, dh, 0);
             }
             if (cho) {
-                backwardCho(p, k);
+                backwardCho(pw, k);
             } else {
-                backwardPytorch(p, k);
+                backwardPytorch(pw, k);
             }
-            System.arraycopy(dhPrev, 0, dh, 0, n * h);
+            for (int b = 0; b < n; b++) {
+                System.arraycopy(dhPrev[b], 0, dh[b], 0, h);
+            }
         }
-        int rows = len * n;
-        if (cho) {
-            // dW_{r,z} += Σ_t [da_r | da_z]^T [h_{t-1} | x_t];  dW_h += Σ_t da_h^T [r ⊙ h_{t-1} | x_t]
-            Kernels.multTransAAdd(rows, 2 * h, hd, dA, 0, g3, in, 0, hd, grad, wAll, hd, transposed, product);
-            Kernels.multTransAAdd(rows, h, hd, dA, 2 * h, g3, inH, 0, hd, grad, wAll + 2 * h * hd, hd, transposed, product);
-            Kernels.columnSumsAdd(rows, g3, dA, 0, g3, grad, bAll);
-        } else {
-            // dW_ih += Σ_t dgi^T x_t;  dW_hh += Σ_t dgh^T h_{t-1}
-            Kernels.multTransAAdd(rows, g3, d, dA, 0, g3, in, h, hd, grad, wIh, d, transposed, product);
-            Kernels.multTransAAdd(rows, g3, h, dGh, 0, g3, in, 0, hd, grad, wHh, h, transposed, product);
-            Kernels.columnSumsAdd(rows, g3, dA, 0, g3, grad, bIh);
-            Kernels.columnSumsAdd(rows, g3, dGh, 0, g3, grad, bHh);
-        }
-        // dW_y += Σ_t dy_t^T h_t;  db_y += Σ_t dy_t (loss steps only)
-        int lossRows = (len - k0) * n;
-        Kernels.multTransAAdd(lossRows, o, h, dy, k0 * n * o, o, in, (k0 + 1) * n * hd, hd, grad, wY, h, transposed, product);
-        Kernels.columnSumsAdd(lossRows, o, dy, k0 * n * o, o, grad, bY);
+        accumulateWeightGradients(k0);
     }
 
-    private void backwardCho(double[] p, int k) {
-        int inK = k * n * hd;
-        int actK = k * n * g3;
+    private void backwardCho(PackedWeights pw, int k) {
+        int row = k * n;
+        double[] z = tmpZ;
+        double[] c = tmpC;
+        double[] daZ = tmpDz;
+        double[] daC = tmpDc;
         for (int b = 0; b < n; b++) {
-            int a = actK + b * g3;
-            int hp = inK + b * hd;
-            int hb = b * h;
+            // gates into rows of their own, so every array below is read and written at index j and the loop vectorizes
+            double[] a = act[row + b];
+            System.arraycopy(a, h, z, 0, h);
+            System.arraycopy(a, 2 * h, c, 0, h);
+            double[] hp = in[row + b];
+            double[] g = dh[b];
+            double[] dp = dhPrev[b];
             for (int j = 0; j < h; j++) {
                 // h = (1-z) h_prev + z c: dc = dh z, dz = dh (c - h_prev), dh_prev = dh (1 - z)
-                double z = act[a + h + j];
-                double c = act[a + 2 * h + j];
-                double g = dh[hb + j];
-                dhPrev[hb + j] = g * (1 - z);
-                dA[a + h + j] = g * (c - in[hp + j]) * z * (1 - z);
-                dA[a + 2 * h + j] = g * z * (1 - c * c);
+                dp[j] = g[j] * (1 - z[j]);
+                daZ[j] = g[j] * (c[j] - hp[j]) * z[j] * (1 - z[j]);
+                daC[j] = g[j] * z[j] * (1 - c[j] * c[j]);
             }
+            double[] da = dA[row + b];
+            System.arraycopy(daZ, 0, da, h, h);
+            System.arraycopy(daC, 0, da, 2 * h, h);
+            Arrays.fill(dRh[b], 0.0);
         }
         // d(r ⊙ h_prev) = da_h · W_h[:, 0:H]
-        Arrays.fill(dRh, 0, n * h, 0.0);
-        Kernels.multAdd(n, h, h, dA, actK + 2 * h, g3, p, wAll + 2 * h * hd, hd, dRh, 0, h);
+        Kernels.multAdd(n, h, 0, h, dA, row, 2 * h, pw.wh, 2 * h, dRh, 0);
+        double[] r = tmpR;
+        double[] daR = tmpDr;
         for (int b = 0; b < n; b++) {
-            int a = actK + b * g3;
-            int hp = inK + b * hd;
-            int hb = b * h;
+            System.arraycopy(act[row + b], 0, r, 0, h);
+            double[] hp = in[row + b];
+            double[] g = dRh[b];
+            double[] dp = dhPrev[b];
             for (int j = 0; j < h; j++) {
-                double r = act[a + j];
-                double g = dRh[hb + j];
-                dhPrev[hb + j] += g * r;
-                dA[a + j] = g * in[hp + j] * r * (1 - r);
+                dp[j] += g[j] * r[j];
+                daR[j] = g[j] * hp[j] * r[j] * (1 - r[j]);
             }
+            System.arraycopy(daR, 0, dA[row + b], 0, h);
         }
         // dh_prev += [da_r | da_z] · [W_r; W_z][:, 0:H]
-        Kernels.multAdd(n, 2 * h, h, dA, actK, g3, p, wAll, hd, dhPrev, 0, h);
+        Kernels.multAdd(n, 2 * h, 0, h, dA, row, 0, pw.wh, 0, dhPrev, 0);
     }
 
-    private void backwardPytorch(double[] p, int k) {
-        int inK = k * n * hd;
-        int actK = k * n * g3;
-        int ghnK = k * n * h;
+    private void backwardPytorch(PackedWeights pw, int k) {
+        int row = k * n;
+        double[] r = tmpR;
+        double[] z = tmpZ;
+        double[] nn = tmpC;
+        double[] daR = tmpDr;
+        double[] daZ = tmpDz;
+        double[] daN = tmpDc;
+        double[] daNr = tmpDx;
         for (int b = 0; b < n; b++) {
-            int a = actK + b * g3;
-            int hp = inK + b * hd;
-            int hb = b * h;
+            // gates into rows of their own, so every array below is read and written at index j and the loop vectorizes
+            double[] a = act[row + b];
+            System.arraycopy(a, 0, r, 0, h);
+            System.arraycopy(a, h, z, 0, h);
+            System.arraycopy(a, 2 * h, nn, 0, h);
+            double[] hp = in[row + b];
+            double[] g = dh[b];
+            double[] dp = dhPrev[b];
+            double[] gn = ghn[row + b];
             for (int j = 0; j < h; j++) {
                 // h = (1-z) n + z h_prev; n = tanh(gi_n + r ⊙ gh_n)
-                double r = act[a + j];
-                double z = act[a + h + j];
-                double nn = act[a + 2 * h + j];
-                double g = dh[hb + j];
-                dhPrev[hb + j] = g * z;
-                double daN = g * (1 - z) * (1 - nn * nn);
-                double daR = daN * ghn[ghnK + hb + j] * r * (1 - r);
-                double daZ = g * (in[hp + j] - nn) * z * (1 - z);
-                dA[a + j] = daR;
-                dA[a + h + j] = daZ;
-                dA[a + 2 * h + j] = daN;
-                dGh[a + j] = daR;
-                dGh[a + h + j] = daZ;
-                dGh[a + 2 * h + j] = daN * r;
+                dp[j] = g[j] * z[j];
+                double dn = g[j] * (1 - z[j]) * (1 - nn[j] * nn[j]);
+                daN[j] = dn;
+                daNr[j] = dn * r[j];
+                daR[j] = dn * gn[j] * r[j] * (1 - r[j]);
+                daZ[j] = g[j] * (hp[j] - nn[j]) * z[j] * (1 - z[j]);
             }
+            double[] gi = dA[row + b];
+            double[] gg = dGh[row + b];
+            System.arraycopy(daR, 0, gi, 0, h);
+            System.arraycopy(daZ, 0, gi, h, h);
+            System.arraycopy(daN, 0, gi, 2 * h, h);
+            System.arraycopy(daR, 0, gg, 0, h);
+            System.arraycopy(daZ, 0, gg, h, h);
+            System.arraycopy(daNr, 0, gg, 2 * h, h);
         }
         // dh_prev += dgh · W_hh
-        Kernels.multAdd(n, g3, h, dGh, actK, g3, p, wHh, h, dhPrev, 0, h);
+        Kernels.multAdd(n, g3, 0, h, dGh, row, 0, pw.wh, 0, dhPrev, 0);
+    }
+
+    /** The window's weight and bias gradients, summed over its steps and rows, into {@link #grad}. */
+    private void accumulateWeightGradients(int k0) {
+        int rows = windowLength * n;
+        for (double[] r : dWt) {
+            Arrays.fill(r, 0.0);
+        }
+        for (double[] r : dWy) {
+            Arrays.fill(r, 0.0);
+        }
+        Arrays.fill(dBias, 0.0);
+        if (cho) {
+            // dW^T[input][gate] = Σ_t input_t ⊗ da_t: inputs [h_{t-1} | x_t] for r, z and x for h~; r ⊙ h_{t-1} for h~
+            Kernels.multTransAAdd(h, rows, 0, 2 * h, in, 0, 0, dA, 0, dWt, 0);
+            Kernels.multTransAAdd(h, rows, 2 * h, g3, rh, 0, 0, dA, 0, dWt, 0);
+            Kernels.multTransAAdd(d, rows, 0, g3, in, 0, h, dA, 0, dWt, h);
+            Kernels.columnSumsAdd(rows, 0, g3, dA, 0, dBias);
+            for (int g = 0; g < g3; g++) {
+                int base = wAll + g * hd;
+                for (int c = 0; c < hd; c++) {
+                    grad[base + c] += dWt[c][g];
+                }
+                grad[bAll + g] += dBias[g];
+            }
+        } else {
+            // dW_hh^T = Σ_t h_{t-1} ⊗ dgh_t, dW_ih^T = Σ_t x_t ⊗ dgi_t
+            Kernels.multTransAAdd(h, rows, 0, g3, in, 0, 0, dGh, 0, dWt, 0);
+            Kernels.multTransAAdd(d, rows, 0, g3, in, 0, h, dA, 0, dWt, h);
+            Kernels.columnSumsAdd(rows, 0, g3, dA, 0, dBias);
+            Arrays.fill(dBiasHh, 0.0);
+            Kernels.columnSumsAdd(rows, 0, g3, dGh, 0, dBiasHh);
+            for (int g = 0; g < g3; g++) {
+                for (int c = 0; c < h; c++) {
+                    grad[wHh + g * h + c] += dWt[c][g];
+                }
+                for (int c = 0; c < d; c++) {
+                    grad[wIh + g * d + c] += dWt[h + c][g];
+                }
+                grad[bIh + g] += dBias[g];
+                grad[bHh + g] += dBiasHh[g];
+            }
+        }
+        // dW_y = Σ_t dy_t ⊗ h_t, db_y = Σ_t dy_t over the loss steps
+        int lossRows = (windowLength - k0) * n;
+        Kernels.multTransAAdd(o, lossRows, 0, h, dy, k0 * n, 0, in, (k0 + 1) * n, dWy, 0);
+        for (int i = 0; i < o; i++) {
+            for (int j = 0; j < h; j++) {
+                grad[wY + i * h + j] += dWy[i][j];
+            }
+            double sum = 0;
+            for (int r = 0; r < lossRows; r++) {
+                sum += dy[k0 * n + r][i];
+            }
+            grad[bY + i] += sum;
+        }
     }
 
     /** Makes the state after step {@code t} of the last window the state entering the next window. */
@@ -442,9 +536,8 @@ final class BatchBackprop {
         if (k < 0 || k >= windowLength) {
             throw new IllegalArgumentException("step " + t + " is not in the last window");
         }
-        int off = (k + 1) * n * hd;
         for (int b = 0; b < n; b++) {
-            System.arraycopy(in, off + b * hd, carry, b * h, h);
+            System.arraycopy(in[(k + 1) * n + b], 0, carry[b], 0, h);
         }
     }
 
@@ -458,9 +551,8 @@ final class BatchBackprop {
         if (k < 0 || k >= windowLength) {
             throw new IllegalArgumentException("step " + t + " is not in the last window");
         }
-        int off = (k + 1) * n * hd;
         for (int b = 0; b < n; b++) {
-            System.arraycopy(in, off + b * hd, out[firstRow + b], 0, h);
+            System.arraycopy(in[(k + 1) * n + b], 0, out[firstRow + b], 0, h);
         }
     }
 

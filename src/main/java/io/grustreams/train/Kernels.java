@@ -1,14 +1,15 @@
 package io.grustreams.train;
 
 /**
- * Dense kernels on row-major blocks of flat arrays, written so the JIT vectorizes the innermost loop
- * (contiguous, independent updates of output rows). Each block is given by an offset and a row
- * stride, so sub-matrices are used in place. Outputs and inputs must not overlap.
+ * Dense kernels on matrices stored as arrays of rows. Every inner loop reads and writes
+ * {@code row[j]} of the output and of B at the same index j, so HotSpot's C2 may vectorize it even
+ * though it cannot prove the rows are distinct arrays (with flat arrays and different row offsets it
+ * cannot, and the loops ran scalar). Column ranges {@code [j0, j1)} are shared by B and C.
  *
- * <p>Register blocking: two output rows at a time share each load of B, and the shared dimension is
- * consumed four at a time as a chain of fused multiply-adds,
- * {@code c ← fma(a3, b3, fma(a2, b2, fma(a1, b1, fma(a0, b0, c))))}. The summation order is a fixed
- * function of the shapes, so results never depend on threads or timing.
+ * <p>Each output element receives the shared dimension four terms at a time as a chain of fused
+ * multiply-adds, {@code c ← fma(a3, b3, fma(a2, b2, fma(a1, b1, fma(a0, b0, c))))}, in blocks of
+ * {@link #K_BLOCK} so the rows of B in use stay in L1. The summation order is a fixed function of the
+ * shapes: results never depend on threads or timing. Outputs must not be inputs.
  */
 final class Kernels {
 
@@ -19,176 +20,88 @@ final class Kernels {
     }
 
     /**
-     * {@code C += A · B}, with A {@code n × k}, B {@code k × m}, C {@code n × m}.
+     * {@code C[cRow+i][j] += Σ_p A[aRow+i][aCol+p] · B[bRow+p][j]} for i &lt; n, p &lt; k, j in [j0, j1).
      *
      * @param a not modified
      * @param b not modified
      * @param c modified
      */
-    static void multAdd(int n, int k, int m, double[] a, int aOff, int aStride, double[] b, int bOff, int bStride,
-            double[] c, int cOff, int cStride) {
-        // Blocks of the shared dimension keep the rows of B they use in L1 while every row of C passes.
+    static void multAdd(int n, int k, int j0, int j1, double[][] a, int aRow, int aCol, double[][] b, int bRow,
+            double[][] c, int cRow) {
         for (int p0 = 0; p0 < k; p0 += K_BLOCK) {
-            int kb = Math.min(K_BLOCK, k - p0);
-            multAddBlock(n, kb, m, a, aOff + p0, aStride, b, bOff + p0 * bStride, bStride, c, cOff, cStride);
-        }
-    }
-
-    private static void multAddBlock(int n, int k, int m, double[] a, int aOff, int aStride, double[] b, int bOff,
-            int bStride, double[] c, int cOff, int cStride) {
-        int i = 0;
-        for (; i + 4 <= n; i += 4) {
-            int c0 = cOff + i * cStride;
-            int c1 = c0 + cStride;
-            int c2 = c1 + cStride;
-            int c3 = c2 + cStride;
-            int r0 = aOff + i * aStride;
-            int r1 = r0 + aStride;
-            int r2 = r1 + aStride;
-            int r3 = r2 + aStride;
-            int p = 0;
-            for (; p + 4 <= k; p += 4) {
-                double a00 = a[r0 + p];
-                double a01 = a[r0 + p + 1];
-                double a02 = a[r0 + p + 2];
-                double a03 = a[r0 + p + 3];
-                double a10 = a[r1 + p];
-                double a11 = a[r1 + p + 1];
-                double a12 = a[r1 + p + 2];
-                double a13 = a[r1 + p + 3];
-                double a20 = a[r2 + p];
-                double a21 = a[r2 + p + 1];
-                double a22 = a[r2 + p + 2];
-                double a23 = a[r2 + p + 3];
-                double a30 = a[r3 + p];
-                double a31 = a[r3 + p + 1];
-                double a32 = a[r3 + p + 2];
-                double a33 = a[r3 + p + 3];
-                int b0 = bOff + p * bStride;
-                int b1 = b0 + bStride;
-                int b2 = b1 + bStride;
-                int b3 = b2 + bStride;
-                for (int j = 0; j < m; j++) {
-                    double x0 = b[b0 + j];
-                    double x1 = b[b1 + j];
-                    double x2 = b[b2 + j];
-                    double x3 = b[b3 + j];
-                    c[c0 + j] = Math.fma(a03, x3, Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, c[c0 + j]))));
-                    c[c1 + j] = Math.fma(a13, x3, Math.fma(a12, x2, Math.fma(a11, x1, Math.fma(a10, x0, c[c1 + j]))));
-                    c[c2 + j] = Math.fma(a23, x3, Math.fma(a22, x2, Math.fma(a21, x1, Math.fma(a20, x0, c[c2 + j]))));
-                    c[c3 + j] = Math.fma(a33, x3, Math.fma(a32, x2, Math.fma(a31, x1, Math.fma(a30, x0, c[c3 + j]))));
+            int p1 = Math.min(k, p0 + K_BLOCK);
+            for (int i = 0; i < n; i++) {
+                double[] ai = a[aRow + i];
+                double[] ci = c[cRow + i];
+                int p = p0;
+                for (; p + 4 <= p1; p += 4) {
+                    fma4(ai[aCol + p], ai[aCol + p + 1], ai[aCol + p + 2], ai[aCol + p + 3],
+                            b[bRow + p], b[bRow + p + 1], b[bRow + p + 2], b[bRow + p + 3], ci, j0, j1);
                 }
-            }
-            for (; p < k; p++) {
-                double a00 = a[r0 + p];
-                double a10 = a[r1 + p];
-                double a20 = a[r2 + p];
-                double a30 = a[r3 + p];
-                int b0 = bOff + p * bStride;
-                for (int j = 0; j < m; j++) {
-                    double x0 = b[b0 + j];
-                    c[c0 + j] = Math.fma(a00, x0, c[c0 + j]);
-                    c[c1 + j] = Math.fma(a10, x0, c[c1 + j]);
-                    c[c2 + j] = Math.fma(a20, x0, c[c2 + j]);
-                    c[c3 + j] = Math.fma(a30, x0, c[c3 + j]);
+                for (; p < p1; p++) {
+                    fma1(ai[aCol + p], b[bRow + p], ci, j0, j1);
                 }
-            }
-        }
-        for (; i < n; i++) {
-            multAddRow(k, m, a, aOff + i * aStride, b, bOff, bStride, c, cOff + i * cStride);
-        }
-    }
-
-    /** One row: {@code c[0..m) += a[0..k) · B}. */
-    private static void multAddRow(int k, int m, double[] a, int r0, double[] b, int bOff, int bStride, double[] c,
-            int c0) {
-        int p = 0;
-        for (; p + 4 <= k; p += 4) {
-            double a0 = a[r0 + p];
-            double a1 = a[r0 + p + 1];
-            double a2 = a[r0 + p + 2];
-            double a3 = a[r0 + p + 3];
-            int b0 = bOff + p * bStride;
-            int b1 = b0 + bStride;
-            int b2 = b1 + bStride;
-            int b3 = b2 + bStride;
-            for (int j = 0; j < m; j++) {
-                c[c0 + j] = Math.fma(a3, b[b3 + j], Math.fma(a2, b[b2 + j], Math.fma(a1, b[b1 + j],
-                        Math.fma(a0, b[b0 + j], c[c0 + j]))));
-            }
-        }
-        for (; p < k; p++) {
-            double a0 = a[r0 + p];
-            int b0 = bOff + p * bStride;
-            for (int j = 0; j < m; j++) {
-                c[c0 + j] = Math.fma(a0, b[b0 + j], c[c0 + j]);
             }
         }
     }
 
     /**
-     * {@code C += Aᵀ · B}, with A {@code n × k}, B {@code n × m}, C {@code k × m}: the sum over the n
-     * rows of outer products, as in a weight gradient {@code Σ_t δ_t · input_tᵀ}. Runs on the
-     * {@link #multAdd} kernel with the longer of k and m as its contiguous inner loop: when
-     * {@code k <= m} as {@code C += (Aᵀ) · B}; otherwise as {@code D = (Bᵀ) · A}, {@code C += Dᵀ}
-     * (a short inner loop, such as the H + D = 68 columns of a cho weight, leaves a scalar remainder).
+     * {@code C[cRow+i][j] += Σ_p A[aRow+p][aCol+i] · B[bRow+p][j]} for i &lt; n, p &lt; k, j in [j0, j1):
+     * {@code C += Aᵀ B} over k rows of A and B, as in a weight gradient {@code Σ_t input_t · δ_tᵀ}.
      *
      * @param a not modified
      * @param b not modified
      * @param c modified
-     * @param scratch modified: at least {@code n · max(k, m)} values
-     * @param scratch2 modified: at least {@code k · m} values
      */
-    static void multTransAAdd(int n, int k, int m, double[] a, int aOff, int aStride, double[] b, int bOff,
-            int bStride, double[] c, int cOff, int cStride, double[] scratch, double[] scratch2) {
-        if (k <= m) {
-            transpose(n, k, a, aOff, aStride, scratch);
-            multAdd(k, n, m, scratch, 0, n, b, bOff, bStride, c, cOff, cStride);
-            return;
-        }
-        transpose(n, m, b, bOff, bStride, scratch);
-        java.util.Arrays.fill(scratch2, 0, m * k, 0.0);
-        multAdd(m, n, k, scratch, 0, n, a, aOff, aStride, scratch2, 0, k);
-        for (int q = 0; q < k; q++) {
-            int cq = cOff + q * cStride;
-            for (int j = 0; j < m; j++) {
-                c[cq + j] += scratch2[j * k + q];
-            }
-        }
-    }
-
-    /**
-     * {@code out (k × n) = Aᵀ} for A {@code n × k}, in tiles so both sides stay in cache.
-     *
-     * @param out modified
-     */
-    static void transpose(int n, int k, double[] a, int aOff, int aStride, double[] out) {
-        final int tile = 16;
-        for (int i0 = 0; i0 < n; i0 += tile) {
-            int i1 = Math.min(n, i0 + tile);
-            for (int q0 = 0; q0 < k; q0 += tile) {
-                int q1 = Math.min(k, q0 + tile);
-                for (int i = i0; i < i1; i++) {
-                    int ai = aOff + i * aStride;
-                    for (int q = q0; q < q1; q++) {
-                        out[q * n + i] = a[ai + q];
-                    }
+    static void multTransAAdd(int n, int k, int j0, int j1, double[][] a, int aRow, int aCol, double[][] b, int bRow,
+            double[][] c, int cRow) {
+        for (int p0 = 0; p0 < k; p0 += K_BLOCK) {
+            int p1 = Math.min(k, p0 + K_BLOCK);
+            for (int i = 0; i < n; i++) {
+                double[] ci = c[cRow + i];
+                int col = aCol + i;
+                int p = p0;
+                for (; p + 4 <= p1; p += 4) {
+                    fma4(a[aRow + p][col], a[aRow + p + 1][col], a[aRow + p + 2][col], a[aRow + p + 3][col],
+                            b[bRow + p], b[bRow + p + 1], b[bRow + p + 2], b[bRow + p + 3], ci, j0, j1);
+                }
+                for (; p < p1; p++) {
+                    fma1(a[aRow + p][col], b[bRow + p], ci, j0, j1);
                 }
             }
         }
     }
 
+    /** {@code c[j] ← fma(a3, b3[j], fma(a2, b2[j], fma(a1, b1[j], fma(a0, b0[j], c[j]))))}. */
+    private static void fma4(double a0, double a1, double a2, double a3, double[] b0, double[] b1, double[] b2,
+            double[] b3, double[] c, int j0, int j1) {
+        for (int j = j0; j < j1; j++) {
+            c[j] = Math.fma(a3, b3[j], Math.fma(a2, b2[j], Math.fma(a1, b1[j], Math.fma(a0, b0[j], c[j]))));
+        }
+    }
+
+    private static void fma1(double a0, double[] b0, double[] c, int j0, int j1) {
+        for (int j = j0; j < j1; j++) {
+            c[j] = Math.fma(a0, b0[j], c[j]);
+        }
+    }
+
     /**
-     * {@code c[j] += Σ_i A[i][j]} over the n rows of A ({@code n × m}): a bias gradient.
+     * {@code c[j] += Σ_i A[aRow+i][j]} over n rows, j in [j0, j1): a bias gradient.
      *
      * @param c modified
      */
-    static void columnSumsAdd(int n, int m, double[] a, int aOff, int aStride, double[] c, int cOff) {
+    static void columnSumsAdd(int n, int j0, int j1, double[][] a, int aRow, double[] c) {
         for (int i = 0; i < n; i++) {
-            int ai = aOff + i * aStride;
-            for (int j = 0; j < m; j++) {
-                c[cOff + j] += a[ai + j];
+            double[] ai = a[aRow + i];
+            for (int j = j0; j < j1; j++) {
+                c[j] += ai[j];
             }
         }
+    }
+
+    /** Rows of {@code cols} zeros. */
+    static double[][] rows(int count, int cols) {
+        return new double[count][cols];
     }
 }

@@ -1,6 +1,8 @@
 package io.grustreams.train;
 
 import io.grustreams.model.GruLayout;
+import io.grustreams.model.GruStepper;
+import io.grustreams.model.Parameters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -122,6 +124,7 @@ public final class ReferenceVerifier {
     public static ReferenceVerifier standard() {
         return new ReferenceVerifier(List.of(
                 new Part("forward", ReferenceVerifier::checkForward),
+                new Part("forward_stepper", ReferenceVerifier::checkStepperForward),
                 new Part("bptt_full", ReferenceVerifier::checkFullBptt),
                 new Part("tbptt_chunks", ReferenceVerifier::checkTbpttChunks),
                 new Part("tbptt_sum", ReferenceVerifier::checkTbpttSum),
@@ -217,6 +220,23 @@ public final class ReferenceVerifier {
             m.compare(sb.output(t), c.forwardY()[t]);
         }
         m.compare(sb.squaredError(0, n) * globalScale(c), c.forwardLoss());
+    }
+
+    /**
+     * The serving cell, {@link GruStepper}, is a separate implementation from the training path
+     * (packed weights, polynomial activations); the stream runs it, so it is checked on its own:
+     * states h[t] and readouts y[t] over the whole sequence from h_init.
+     */
+    private static void checkStepperForward(ReferenceCase c, ErrorMeter m) {
+        GruStepper stepper = new GruStepper(new Parameters(c.layout(), c.params()));
+        double[] h = c.hInit().clone();
+        double[] y = new double[c.layout().outputSize()];
+        for (int t = 0; t < c.length(); t++) {
+            stepper.step(h, c.x()[t]);
+            stepper.readout(h, y);
+            m.compare(h, c.forwardH()[t]);
+            m.compare(y, c.forwardY()[t]);
+        }
     }
 
     private static double[] fullGradient(ReferenceCase c, double[] gradHInit, double[] loss) {

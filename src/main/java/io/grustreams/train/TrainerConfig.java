@@ -14,7 +14,8 @@ package io.grustreams.train;
  * @param seed seeds the per-epoch shuffling; same data + config → same model, to the bit
  * @param shards fixed number of parts a mini-batch is split into, each with its own gradient buffer,
  *     summed in shard order. Part of the result's identity: changing it changes the last bits.
- * @param threads threads that compute the shards; never changes the result
+ * @param threads threads that compute the shards (at most {@code shards} are used, the calling thread
+ *     being one of them); never changes the result
  */
 public record TrainerConfig(Tbptt tbptt, int batchSize, int epochs, double learningRate, double beta1, double beta2,
         double epsilon, double maxGradNorm, long seed, int shards, int threads) {

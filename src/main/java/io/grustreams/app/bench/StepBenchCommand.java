@@ -5,7 +5,10 @@ import io.grustreams.model.GruStepper;
 import io.grustreams.model.Parameters;
 import io.grustreams.model.Variant;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Spec;
  * (input, hidden) size and variant. Random weights at PyTorch's default scale, a ring of random
  * normalized inputs, the hidden state carried from step to step as in the stream processor.
  *
- * <p>Anchor: PyTorch {@code GRUCell}, batch 1, takes 14–18 µs per step at (8, 64).
+ * <p>Anchor: PyTorch {@code GRUCell}, batch 1, takes 14–18 µs per step at (8, 64). Besides the
+ * harness's wall-clock figures, each case reports the median thread CPU time per step.
  */
 @Command(name = "step",
         description = {"Times one GRU step (single key) for each (input, hidden) size and variant.",
@@ -56,6 +60,8 @@ public final class StepBenchCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of weights and inputs (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** Number of distinct inputs cycled through; a power of two. */
     private static final int INPUTS = 256;
@@ -119,15 +125,27 @@ public final class StepBenchCommand implements Callable<Integer> {
         if (!json) {
             out.printf("bench step: one GRU step, single key; %s; %d warm-up + %d rounds of ~%d ms%n",
                     BenchHarness.machine(), warmup, rounds, roundMs);
-            out.printf("%-8s %5s %6s %12s %10s %10s %14s%n", "variant", "input", "hidden", "median ns", "min ns",
-                    "max ns", "steps/s");
+            out.printf("%-8s %5s %6s %12s %10s %10s %14s %12s%n", "variant", "input", "hidden", "median ns", "min ns",
+                    "max ns", "steps/s", "cpu ns");
         }
         BenchHarness harness = new BenchHarness(warmup, rounds);
         for (int[] c : cases) {
             for (Variant v : vs) {
                 Case fixture = new Case(v, c[0], c[1], seed);
                 long steps = calibrate(fixture);
-                BenchHarness.Result r = harness.measure(() -> fixture.run(steps));
+                // Thread CPU time per round besides the harness's wall time: on a shared machine the
+                // two differ by the time this thread waited for a core.
+                double[] cpuNs = new double[warmup + rounds];
+                int[] round = {0};
+                BenchHarness.Result r = harness.measure(() -> {
+                    long c0 = THREADS.getCurrentThreadCpuTime();
+                    long ops = fixture.run(steps);
+                    cpuNs[round[0]++] = (double) (THREADS.getCurrentThreadCpuTime() - c0) / ops;
+                    return ops;
+                });
+                double[] measuredCpu = Arrays.copyOfRange(cpuNs, warmup, warmup + rounds);
+                Arrays.sort(measuredCpu);
+                double cpuMedian = measuredCpu[rounds / 2];
                 if (!Double.isFinite(fixture.h[0])) {
                     throw new IllegalStateException("the hidden state diverged");
                 }
@@ -144,11 +162,12 @@ public final class StepBenchCommand implements Callable<Integer> {
                     f.put("min_ns_per_step", r.minNsPerOp());
                     f.put("max_ns_per_step", r.maxNsPerOp());
                     f.put("median_steps_per_s", r.medianOpsPerSecond());
+                    f.put("median_cpu_ns_per_step", cpuMedian);
                     f.put("machine", BenchHarness.machine());
                     out.println(BenchHarness.jsonLine(f));
                 } else {
-                    out.printf(Locale.ROOT, "%-8s %5d %6d %12.1f %10.1f %10.1f %14.0f%n", v.id(), c[0], c[1],
-                            r.medianNsPerOp(), r.minNsPerOp(), r.maxNsPerOp(), r.medianOpsPerSecond());
+                    out.printf(Locale.ROOT, "%-8s %5d %6d %12.1f %10.1f %10.1f %14.0f %12.1f%n", v.id(), c[0], c[1],
+                            r.medianNsPerOp(), r.minNsPerOp(), r.maxNsPerOp(), r.medianOpsPerSecond(), cpuMedian);
                 }
                 out.flush();
             }
@@ -156,8 +175,15 @@ public final class StepBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Steps per round so that a round lasts about {@code roundMs}, from doubling runs of at least 20 ms. */
+    /**
+     * Steps per round so that a round lasts about {@code roundMs}: first {@code roundMs} of
+     * stepping so that the JIT has compiled the loop, then doubling runs until one lasts 20 ms.
+     */
     private long calibrate(Case fixture) {
+        long until = System.nanoTime() + roundMs * 1_000_000L;
+        while (System.nanoTime() < until) {
+            fixture.run(1000);
+        }
         long n = 1024;
         while (true) {
             long t0 = System.nanoTime();
