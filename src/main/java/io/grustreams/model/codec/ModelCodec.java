@@ -1,0 +1,380 @@
+package io.grustreams.model.codec;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grustreams.model.GruLayout;
+import io.grustreams.model.GruModel;
+import io.grustreams.model.Normalization;
+import io.grustreams.model.Parameters;
+import io.grustreams.model.Tensor;
+import io.grustreams.model.Variant;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The model file: one JSON document, UTF-8, pretty-printed with a stable field order.
+ *
+ * <pre>
+ * {
+ *   "format": "gru-streams-model",   "formatVersion": 1,
+ *   "name": "...", "version": 3, "createdAt": "2025-01-01T00:00:00Z",
+ *   "variant": "cho" | "pytorch", "inputSize": D, "hiddenSize": H,
+ *   "featureNames": [D strings],
+ *   "normalization": {"mean": [D], "std": [D]},
+ *   "provenance": {free JSON object},
+ *   "checksum": "sha256:&lt;hex&gt;",
+ *   "parameters": {tensorName: vector | array of rows, in {@link GruLayout} order}
+ * }
+ * </pre>
+ *
+ * The readout forecasts every input, so its output size is {@code inputSize}. Tensor names and
+ * shapes are those of {@link GruLayout} (the PyTorch reference files' names). Doubles are written
+ * in their shortest round-trip form and read back bit-identical. The checksum is
+ * {@link #checksum(Parameters)} and is verified on load.
+ *
+ * <p>Loading is strict: an unknown format or version, a missing or unknown field, a wrong shape,
+ * a non-finite number, an unknown variant or a checksum mismatch throws a
+ * {@link ModelFormatException} that names the field.
+ */
+public final class ModelCodec {
+
+    public static final String FORMAT = "gru-streams-model";
+    public static final int FORMAT_VERSION = 1;
+
+    private static final Set<String> FIELDS = Set.of("format", "formatVersion", "name", "version", "createdAt",
+            "variant", "inputSize", "hiddenSize", "featureNames", "normalization", "provenance", "checksum",
+            "parameters");
+    private static final Set<String> NORMALIZATION_FIELDS = Set.of("mean", "std");
+    /** Bounds the parameter vector (an int-indexed array) before anything is allocated from the sizes. */
+    private static final long MAX_PARAMETERS = Integer.MAX_VALUE - 16;
+
+    private ModelCodec() {
+    }
+
+    /** The model file of {@code m}: UTF-8 JSON, ending with a newline. */
+    public static byte[] toJson(GruModel m) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        GruLayout layout = m.layout();
+        Set<String> matrices = new HashSet<>();
+        for (Tensor t : layout.tensors()) {
+            if (!t.vector()) {
+                matrices.add(t.name());
+            }
+        }
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            g.setPrettyPrinter(prettyPrinter(matrices));
+            g.writeStartObject();
+            g.writeStringField("format", FORMAT);
+            g.writeNumberField("formatVersion", FORMAT_VERSION);
+            g.writeStringField("name", m.name());
+            g.writeNumberField("version", m.version());
+            g.writeStringField("createdAt", m.createdAt().toString());
+            g.writeStringField("variant", m.variant().id());
+            g.writeNumberField("inputSize", layout.inputSize());
+            g.writeNumberField("hiddenSize", layout.hiddenSize());
+            g.writeArrayFieldStart("featureNames");
+            for (String f : m.featureNames()) {
+                g.writeString(f);
+            }
+            g.writeEndArray();
+            Normalization norm = m.normalization();
+            g.writeObjectFieldStart("normalization");
+            writeVector(g, "mean", norm.means());
+            writeVector(g, "std", norm.stds());
+            g.writeEndObject();
+            g.writeFieldName("provenance");
+            g.writeObject(m.provenance());
+            g.writeStringField("checksum", checksum(m.parameters()));
+            g.writeObjectFieldStart("parameters");
+            double[] p = m.parameters().values();
+            for (Tensor t : layout.tensors()) {
+                g.writeArrayFieldStart(t.name());
+                if (t.vector()) {
+                    for (int i = 0; i < t.rows(); i++) {
+                        g.writeNumber(p[t.index(i, 0)]);
+                    }
+                } else {
+                    for (int i = 0; i < t.rows(); i++) {
+                        g.writeStartArray();
+                        for (int j = 0; j < t.cols(); j++) {
+                            g.writeNumber(p[t.index(i, j)]);
+                        }
+                        g.writeEndArray();
+                    }
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+            g.writeRaw('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing a model to memory failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeVector(JsonGenerator g, String name, double[] v) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (double x : v) {
+            g.writeNumber(x);
+        }
+        g.writeEndArray();
+    }
+
+    /**
+     * Objects one member per line; arrays on one line, except that each row of a parameter matrix
+     * gets its own line (a 64x72 matrix stays readable and diffs row by row).
+     */
+    private static DefaultPrettyPrinter prettyPrinter(Set<String> matrices) {
+        DefaultIndenter lines = new DefaultIndenter("  ", "\n");
+        DefaultPrettyPrinter.Indenter arrays = new DefaultPrettyPrinter.Indenter() {
+            @Override
+            public void writeIndentation(JsonGenerator g, int level) throws IOException {
+                if (isParameterMatrix(g.getOutputContext(), matrices)) {
+                    lines.writeIndentation(g, level);
+                } else {
+                    g.writeRaw(' ');
+                }
+            }
+
+            @Override
+            public boolean isInline() {
+                return false;
+            }
+        };
+        Separators separators = Separators.createDefaultInstance()
+                .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                .withArrayValueSpacing(Separators.Spacing.NONE);
+        return new DefaultPrettyPrinter(separators).withObjectIndenter(lines).withArrayIndenter(arrays);
+    }
+
+    /** True for the outer array of {@code "parameters": {"W_r": [[...], ...]}} (the pretty printer's context). */
+    private static boolean isParameterMatrix(JsonStreamContext array, Set<String> matrices) {
+        if (array == null || !array.inArray()) {
+            return false;
+        }
+        JsonStreamContext tensors = array.getParent();
+        if (tensors == null || !tensors.inObject() || !matrices.contains(tensors.getCurrentName())) {
+            return false;
+        }
+        JsonStreamContext top = tensors.getParent();
+        return top != null && top.inObject() && "parameters".equals(top.getCurrentName())
+                && top.getParent() != null && top.getParent().inRoot();
+    }
+
+    /**
+     * Reads and validates a model file.
+     *
+     * @throws ModelFormatException naming the field that is missing, unknown or invalid
+     */
+    public static GruModel fromJson(byte[] json) {
+        ObjectNode root = Json.parseObject(json, "a model file");
+
+        String format = Json.text(Json.require(root, "format", "format"), "format");
+        if (!FORMAT.equals(format)) {
+            throw new ModelFormatException("format", "unknown format '" + format + "', expected '" + FORMAT + "'");
+        }
+        long formatVersion = Json.integer(Json.require(root, "formatVersion", "formatVersion"), "formatVersion");
+        if (formatVersion != FORMAT_VERSION) {
+            throw new ModelFormatException("formatVersion", "unsupported version " + formatVersion
+                    + " (this build reads version " + FORMAT_VERSION + ")");
+        }
+        Json.rejectUnknown(root, FIELDS, "");
+
+        String name = Json.text(Json.require(root, "name", "name"), "name");
+        if (name.isBlank()) {
+            throw new ModelFormatException("name", "must not be blank");
+        }
+        long version = Json.integer(Json.require(root, "version", "version"), "version");
+        if (version < 0) {
+            throw new ModelFormatException("version", "must not be negative, found " + version);
+        }
+        String createdText = Json.text(Json.require(root, "createdAt", "createdAt"), "createdAt");
+        Instant createdAt;
+        try {
+            createdAt = Instant.parse(createdText);
+        } catch (DateTimeParseException e) {
+            throw new ModelFormatException("createdAt", "not an ISO-8601 instant: '" + createdText + "'", e);
+        }
+        String variantId = Json.text(Json.require(root, "variant", "variant"), "variant");
+        Variant variant;
+        try {
+            variant = Variant.fromId(variantId);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException("variant", e.getMessage(), e);
+        }
+        int inputSize = size(root, "inputSize");
+        int hiddenSize = size(root, "hiddenSize");
+        long h = hiddenSize;
+        long d = inputSize;
+        if (3 * h * (h + d) + 6 * h + d * h + d > MAX_PARAMETERS) {
+            throw new ModelFormatException("hiddenSize", "too large: " + hiddenSize + " with inputSize " + inputSize
+                    + " needs more than " + MAX_PARAMETERS + " parameters");
+        }
+        GruLayout layout = GruLayout.of(variant, inputSize, hiddenSize, inputSize);
+
+        List<String> featureNames = featureNames(Json.require(root, "featureNames", "featureNames"), inputSize);
+
+        JsonNode normNode = Json.require(root, "normalization", "normalization");
+        if (!normNode.isObject()) {
+            throw new ModelFormatException("normalization", "must be an object {mean, std}, found " + Json.kind(normNode));
+        }
+        Json.rejectUnknown(normNode, NORMALIZATION_FIELDS, "normalization.");
+        double[] mean = Json.vector(Json.require(normNode, "mean", "normalization.mean"), "normalization.mean", inputSize);
+        double[] std = Json.vector(Json.require(normNode, "std", "normalization.std"), "normalization.std", inputSize);
+        for (int i = 0; i < inputSize; i++) {
+            if (!(std[i] > 0)) {
+                throw new ModelFormatException("normalization.std[" + i + "]", "must be positive, found " + std[i]);
+            }
+        }
+        Normalization normalization = new Normalization(mean, std);
+
+        JsonNode provNode = Json.require(root, "provenance", "provenance");
+        if (!provNode.isObject()) {
+            throw new ModelFormatException("provenance", "must be an object, found " + Json.kind(provNode));
+        }
+        Map<String, Object> provenance = Json.toMap(provNode);
+
+        String checksum = Json.text(Json.require(root, "checksum", "checksum"), "checksum");
+        Parameters parameters = parameters(Json.require(root, "parameters", "parameters"), layout, "parameters");
+        String actual = checksum(parameters);
+        if (!actual.equals(checksum)) {
+            throw new ModelFormatException("checksum", "mismatch: the file says " + checksum
+                    + " but its parameters hash to " + actual + " (corrupted or edited by hand)");
+        }
+        try {
+            return new GruModel(name, version, createdAt, featureNames, normalization, parameters, provenance);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException("$", e.getMessage(), e);
+        }
+    }
+
+    private static int size(JsonNode root, String field) {
+        long v = Json.integer(Json.require(root, field, field), field);
+        if (v < 1 || v > Integer.MAX_VALUE) {
+            throw new ModelFormatException(field, "must be a positive int, found " + v);
+        }
+        return (int) v;
+    }
+
+    private static List<String> featureNames(JsonNode node, int inputSize) {
+        Json.array(node, "featureNames", inputSize);
+        List<String> names = new ArrayList<>(inputSize);
+        Set<String> seen = new LinkedHashSet<>();
+        for (int i = 0; i < inputSize; i++) {
+            String path = "featureNames[" + i + "]";
+            String f = Json.text(node.get(i), path);
+            if (f.isBlank()) {
+                throw new ModelFormatException(path, "must not be blank");
+            }
+            if (!seen.add(f)) {
+                throw new ModelFormatException(path, "duplicate feature name '" + f + "'");
+            }
+            names.add(f);
+        }
+        return names;
+    }
+
+    /**
+     * Reads {@code {tensorName: values}} with exactly the tensors of {@code layout}. Shapes are
+     * checked tensor by tensor before they are copied, so the allocation is bounded by the sizes
+     * already validated.
+     */
+    static Parameters parameters(JsonNode node, GruLayout layout, String path) {
+        if (!node.isObject()) {
+            throw new ModelFormatException(path, "must be an object {tensorName: values}, found " + Json.kind(node));
+        }
+        Set<String> known = new LinkedHashSet<>();
+        for (Tensor t : layout.tensors()) {
+            known.add(t.name());
+        }
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String n = names.next();
+            if (!known.contains(n)) {
+                throw new ModelFormatException(path + "." + n, "unknown tensor for a " + layout.variant().id()
+                        + " GRU (expected " + known + ")");
+            }
+        }
+        double[] values = new double[layout.size()];
+        for (Tensor t : layout.tensors()) {
+            String tp = path + "." + t.name();
+            Json.tensor(Json.require(node, t.name(), tp), tp, t, values);
+        }
+        return new Parameters(layout, values);
+    }
+
+    /** Reads and validates the model file at {@code p}. */
+    public static GruModel read(Path p) throws IOException {
+        return fromJson(Files.readAllBytes(p));
+    }
+
+    /**
+     * Writes the model file to {@code p}: to a temporary file in the same directory first, then
+     * moved into place (atomically where the file system can), so a reader never sees half a file.
+     */
+    public static void write(GruModel m, Path p) throws IOException {
+        byte[] bytes = toJson(m);
+        Path abs = p.toAbsolutePath();
+        Path dir = abs.getParent();
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            try {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * {@code "sha256:<64 hex digits>"} of the flat parameter vector in canonical ({@link GruLayout})
+     * order, each value as its 8-byte big-endian IEEE-754 encoding ({@link Double#doubleToLongBits}).
+     * Covers the values only: the layout is checked separately by the shapes.
+     */
+    public static String checksum(Parameters p) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        ByteBuffer buf = ByteBuffer.allocate(8 * 1024);
+        for (double v : p.values()) {
+            if (!buf.hasRemaining()) {
+                sha.update(buf.array(), 0, buf.position());
+                buf.clear();
+            }
+            buf.putLong(Double.doubleToLongBits(v));
+        }
+        sha.update(buf.array(), 0, buf.position());
+        return "sha256:" + HexFormat.of().formatHex(sha.digest());
+    }
+}

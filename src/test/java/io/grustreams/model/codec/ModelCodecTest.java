@@ -1,0 +1,247 @@
+package io.grustreams.model.codec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grustreams.model.GruLayout;
+import io.grustreams.model.GruModel;
+import io.grustreams.model.Normalization;
+import io.grustreams.model.Parameters;
+import io.grustreams.model.TestModels;
+import io.grustreams.model.Variant;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ModelCodecTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static byte[] golden(Variant v) throws IOException {
+        try (InputStream in = ModelCodecTest.class.getResourceAsStream("/golden/model-v1-" + v.id() + ".json")) {
+            if (in == null) {
+                throw new IllegalStateException("golden file for " + v.id() + " missing from the test resources");
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void shouldWriteTheGoldenFileByteForByte(Variant variant) throws IOException {
+        assertEquals(new String(golden(variant), StandardCharsets.UTF_8),
+                new String(ModelCodec.toJson(TestModels.goldenModel(variant)), StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void shouldReadTheGoldenFileIntoTheSameModel(Variant variant) throws IOException {
+        GruModel read = ModelCodec.fromJson(golden(variant));
+        GruModel expected = TestModels.goldenModel(variant);
+        assertEquals(expected, read);
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(read.parameters().values()[4]));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void shouldRoundTripEveryDoubleBitForBit(Variant variant) {
+        GruLayout layout = GruLayout.of(variant, 3, 5, 3);
+        Random rnd = new Random(17);
+        double[] v = new double[layout.size()];
+        for (int i = 0; i < v.length; i++) {
+            double d;
+            do {
+                d = Double.longBitsToDouble(rnd.nextLong());
+            } while (!Double.isFinite(d));
+            v[i] = d;
+        }
+        v[0] = Double.MIN_VALUE;
+        v[1] = -Double.MAX_VALUE;
+        v[2] = Double.MIN_NORMAL;
+        v[3] = 0.1;
+        GruModel m = new GruModel("bits", 0, Instant.ofEpochSecond(1, 5), List.of("a", "b", "c"),
+                new Normalization(new double[] {1e-300, -7.25, 3}, new double[] {Double.MIN_VALUE, 1e300, 0.3}),
+                new Parameters(layout, v), Map.of("nested", Map.of("list", List.of(1, 2.5, "x", true))));
+        GruModel back = ModelCodec.fromJson(ModelCodec.toJson(m));
+        assertEquals(m, back);
+        assertArrayEquals(v, back.parameters().values(), 0.0);
+    }
+
+    @Test
+    void shouldHashBigEndianDoublesInLayoutOrder() throws Exception {
+        Parameters p = TestModels.randomParameters(GruLayout.of(Variant.PYTORCH, 2, 3, 2), 4, 1);
+        ByteBuffer bytes = ByteBuffer.allocate(8 * p.values().length);
+        for (double d : p.values()) {
+            bytes.putLong(Double.doubleToLongBits(d));
+        }
+        String expected = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.array()));
+        assertEquals(expected, ModelCodec.checksum(p));
+        // Large enough to cross the codec's internal 8 KiB buffer several times.
+        Parameters big = TestModels.randomParameters(GruLayout.of(Variant.CHO, 8, 64, 8), 5, 1);
+        ByteBuffer bigBytes = ByteBuffer.allocate(8 * big.values().length);
+        for (double d : big.values()) {
+            bigBytes.putLong(Double.doubleToLongBits(d));
+        }
+        assertEquals("sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bigBytes.array())),
+                ModelCodec.checksum(big));
+    }
+
+    @Test
+    void shouldWriteAFileAndReadItBack(@TempDir Path dir) throws IOException {
+        GruModel m = TestModels.goldenModel(Variant.CHO);
+        Path file = dir.resolve("model.json");
+        ModelCodec.write(m, file);
+        ModelCodec.write(m.withVersion(8), file);
+        assertEquals(m.withVersion(8), ModelCodec.read(file));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList(), "no temporary file left behind");
+        }
+    }
+
+    /** A golden model file edited by {@code edit}, and the field its rejection must name. */
+    record Broken(String description, Variant variant, Consumer<ObjectNode> edit, String field) {
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    private static ObjectNode params(ObjectNode root) {
+        return (ObjectNode) root.get("parameters");
+    }
+
+    static Stream<Broken> brokenFiles() {
+        return Stream.of(
+                new Broken("unknown format", Variant.CHO, r -> r.put("format", "gru-model"), "format"),
+                new Broken("format not a string", Variant.CHO, r -> r.put("format", 1), "format"),
+                new Broken("unsupported formatVersion", Variant.CHO, r -> r.put("formatVersion", 2), "formatVersion"),
+                new Broken("fractional formatVersion", Variant.CHO, r -> r.put("formatVersion", 1.5), "formatVersion"),
+                new Broken("unknown top-level field", Variant.CHO, r -> r.put("effectiveFromm", "x"), "effectiveFromm"),
+                new Broken("blank name", Variant.CHO, r -> r.put("name", " "), "name"),
+                new Broken("negative version", Variant.CHO, r -> r.put("version", -1), "version"),
+                new Broken("bad createdAt", Variant.CHO, r -> r.put("createdAt", "yesterday"), "createdAt"),
+                new Broken("unknown variant", Variant.CHO, r -> r.put("variant", "lstm"), "variant"),
+                new Broken("zero hiddenSize", Variant.CHO, r -> r.put("hiddenSize", 0), "hiddenSize"),
+                new Broken("absurd hiddenSize", Variant.CHO, r -> r.put("hiddenSize", 1_000_000), "hiddenSize"),
+                new Broken("inputSize disagrees with featureNames", Variant.CHO, r -> r.put("inputSize", 3),
+                        "featureNames"),
+                new Broken("duplicate feature name", Variant.CHO,
+                        r -> ((ArrayNode) r.get("featureNames")).set(1, "cpu"), "featureNames[1]"),
+                new Broken("normalization mean too short", Variant.CHO,
+                        r -> ((ArrayNode) r.get("normalization").get("mean")).remove(1), "normalization.mean"),
+                new Broken("zero std", Variant.CHO,
+                        r -> ((ArrayNode) r.get("normalization").get("std")).set(0, 0.0), "normalization.std[0]"),
+                new Broken("non-finite mean", Variant.CHO,
+                        r -> ((ArrayNode) r.get("normalization").get("mean")).set(1, Double.NaN),
+                        "normalization.mean[1]"),
+                new Broken("provenance not an object", Variant.CHO, r -> r.put("provenance", "x"), "provenance"),
+                new Broken("matrix with a row too many", Variant.CHO,
+                        r -> ((ArrayNode) params(r).get("W_r")).add(JSON.createArrayNode().add(1).add(2).add(3).add(4).add(5)),
+                        "parameters.W_r"),
+                new Broken("matrix row too short", Variant.CHO,
+                        r -> ((ArrayNode) params(r).get("W_z").get(1)).remove(0), "parameters.W_z[1]"),
+                new Broken("vector written as a matrix", Variant.PYTORCH,
+                        r -> params(r).set("b_y", JSON.createArrayNode().add(JSON.createArrayNode().add(1)).add(
+                                JSON.createArrayNode().add(2))), "parameters.b_y[0]"),
+                new Broken("matrix written flat", Variant.PYTORCH,
+                        r -> params(r).set("W_y", JSON.createArrayNode().add(1).add(2)), "parameters.W_y[0]"),
+                new Broken("missing tensor", Variant.CHO, r -> params(r).remove("b_h"), "parameters.b_h"),
+                new Broken("tensor of the other variant", Variant.CHO,
+                        r -> params(r).set("weight_ih", JSON.createArrayNode()), "parameters.weight_ih"),
+                new Broken("NaN weight", Variant.CHO,
+                        r -> ((ArrayNode) params(r).get("W_h").get(2)).set(3, Double.NaN), "parameters.W_h[2][3]"),
+                new Broken("infinite bias", Variant.PYTORCH,
+                        r -> ((ArrayNode) params(r).get("bias_hh")).set(5, Double.POSITIVE_INFINITY),
+                        "parameters.bias_hh[5]"),
+                new Broken("weight as a string", Variant.PYTORCH,
+                        r -> ((ArrayNode) params(r).get("weight_hh").get(0)).set(0, "0.5"), "parameters.weight_hh[0][0]"),
+                new Broken("edited weight", Variant.PYTORCH,
+                        r -> ((ArrayNode) params(r).get("weight_hh").get(0)).set(0, 0.5), "checksum"),
+                new Broken("edited checksum", Variant.CHO,
+                        r -> r.put("checksum", "sha256:" + "0".repeat(64)), "checksum"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenFiles")
+    void shouldRejectABrokenFileNamingTheField(Broken broken) throws IOException {
+        ObjectNode root = (ObjectNode) JSON.readTree(golden(broken.variant()));
+        broken.edit().accept(root);
+        // Jackson writes NaN and Infinity as bare tokens with this feature, as a careless writer might.
+        byte[] bytes = JSON.writer().without(JsonWriteFeature.WRITE_NAN_AS_STRINGS).writeValueAsBytes(root);
+        assertRejected(bytes, broken.field());
+    }
+
+    static Stream<String> requiredFields() {
+        return Stream.of("format", "formatVersion", "name", "version", "createdAt", "variant", "inputSize",
+                "hiddenSize", "featureNames", "normalization", "provenance", "checksum", "parameters");
+    }
+
+    @ParameterizedTest
+    @MethodSource("requiredFields")
+    void shouldRejectAMissingField(String field) throws IOException {
+        ObjectNode root = (ObjectNode) JSON.readTree(golden(Variant.CHO));
+        root.remove(field);
+        assertRejected(JSON.writeValueAsBytes(root), field);
+    }
+
+    @Test
+    void shouldRejectMissingNormalizationMembers() throws IOException {
+        ObjectNode root = (ObjectNode) JSON.readTree(golden(Variant.CHO));
+        ((ObjectNode) root.get("normalization")).remove("std");
+        assertRejected(JSON.writeValueAsBytes(root), "normalization.std");
+    }
+
+    @Test
+    void shouldRejectWhatIsNotAModelObject() {
+        assertRejected("not json".getBytes(StandardCharsets.UTF_8), "$");
+        assertRejected("[1, 2]".getBytes(StandardCharsets.UTF_8), "$");
+        assertRejected(new byte[0], "$");
+        assertRejected("{\"format\": \"gru-streams-model\", \"format\": \"x\"}".getBytes(StandardCharsets.UTF_8), "$");
+    }
+
+    @Test
+    void shouldRejectNonFiniteNumberTokensNamingTheField() throws IOException {
+        String text = new String(golden(Variant.CHO), StandardCharsets.UTF_8);
+        assertRejected(text.replace("0.53625,", "NaN,").getBytes(StandardCharsets.UTF_8), "parameters.W_r[1][0]");
+        assertRejected(text.replace("0.53625,", "1e999,").getBytes(StandardCharsets.UTF_8), "parameters.W_r[1][0]");
+        assertRejected(text.replace("0.53625,", "-Infinity,").getBytes(StandardCharsets.UTF_8), "parameters.W_r[1][0]");
+    }
+
+    private static void assertRejected(byte[] json, String field) {
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelCodec.fromJson(json));
+        assertEquals(field, e.field(), e.getMessage());
+        assertTrue(e.getMessage().startsWith(field + ": "), e.getMessage());
+    }
+
+    @Test
+    void shouldKeepTheFormatConstants() throws IOException {
+        JsonNode root = JSON.readTree(golden(Variant.PYTORCH));
+        assertEquals(ModelCodec.FORMAT, root.get("format").asText());
+        assertEquals(ModelCodec.FORMAT_VERSION, root.get("formatVersion").asInt());
+        assertEquals("gru-streams-model", ModelCodec.FORMAT);
+        assertEquals(1, ModelCodec.FORMAT_VERSION);
+    }
+}
