@@ -1,0 +1,312 @@
+package io.grustreams.anomaly;
+
+/**
+ * Scores events of one key against the previous forecast and runs the alert state machine. Holds
+ * only the configuration; every per-key number lives in an {@link AnomalyState} the caller
+ * passes in, so one detector serves all keys of a processor. Thread-safe as long as no two
+ * threads use the same state or verdict at once.
+ *
+ * <h2>Per event (all in {@link #score})</h2>
+ * <ol>
+ *   <li><b>Residual</b> per feature {@code r_i = actual_i - expected_i}.</li>
+ *   <li><b>Standardized residual</b> against the statistics <em>before</em> this event (an
+ *       outlier must not explain itself): {@code z_i = (r_i - m_i) / max(sqrt(v_i), minStd)}.</li>
+ *   <li><b>Raw score</b> {@code s = (1 - 2·Q(max_i |z_i|))^D}: the probability, were the D
+ *       residuals independent standard normals, that every one of them is less extreme than the
+ *       most extreme one seen (Sidak's correction of the maximum). Under that null {@code s} is
+ *       uniform on [0, 1] whatever D and the features' units, so one set of likelihood
+ *       thresholds serves every model; without the power, the maximum of D uniforms crowds
+ *       toward 1 and leaves less room for an anomaly to stand out.</li>
+ *   <li><b>Statistics update</b> (West 1979, exponentially weighted): with
+ *       {@code a = max(alpha, 1/n)} for the n-th residual, {@code d = r - m; m += a·d;
+ *       v = (1 - a)·(v + a·d²)}. Exponential weighting because a stream never ends and must forget
+ *       old regimes (a retrained model, a moved sensor); {@code a = 1/n} at first makes the early
+ *       estimates the plain mean and population variance instead of a bias toward 0.</li>
+ *   <li><b>Anomaly likelihood</b> (NuPIC, Ahmad et al. 2017, "Unsupervised real-time anomaly
+ *       detection for streaming data"): {@code shortMean} is the mean of the last W raw scores;
+ *       the long ring holds the last N short means that are at least W events old (so none
+ *       shares a raw score with the current one, in the spirit of NuPIC estimating its
+ *       distribution only every 100 records); with their mean {@code mu} and variance
+ *       {@code sigma² = max(var, minLikelihoodVariance)}, the likelihood is
+ *       {@code 1 - Q((shortMean - mu) / sigma)}. 0.5 until the reference holds
+ *       {@code learningPeriod} means. Unlike NuPIC's
+ *       {@code tailProbability}, which folds values below the mean onto the upper tail, this is
+ *       one-sided: unusually <em>good</em> forecasts are not anomalies.</li>
+ *   <li><b>Alert</b>: {@link AlertMachine}.</li>
+ * </ol>
+ *
+ * <p>Transcendental functions come from {@link StrictMath}, not {@link Math}: intrinsics may
+ * differ by an ulp between CPUs, and the same input must replay to the same bits and alerts on
+ * any machine (DESIGN.md, "replaying the same input gives the same output").
+ */
+public final class AnomalyDetector {
+
+    private static final double LOG_LIKELIHOOD_EPSILON = 1e-10;
+    private static final double LOG_LIKELIHOOD_SCALE = 1.0 / StrictMath.log(LOG_LIKELIHOOD_EPSILON);
+
+    /** Largest |actual - expected| accepted: its square must stay finite in the variance. */
+    public static final double MAX_RESIDUAL = 1e150;
+
+    private final AnomalyConfig config;
+    private final int features;
+    /** EW weight of a new residual once the 1/n start-up phase is over. */
+    private final double alpha;
+
+    /**
+     * @param features values per event (the model's input size), at least 1
+     * @throws IllegalArgumentException if {@code features} is out of range
+     */
+    public AnomalyDetector(AnomalyConfig config, int features) {
+        this.config = java.util.Objects.requireNonNull(config, "config");
+        if (features < 1 || features > AnomalyState.MAX_FEATURES) {
+            throw new IllegalArgumentException("features must be in [1, " + AnomalyState.MAX_FEATURES + "]: "
+                    + features);
+        }
+        this.features = features;
+        // Half-life h: (1 - alpha)^h = 1/2.
+        this.alpha = -StrictMath.expm1(-StrictMath.log(2.0) / config.residualHalfLife());
+    }
+
+    public AnomalyConfig config() {
+        return config;
+    }
+
+    public int features() {
+        return features;
+    }
+
+    /** A state for a key never seen before: no statistics, empty rings, alert closed. */
+    public AnomalyState newState() {
+        return new AnomalyState(features, config.shortWindow(), config.longWindow());
+    }
+
+    /**
+     * Scores one event: {@code actual} against the forecast made for it at the previous event
+     * (both in original units, length {@link #features()}), updates the state's statistics, rings
+     * and alert machine, and writes the result into {@code out}. Allocates nothing unless the
+     * alert opens or resolves on this event (then only the reason string).
+     *
+     * @param state modified
+     * @param actual not modified
+     * @param expected not modified
+     * @param out modified; every field overwritten
+     * @throws IllegalArgumentException if a length differs from {@link #features()}, the state was
+     *     made for another feature count, or a value is not finite or a
+     *     residual exceeds {@link #MAX_RESIDUAL}; the state is then unchanged
+     */
+    public void score(AnomalyState state, double[] actual, double[] expected, AnomalyVerdict out) {
+        checkShapes(state, actual, expected);
+        double minStd = config.minResidualStd();
+
+        // Steps 1-2: the most unusual standardized residual, against statistics before this event.
+        double bestZ = 0.0;
+        int bestFeature = 0;
+        boolean warm = state.residualCount >= config.residualWarmup();
+        if (warm) {
+            for (int i = 0; i < features; i++) {
+                double r = actual[i] - expected[i];
+                double z = (r - state.mean[i]) / Math.max(Math.sqrt(state.variance[i]), minStd);
+                if (Math.abs(z) > Math.abs(bestZ)) {
+                    bestZ = z;
+                    bestFeature = i;
+                }
+            }
+        }
+
+        // Step 4: fold the residuals in (West 1979), a = max(alpha, 1/n).
+        state.residualCount++;
+        double a = Math.max(alpha, 1.0 / state.residualCount);
+        for (int i = 0; i < features; i++) {
+            double d = (actual[i] - expected[i]) - state.mean[i];
+            state.mean[i] += a * d;
+            state.variance[i] = (1.0 - a) * (state.variance[i] + a * d * d);
+        }
+
+        out.transition = AnomalyVerdict.Transition.NONE;
+        out.alertOpen = state.alertOpen;
+        if (!warm) {
+            setUnscored(out, AnomalyVerdict.LEARNING_RESIDUALS);
+            return;
+        }
+
+        // Step 3: raw score, the Sidak-corrected coverage of the largest |z| (see the class comment).
+        double raw = Gaussian.twoSidedCoverage(bestZ);
+        raw = powInt(raw, features);
+        out.scored = true;
+        out.rawScore = raw;
+        out.standardizedResidual = bestZ;
+        out.feature = bestFeature;
+
+        // Step 5: short mean including this score, judged against the reference part of the long ring.
+        pushShort(state, raw);
+        double shortMean = state.shortSum / state.shortCount;
+        int n = referenceCount(state);
+        boolean learning = n < config.learningPeriod();
+        double tail = 0.5;
+        if (!learning) {
+            double mu = state.longSum / n;
+            double var = Math.max(state.longSumSq / n - mu * mu, config.minLikelihoodVariance());
+            tail = Gaussian.upperTail((shortMean - mu) / Math.sqrt(var));
+        }
+        pushLong(state, shortMean);
+        out.likelihood = 1.0 - tail;
+        out.logLikelihood = logLikelihood(tail);
+
+        if (learning) {
+            out.reason = AnomalyVerdict.LEARNING_LIKELIHOOD;
+            return;
+        }
+        // Step 6.
+        AlertMachine.step(state, config, out.likelihood, out);
+    }
+
+    /**
+     * An event with no previous forecast to compare with (the key's first event, or the first
+     * after a model change): nothing in the state changes, so later scores are not biased, and
+     * {@code out} says so ({@link AnomalyVerdict#scored()} false, likelihood 0.5, transition NONE,
+     * the alert's current openness). Allocates nothing.
+     *
+     * @param state not modified
+     * @param out modified; every field overwritten
+     */
+    public void scoreWithoutForecast(AnomalyState state, AnomalyVerdict out) {
+        checkState(state);
+        out.transition = AnomalyVerdict.Transition.NONE;
+        out.alertOpen = state.alertOpen;
+        setUnscored(out, AnomalyVerdict.NO_FORECAST);
+    }
+
+    private static void setUnscored(AnomalyVerdict out, String reason) {
+        out.scored = false;
+        out.rawScore = 0.0;
+        out.likelihood = 0.5;
+        out.logLikelihood = logLikelihood(0.5);
+        out.standardizedResidual = 0.0;
+        out.feature = -1;
+        out.reason = reason;
+    }
+
+    /**
+     * {@code x^n} by repeated squaring: exact IEEE products, so the same on every JVM, and
+     * allocation-free even before the JIT compiles it (JDK 17's {@code StrictMath.pow} is not).
+     */
+    static double powInt(double x, int n) {
+        double result = 1.0;
+        double base = x;
+        for (int e = n; e > 0; e >>= 1) {
+            if ((e & 1) != 0) {
+                result *= base;
+            }
+            base *= base;
+        }
+        return result;
+    }
+
+    /**
+     * NuPIC's {@code computeLogLikelihood}, {@code ln(1.0000000001 - L) / ln(1e-10)}, computed from
+     * the tail {@code 1 - L} so that its digits are not lost in the subtraction; clamped at 0.
+     */
+    static double logLikelihood(double tail) {
+        return Math.max(0.0, StrictMath.log(LOG_LIKELIHOOD_EPSILON + tail) * LOG_LIKELIHOOD_SCALE);
+    }
+
+    /** Appends to the raw-score ring, keeping its running sum; recomputed on wrap so rounding cannot drift. */
+    private static void pushShort(AnomalyState s, double x) {
+        double[] ring = s.shortRing;
+        if (s.shortCount == ring.length) {
+            s.shortSum -= ring[s.shortHead];
+        } else {
+            s.shortCount++;
+        }
+        ring[s.shortHead] = x;
+        s.shortSum += x;
+        s.shortHead = (s.shortHead + 1) % ring.length;
+        if (s.shortHead == 0) {
+            double sum = 0.0;
+            for (int i = 0; i < s.shortCount; i++) {
+                sum += ring[i];
+            }
+            s.shortSum = sum;
+        }
+    }
+
+    /**
+     * Appends a short mean to the long ring. The ring holds {@code N + W} entries but the running
+     * sum and sum of squares cover only those at least {@code W} events old: a younger short mean
+     * shares raw scores with the current one, and letting the current anomaly's own early averages
+     * widen the reference distribution would blunt the likelihood exactly when it should rise.
+     * Sums are recomputed when the head wraps so rounding cannot drift.
+     */
+    private static void pushLong(AnomalyState s, double x) {
+        double[] ring = s.longRing;
+        int cap = ring.length;
+        int lag = s.shortRing.length;
+        if (s.longCount == cap) {
+            // Age N+W-1 is about to be overwritten: it leaves the reference distribution.
+            double old = ring[s.longHead];
+            s.longSum -= old;
+            s.longSumSq -= old * old;
+        }
+        if (s.longCount >= lag) {
+            // Age W-1 becomes age W: it joins the reference distribution.
+            double joining = ring[Math.floorMod(s.longHead - lag, cap)];
+            s.longSum += joining;
+            s.longSumSq += joining * joining;
+        }
+        ring[s.longHead] = x;
+        s.longHead = (s.longHead + 1) % cap;
+        if (s.longCount < cap) {
+            s.longCount++;
+        }
+        if (s.longHead == 0) {
+            double sum = 0.0;
+            double sumSq = 0.0;
+            for (int age = lag; age < s.longCount; age++) {
+                double v = ring[cap - 1 - age];
+                sum += v;
+                sumSq += v * v;
+            }
+            s.longSum = sum;
+            s.longSumSq = sumSq;
+        }
+        // Subtraction can leave a sum a hair below zero; the state format requires >= 0.
+        s.longSum = Math.max(s.longSum, 0.0);
+        s.longSumSq = Math.max(s.longSumSq, 0.0);
+    }
+
+    /** Short means in the long ring's reference distribution (those at least W events old). */
+    static int referenceCount(AnomalyState s) {
+        return Math.max(0, s.longCount - s.shortRing.length);
+    }
+
+    private void checkShapes(AnomalyState state, double[] actual, double[] expected) {
+        checkState(state);
+        if (actual.length != features) {
+            throw new IllegalArgumentException("actual has " + actual.length + " values, expected " + features);
+        }
+        if (expected.length != features) {
+            throw new IllegalArgumentException("expected has " + expected.length + " values, expected " + features);
+        }
+        for (int i = 0; i < features; i++) {
+            if (!Double.isFinite(actual[i])) {
+                throw new IllegalArgumentException("actual[" + i + "] is not finite: " + actual[i]);
+            }
+            if (!Double.isFinite(expected[i])) {
+                throw new IllegalArgumentException("expected[" + i + "] is not finite: " + expected[i]);
+            }
+            if (!(Math.abs(actual[i] - expected[i]) <= MAX_RESIDUAL)) {
+                throw new IllegalArgumentException("residual of feature " + i + " exceeds " + MAX_RESIDUAL
+                        + " in magnitude: actual " + actual[i] + ", expected " + expected[i]);
+            }
+        }
+    }
+
+    private void checkState(AnomalyState state) {
+        if (state.features != features || state.shortRing.length != config.shortWindow()
+                || state.longWindow() != config.longWindow()) {
+            throw new IllegalArgumentException("state has " + state.features + " features and windows "
+                    + state.shortRing.length + "/" + state.longWindow() + "; this detector has " + features
+                    + " features and windows " + config.shortWindow() + "/" + config.longWindow());
+        }
+    }
+}

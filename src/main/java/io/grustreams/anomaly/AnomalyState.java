@@ -1,0 +1,345 @@
+package io.grustreams.anomaly;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * The anomaly detector's memory for one key: per-feature residual mean and variance, the ring of
+ * recent raw scores (short window), the ring of their moving averages (long window), and the
+ * alert state machine. Bounded: its size depends only on the configuration and the feature
+ * count. Mutable; created by {@link AnomalyDetector#newState()} or {@link #readFrom}, changed
+ * only by {@link AnomalyDetector}. Owned by one processor for one key at a time; not
+ * thread-safe.
+ *
+ * <h2>Binary format, version 1</h2>
+ * Big-endian whatever the order of the buffer passed in, doubles as raw IEEE 754 bits (so NaN
+ * payloads and signed zeros survive, though validation admits neither NaN nor infinities):
+ * <pre>
+ *   int32   magic            0x414E4F4D ("ANOM")
+ *   int32   version          1
+ *   int32   features         D, in [1, 65536]
+ *   int32   shortWindow      W, must equal the configuration's
+ *   int32   longWindow       N, must equal the configuration's
+ *   int64   residualCount    residuals folded into the statistics, >= 0
+ *   f64[D]  mean             per-feature residual mean, finite
+ *   f64[D]  variance         per-feature residual variance, finite, >= 0
+ *   int32   shortHead        next write index in shortRing
+ *   int32   shortCount       filled entries, in [0, W]
+ *   f64     shortSum         running sum of the filled entries
+ *   f64[W]  shortRing        raw scores in [0, 1]
+ *   int32   longHead         next write index in longRing
+ *   int32   longCount        filled entries, in [0, N + W]
+ *   f64     longSum          running sum of the entries at least W events old
+ *   f64     longSumSq        running sum of their squares
+ *   f64[N+W] longRing        short-window means in [0, 1]
+ *   int8    alertOpen        0 or 1
+ *   int32   openStreak       consecutive events at or above the open threshold
+ *   int32   resolveStreak    consecutive events below the resolve threshold while open
+ *   int32   cooldownRemaining
+ *   int32   checksum         CRC32C of every preceding byte of this record
+ * </pre>
+ * The running sums are stored rather than recomputed on load so that a restored state goes on
+ * producing bit-identical verdicts to one that never left memory. Bytes after the checksum are
+ * not read: the record may be embedded in a larger value.
+ */
+public final class AnomalyState {
+
+    /** The format's first four bytes, "ANOM". */
+    public static final int MAGIC = 0x414E4F4D;
+    /** The format version written by {@link #writeTo} and accepted by {@link #readFrom}. */
+    public static final int FORMAT_VERSION = 1;
+    /** Largest feature count a state accepts. */
+    public static final int MAX_FEATURES = 1 << 16;
+
+    final int features;
+    long residualCount;
+    /** Exponentially weighted residual mean and variance per feature. */
+    final double[] mean;
+    final double[] variance;
+
+    final double[] shortRing;
+    int shortHead;
+    int shortCount;
+    double shortSum;
+
+    final double[] longRing;
+    int longHead;
+    int longCount;
+    double longSum;
+    double longSumSq;
+
+    boolean alertOpen;
+    int openStreak;
+    int resolveStreak;
+    int cooldownRemaining;
+
+    /** Scratch for the checksum; not part of the state. */
+    private final CRC32C crc = new CRC32C();
+
+    AnomalyState(int features, int shortWindow, int longWindow) {
+        if (features < 1 || features > MAX_FEATURES) {
+            throw new IllegalArgumentException("features must be in [1, " + MAX_FEATURES + "]: " + features);
+        }
+        this.features = features;
+        this.mean = new double[features];
+        this.variance = new double[features];
+        this.shortRing = new double[shortWindow];
+        this.longRing = new double[longWindow + shortWindow];
+    }
+
+    /** Number of features this state scores. */
+    public int features() {
+        return features;
+    }
+
+    /** Residuals folded into the running statistics so far. */
+    public long residualCount() {
+        return residualCount;
+    }
+
+    /** Whether an alert is open for this key. */
+    public boolean alertOpen() {
+        return alertOpen;
+    }
+
+    /** Scored events left before a new alert may open; 0 when none is held back. */
+    public int cooldownRemaining() {
+        return cooldownRemaining;
+    }
+
+    /** N: short means in the reference distribution once full (the ring holds W more). */
+    int longWindow() {
+        return longRing.length - shortRing.length;
+    }
+
+    /** Bytes written by {@link #writeTo}; fixed for a given configuration and feature count. */
+    public int serializedSize() {
+        return serializedSize(features, shortRing.length, longWindow());
+    }
+
+    static int serializedSize(int features, int shortWindow, int longWindow) {
+        return 5 * Integer.BYTES + Long.BYTES                        // header
+                + 2 * features * Double.BYTES                        // mean, variance
+                + 2 * Integer.BYTES + (1 + shortWindow) * Double.BYTES
+                + 2 * Integer.BYTES + (2 + longWindow + shortWindow) * Double.BYTES
+                + 1 + 3 * Integer.BYTES                              // alert machine
+                + Integer.BYTES;                                     // checksum
+    }
+
+    /**
+     * Writes this state at {@code out}'s position and advances it by {@link #serializedSize()}.
+     * Deterministic: equal states give equal bytes. {@code out}'s byte order is left as it was.
+     *
+     * @param out modified; needs {@link #serializedSize()} bytes remaining
+     * @throws java.nio.BufferOverflowException if fewer remain (nothing useful is written)
+     */
+    public void writeTo(ByteBuffer out) {
+        if (out.remaining() < serializedSize()) {
+            throw new java.nio.BufferOverflowException();
+        }
+        ByteOrder order = out.order();
+        out.order(ByteOrder.BIG_ENDIAN);
+        try {
+            int start = out.position();
+            out.putInt(MAGIC).putInt(FORMAT_VERSION).putInt(features)
+                    .putInt(shortRing.length).putInt(longWindow()).putLong(residualCount);
+            putDoubles(out, mean);
+            putDoubles(out, variance);
+            out.putInt(shortHead).putInt(shortCount).putDouble(shortSum);
+            putDoubles(out, shortRing);
+            out.putInt(longHead).putInt(longCount).putDouble(longSum).putDouble(longSumSq);
+            putDoubles(out, longRing);
+            out.put(alertOpen ? (byte) 1 : (byte) 0)
+                    .putInt(openStreak).putInt(resolveStreak).putInt(cooldownRemaining);
+            out.putInt(checksum(out, start, out.position()));
+        } finally {
+            out.order(order);
+        }
+    }
+
+    /**
+     * Reads a state written by {@link #writeTo} from {@code in}'s position and advances it past
+     * the record. Validates every field against the format and {@code config}.
+     *
+     * @param in modified (position only; byte order left as it was)
+     * @param config the configuration the state will be scored under; its window sizes must match
+     * @throws IllegalArgumentException naming the field that is truncated, out of range, does not
+     *     match {@code config}, or the checksum if the bytes were altered
+     */
+    public static AnomalyState readFrom(ByteBuffer in, AnomalyConfig config) {
+        ByteOrder order = in.order();
+        in.order(ByteOrder.BIG_ENDIAN);
+        try {
+            return read(in, config);
+        } finally {
+            in.order(order);
+        }
+    }
+
+    private static AnomalyState read(ByteBuffer in, AnomalyConfig config) {
+        int start = in.position();
+        int magic = getInt(in, "magic");
+        if (magic != MAGIC) {
+            throw corrupt("magic", "0x" + Integer.toHexString(magic) + ", expected 0x" + Integer.toHexString(MAGIC));
+        }
+        int version = getInt(in, "version");
+        if (version != FORMAT_VERSION) {
+            throw corrupt("version", version + " is not supported (this build reads " + FORMAT_VERSION + ")");
+        }
+        int features = getInt(in, "features");
+        if (features < 1 || features > MAX_FEATURES) {
+            throw corrupt("features", features + " not in [1, " + MAX_FEATURES + "]");
+        }
+        int shortWindow = getInt(in, "shortWindow");
+        if (shortWindow != config.shortWindow()) {
+            throw corrupt("shortWindow", shortWindow + " but the configuration has " + config.shortWindow());
+        }
+        int longWindow = getInt(in, "longWindow");
+        if (longWindow != config.longWindow()) {
+            throw corrupt("longWindow", longWindow + " but the configuration has " + config.longWindow());
+        }
+        int size = serializedSize(features, shortWindow, longWindow);
+        if (in.remaining() < size - (in.position() - start)) {
+            int present = in.limit() - start;
+            throw new IllegalArgumentException("anomaly state truncated at field "
+                    + fieldAt(present, features, shortWindow, longWindow) + ": " + present
+                    + " bytes of a " + size + "-byte record");
+        }
+        AnomalyState s = new AnomalyState(features, shortWindow, longWindow);
+        s.residualCount = in.getLong();
+        if (s.residualCount < 0) {
+            throw corrupt("residualCount", Long.toString(s.residualCount));
+        }
+        for (int i = 0; i < features; i++) {
+            s.mean[i] = finite(in.getDouble(), "mean", i);
+        }
+        for (int i = 0; i < features; i++) {
+            s.variance[i] = nonNegative(in.getDouble(), "variance", i);
+        }
+        s.shortHead = in.getInt();
+        s.shortCount = in.getInt();
+        checkRing("short", s.shortHead, s.shortCount, shortWindow);
+        s.shortSum = nonNegative(in.getDouble(), "shortSum", -1);
+        for (int i = 0; i < shortWindow; i++) {
+            s.shortRing[i] = unit(in.getDouble(), "shortRing", i);
+        }
+        s.longHead = in.getInt();
+        s.longCount = in.getInt();
+        checkRing("long", s.longHead, s.longCount, longWindow + shortWindow);
+        s.longSum = nonNegative(in.getDouble(), "longSum", -1);
+        s.longSumSq = nonNegative(in.getDouble(), "longSumSq", -1);
+        for (int i = 0; i < s.longRing.length; i++) {
+            s.longRing[i] = unit(in.getDouble(), "longRing", i);
+        }
+        byte open = in.get();
+        if (open != 0 && open != 1) {
+            throw corrupt("alertOpen", Byte.toString(open));
+        }
+        s.alertOpen = open == 1;
+        s.openStreak = count(in.getInt(), "openStreak");
+        s.resolveStreak = count(in.getInt(), "resolveStreak");
+        s.cooldownRemaining = count(in.getInt(), "cooldownRemaining");
+        int end = in.position();
+        int stored = in.getInt();
+        int actual = s.checksum(in, start, end);
+        if (stored != actual) {
+            throw corrupt("checksum", "0x" + Integer.toHexString(stored) + " but the bytes give 0x"
+                    + Integer.toHexString(actual));
+        }
+        return s;
+    }
+
+    /** The name of the field that contains byte {@code offset} of a record of this shape. */
+    static String fieldAt(int offset, int features, int shortWindow, int longWindow) {
+        String[] names = {"magic", "version", "features", "shortWindow", "longWindow", "residualCount",
+            "mean", "variance", "shortHead", "shortCount", "shortSum", "shortRing",
+            "longHead", "longCount", "longSum", "longSumSq", "longRing",
+            "alertOpen", "openStreak", "resolveStreak", "cooldownRemaining", "checksum"};
+        int d = Double.BYTES;
+        int[] sizes = {4, 4, 4, 4, 4, 8, features * d, features * d, 4, 4, d, shortWindow * d,
+            4, 4, d, d, (longWindow + shortWindow) * d, 1, 4, 4, 4, 4};
+        int end = 0;
+        for (int i = 0; i < names.length; i++) {
+            end += sizes[i];
+            if (offset < end) {
+                return names[i];
+            }
+        }
+        return "checksum";
+    }
+
+    /** CRC32C of {@code buf[from, to)}; leaves position and limit as they were. */
+    private int checksum(ByteBuffer buf, int from, int to) {
+        int position = buf.position();
+        int limit = buf.limit();
+        crc.reset();
+        buf.limit(to).position(from);
+        crc.update(buf);
+        buf.limit(limit).position(position);
+        return (int) crc.getValue();
+    }
+
+    private static void putDoubles(ByteBuffer out, double[] values) {
+        for (double v : values) {
+            out.putLong(Double.doubleToRawLongBits(v));
+        }
+    }
+
+    private static int getInt(ByteBuffer in, String field) {
+        try {
+            return in.getInt();
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("anomaly state truncated at field " + field + ": "
+                    + in.remaining() + " bytes remain", e);
+        }
+    }
+
+    private static void checkRing(String name, int head, int count, int window) {
+        if (count < 0 || count > window) {
+            throw corrupt(name + "Count", count + " not in [0, " + window + "]");
+        }
+        // The ring fills from index 0, so until it is full the next write index is the count.
+        if (head < 0 || head >= window || (count < window && head != count)) {
+            throw corrupt(name + "Head", head + " inconsistent with " + name + "Count " + count
+                    + " and window " + window);
+        }
+    }
+
+    private static double finite(double v, String field, int index) {
+        if (!Double.isFinite(v)) {
+            throw corrupt(indexed(field, index), "not finite: " + v);
+        }
+        return v;
+    }
+
+    private static double nonNegative(double v, String field, int index) {
+        if (!(v >= 0) || !Double.isFinite(v)) {
+            throw corrupt(indexed(field, index), "must be finite and >= 0: " + v);
+        }
+        return v;
+    }
+
+    private static double unit(double v, String field, int index) {
+        if (!(v >= 0 && v <= 1)) {
+            throw corrupt(indexed(field, index), "not in [0, 1]: " + v);
+        }
+        return v;
+    }
+
+    private static int count(int v, String field) {
+        if (v < 0) {
+            throw corrupt(field, "negative: " + v);
+        }
+        return v;
+    }
+
+    private static String indexed(String field, int index) {
+        return index < 0 ? field : field + "[" + index + "]";
+    }
+
+    private static IllegalArgumentException corrupt(String field, String detail) {
+        return new IllegalArgumentException("anomaly state field " + field + " is invalid: " + detail);
+    }
+}

@@ -1,0 +1,235 @@
+package io.grustreams.anomaly;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grustreams.anomaly.AnomalyVerdict.Transition;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class AnomalyDetectorTest {
+
+    private static final int FEATURES = 3;
+
+    /** A forecast that tracks a sine and residuals that are Gaussian noise of per-feature scale. */
+    private static final class Stream {
+        final Random random;
+        final double[] actual = new double[FEATURES];
+        final double[] expected = new double[FEATURES];
+        int t;
+
+        Stream(long seed) {
+            random = new Random(seed);
+        }
+
+        /** Next event; {@code shift} is added to feature 1's actual value (in units of its noise scale). */
+        void next(double shift) {
+            for (int i = 0; i < FEATURES; i++) {
+                double scale = 0.5 * (i + 1);
+                expected[i] = 100.0 * (i + 1) + 10.0 * Math.sin(0.01 * t + i);
+                actual[i] = expected[i] + scale * random.nextGaussian() + (i == 1 ? shift * scale : 0.0);
+            }
+            t++;
+        }
+    }
+
+    private record Edge(int event, Transition transition) {
+    }
+
+    private static List<Edge> run(AnomalyDetector detector, AnomalyState state, Stream stream, int events,
+            int burstStart, int burstLength, double burstShift) {
+        AnomalyVerdict verdict = new AnomalyVerdict();
+        List<Edge> edges = new ArrayList<>();
+        for (int e = 0; e < events; e++) {
+            boolean inBurst = e >= burstStart && e < burstStart + burstLength;
+            stream.next(inBurst ? burstShift : 0.0);
+            detector.score(state, stream.actual, stream.expected, verdict);
+            if (verdict.transition() != Transition.NONE) {
+                edges.add(new Edge(e, verdict.transition()));
+            }
+        }
+        return edges;
+    }
+
+    @Test
+    void shouldOpenNothingOnTenThousandEventsOfNormalNoise() {
+        AnomalyDetector detector = new AnomalyDetector(AnomalyConfig.defaults(), FEATURES);
+        List<Edge> edges = run(detector, detector.newState(), new Stream(42), 10_000, -1, 0, 0.0);
+        assertEquals(List.of(), edges);
+    }
+
+    @Test
+    void shouldOpenOnceAndResolveOnceForOneBurst() {
+        AnomalyDetector detector = new AnomalyDetector(AnomalyConfig.defaults(), FEATURES);
+        List<Edge> edges = run(detector, detector.newState(), new Stream(7), 6_000, 3_000, 25, 6.0);
+        assertEquals(2, edges.size(), () -> "edges " + edges);
+        Edge open = edges.get(0);
+        Edge resolved = edges.get(1);
+        assertEquals(Transition.OPEN, open.transition());
+        assertTrue(open.event() >= 3_000 && open.event() < 3_025, () -> "opened at " + open.event());
+        assertEquals(Transition.RESOLVED, resolved.transition());
+        assertTrue(resolved.event() >= 3_025 && resolved.event() < 3_200, () -> "resolved at " + resolved.event());
+    }
+
+    @Test
+    void shouldBlameTheShiftedFeatureInTheOpenReason() {
+        AnomalyDetector detector = new AnomalyDetector(AnomalyConfig.defaults(), FEATURES);
+        AnomalyState state = detector.newState();
+        Stream stream = new Stream(7);
+        AnomalyVerdict verdict = new AnomalyVerdict();
+        String reason = null;
+        for (int e = 0; e < 3_025 && reason == null; e++) {
+            stream.next(e >= 3_000 ? 6.0 : 0.0);
+            detector.score(state, stream.actual, stream.expected, verdict);
+            if (verdict.transition() == Transition.OPEN) {
+                reason = verdict.reason();
+                assertEquals(1, verdict.feature());
+                assertTrue(verdict.standardizedResidual() > 3.0, verdict::toString);
+                assertTrue(verdict.alertOpen());
+                assertTrue(verdict.likelihood() >= 0.99999);
+            }
+        }
+        assertTrue(reason != null && reason.startsWith("likelihood 0.99999") && reason.contains(">= 0.99999 for 2 events")
+                && reason.contains("feature 1"), "reason " + reason);
+    }
+
+    @Test
+    void shouldAllocateNothingPerScoreAfterWarmUp() {
+        AnomalyDetector detector = new AnomalyDetector(AnomalyConfig.defaults(), FEATURES);
+        AnomalyState state = detector.newState();
+        Stream stream = new Stream(3);
+        AnomalyVerdict verdict = new AnomalyVerdict();
+        // Precompute inputs so the measured loop runs only score().
+        int events = 20_000;
+        double[][] actual = new double[events][];
+        double[][] expected = new double[events][];
+        for (int e = 0; e < events; e++) {
+            stream.next(0.0);
+            actual[e] = stream.actual.clone();
+            expected[e] = stream.expected.clone();
+        }
+        for (int e = 0; e < 10_000; e++) {
+            detector.score(state, actual[e], expected[e], verdict);
+        }
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int e = 10_000; e < events; e++) {
+            detector.score(state, actual[e], expected[e], verdict);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(0L, allocated, "bytes allocated by 10k score() calls");
+        assertFalse(verdict.alertOpen());
+    }
+
+    @Test
+    void shouldLeaveStateUntouchedWithoutForecast() {
+        AnomalyDetector detector = new AnomalyDetector(AnomalyConfig.defaults(), FEATURES);
+        AnomalyState state = detector.newState();
+        run(detector, state, new Stream(5), 500, -1, 0, 0.0);
+        byte[] before = bytes(state);
+        AnomalyVerdict verdict = new AnomalyVerdict();
+        detector.scoreWithoutForecast(state, verdict);
+        assertArrayEquals(before, bytes(state));
+        assertFalse(verdict.scored());
+        assertEquals(Transition.NONE, verdict.transition());
+        assertEquals(0.5, verdict.likelihood());
+        assertEquals(AnomalyVerdict.NO_FORECAST, verdict.reason());
+    }
+
+    @Test
+    void shouldReportLearningUntilResidualsAndLikelihoodAreWarm() {
+        AnomalyConfig config = AnomalyConfig.defaults();
+        AnomalyDetector detector = new AnomalyDetector(config, FEATURES);
+        AnomalyState state = detector.newState();
+        Stream stream = new Stream(11);
+        AnomalyVerdict verdict = new AnomalyVerdict();
+        int warmup = config.residualWarmup();
+        int learning = config.learningPeriod() + config.shortWindow();
+        for (int e = 0; e < warmup + learning + 1; e++) {
+            stream.next(0.0);
+            detector.score(state, stream.actual, stream.expected, verdict);
+            if (e < warmup) {
+                assertEquals(AnomalyVerdict.LEARNING_RESIDUALS, verdict.reason(), "event " + e);
+                assertFalse(verdict.scored());
+            } else {
+                assertTrue(verdict.scored(), "event " + e);
+                assertTrue(verdict.rawScore() >= 0 && verdict.rawScore() <= 1);
+            }
+            if (e >= warmup && e < warmup + learning) {
+                assertEquals(AnomalyVerdict.LEARNING_LIKELIHOOD, verdict.reason(), "event " + e);
+                assertEquals(0.5, verdict.likelihood());
+            }
+        }
+        assertEquals(AnomalyVerdict.NORMAL, verdict.reason());
+        assertTrue(verdict.likelihood() != 0.5);
+    }
+
+    @Test
+    void shouldStandardizeAgainstMeanAndPopulationVarianceOfEarlierResiduals() {
+        AnomalyConfig config = AnomalyConfig.builder().residualWarmup(5).residualHalfLife(1e6).build();
+        AnomalyDetector detector = new AnomalyDetector(config, 1);
+        AnomalyState state = detector.newState();
+        AnomalyVerdict verdict = new AnomalyVerdict();
+        double[] residuals = {1.0, 3.0, -2.0, 4.0, 0.5};
+        for (double r : residuals) {
+            detector.score(state, new double[] {10.0 + r}, new double[] {10.0}, verdict);
+        }
+        // With alpha = 1/n for the first events, the statistics are the plain mean and population variance.
+        double mean = 1.3;
+        double variance = 0.0;
+        for (double r : residuals) {
+            variance += (r - mean) * (r - mean) / residuals.length;
+        }
+        detector.score(state, new double[] {17.0}, new double[] {10.0}, verdict);
+        assertEquals((7.0 - mean) / Math.sqrt(variance), verdict.standardizedResidual(), 1e-12);
+        assertEquals(Gaussian.twoSidedCoverage(verdict.standardizedResidual()), verdict.rawScore(), 0.0);
+    }
+
+    @Test
+    void shouldRejectBadInputWithoutChangingTheState() {
+        AnomalyDetector detector = new AnomalyDetector(AnomalyConfig.defaults(), 2);
+        AnomalyState state = detector.newState();
+        AnomalyVerdict verdict = new AnomalyVerdict();
+        byte[] before = bytes(state);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> detector.score(state, new double[] {1, Double.NaN}, new double[] {1, 1}, verdict));
+        assertTrue(e.getMessage().contains("actual[1]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> detector.score(state, new double[] {1}, new double[] {1, 1}, verdict));
+        assertTrue(e.getMessage().contains("actual has 1 values"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> detector.score(state, new double[] {1e300, 0}, new double[] {-1e300, 0}, verdict));
+        assertTrue(e.getMessage().contains("residual of feature 0"), e.getMessage());
+        AnomalyState other = new AnomalyDetector(AnomalyConfig.defaults(), 3).newState();
+        e = assertThrows(IllegalArgumentException.class,
+                () -> detector.score(other, new double[] {1, 1}, new double[] {1, 1}, verdict));
+        assertTrue(e.getMessage().contains("state has 3 features"), e.getMessage());
+        assertArrayEquals(before, bytes(state));
+    }
+
+    @Test
+    void shouldGiveTheSameVerdictsWhenReplayed() {
+        AnomalyDetector detector = new AnomalyDetector(AnomalyConfig.defaults(), FEATURES);
+        AnomalyState a = detector.newState();
+        AnomalyState b = detector.newState();
+        List<Edge> first = run(detector, a, new Stream(99), 4_000, 2_000, 30, 5.0);
+        List<Edge> second = run(detector, b, new Stream(99), 4_000, 2_000, 30, 5.0);
+        assertEquals(first, second);
+        assertArrayEquals(bytes(a), bytes(b));
+    }
+
+    static byte[] bytes(AnomalyState state) {
+        ByteBuffer buf = ByteBuffer.allocate(state.serializedSize());
+        state.writeTo(buf);
+        assertEquals(0, buf.remaining());
+        return buf.array();
+    }
+}
