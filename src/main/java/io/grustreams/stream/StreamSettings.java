@@ -1,5 +1,6 @@
 package io.grustreams.stream;
 
+import io.grustreams.anomaly.AnomalyConfig;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -37,6 +39,10 @@ import org.apache.kafka.streams.StreamsConfig;
  *       model</td></tr>
  *   <tr><td>{@code gru.event.max.bytes}</td><td>65536</td><td>larger event values are dead letters</td></tr>
  *   <tr><td>{@code gru.model.name}</td><td>(any)</td><td>serve only models of this name</td></tr>
+ *   <tr><td>{@code gru.anomaly.*}</td><td>see {@link AnomalyConfig}</td><td>one key per knob, in kebab case:
+ *       {@code residual-half-life, residual-warmup, min-residual-std, short-window, long-window,
+ *       learning-period, min-likelihood-variance, open-threshold, open-after, resolve-threshold,
+ *       resolve-after, cooldown}</td></tr>
  * </table>
  * Unknown {@code gru.*} keys are rejected, so a typo cannot silently fall back to a default.
  */
@@ -57,6 +63,10 @@ public final class StreamSettings {
     public static final String RING_SIZE = "gru.ring.size";
     public static final String EVENT_MAX_BYTES = "gru.event.max.bytes";
     public static final String MODEL_NAME = "gru.model.name";
+    public static final String ANOMALY_PREFIX = "gru.anomaly.";
+
+    /** The gru.anomaly.* keys and the AnomalyConfig knob each sets. */
+    private static final Map<String, BiConsumer<AnomalyConfig.Builder, String>> ANOMALY_KEYS = anomalyKeys();
 
     /** Default Kafka Streams application id when none is given. */
     public static final String DEFAULT_APPLICATION_ID = "gru-streams";
@@ -67,6 +77,7 @@ public final class StreamSettings {
     public static final int DEFAULT_MAX_REQUEST_BYTES = 2 * 1024 * 1024;
 
     private static final int MAX_RING = 1 << 16;
+    private static final String GLOBAL_PROCESSING_HANDLER = "processing.exception.handler.global.enabled";
 
     private final Map<String, String> topics;
     private final String stateStore;
@@ -75,9 +86,10 @@ public final class StreamSettings {
     private final int ringSize;
     private final int eventMaxBytes;
     private final Optional<String> modelName;
+    private final AnomalyConfig anomaly;
 
     private StreamSettings(Map<String, String> topics, String stateStore, String modelStore, List<String> features,
-            int ringSize, int eventMaxBytes, Optional<String> modelName) {
+            int ringSize, int eventMaxBytes, Optional<String> modelName, AnomalyConfig anomaly) {
         this.topics = Map.copyOf(topics);
         this.stateStore = stateStore;
         this.modelStore = modelStore;
@@ -85,6 +97,43 @@ public final class StreamSettings {
         this.ringSize = ringSize;
         this.eventMaxBytes = eventMaxBytes;
         this.modelName = modelName;
+        this.anomaly = anomaly;
+    }
+
+    private static Map<String, BiConsumer<AnomalyConfig.Builder, String>> anomalyKeys() {
+        Map<String, BiConsumer<AnomalyConfig.Builder, String>> m = new LinkedHashMap<>();
+        m.put("residual-half-life", (b, v) -> b.residualHalfLife(Double.parseDouble(v)));
+        m.put("residual-warmup", (b, v) -> b.residualWarmup(Integer.parseInt(v)));
+        m.put("min-residual-std", (b, v) -> b.minResidualStd(Double.parseDouble(v)));
+        m.put("short-window", (b, v) -> b.shortWindow(Integer.parseInt(v)));
+        m.put("long-window", (b, v) -> b.longWindow(Integer.parseInt(v)));
+        m.put("learning-period", (b, v) -> b.learningPeriod(Integer.parseInt(v)));
+        m.put("min-likelihood-variance", (b, v) -> b.minLikelihoodVariance(Double.parseDouble(v)));
+        m.put("open-threshold", (b, v) -> b.openThreshold(Double.parseDouble(v)));
+        m.put("open-after", (b, v) -> b.openAfter(Integer.parseInt(v)));
+        m.put("resolve-threshold", (b, v) -> b.resolveThreshold(Double.parseDouble(v)));
+        m.put("resolve-after", (b, v) -> b.resolveAfter(Integer.parseInt(v)));
+        m.put("cooldown", (b, v) -> b.cooldown(Integer.parseInt(v)));
+        return Map.copyOf(m);
+    }
+
+    private static AnomalyConfig anomalyConfig(Properties props) {
+        AnomalyConfig.Builder b = AnomalyConfig.builder();
+        for (String key : new TreeSet<>(props.stringPropertyNames())) {
+            if (key.startsWith(ANOMALY_PREFIX)) {
+                String value = props.getProperty(key).trim();
+                try {
+                    ANOMALY_KEYS.get(key.substring(ANOMALY_PREFIX.length())).accept(b, value);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(key + " is not a number: '" + value + "'", e);
+                }
+            }
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ANOMALY_PREFIX + "*: " + e.getMessage(), e);
+        }
     }
 
     /** All defaults. */
@@ -100,6 +149,9 @@ public final class StreamSettings {
     public static StreamSettings fromProperties(Properties props) {
         Set<String> known = new HashSet<>(List.of(STATE_STORE, MODEL_STORE, FEATURES, RING_SIZE, EVENT_MAX_BYTES,
                 MODEL_NAME));
+        for (String knob : ANOMALY_KEYS.keySet()) {
+            known.add(ANOMALY_PREFIX + knob);
+        }
         Map<String, String> topics = new LinkedHashMap<>();
         for (String role : List.of(ROLE_EVENTS, ROLE_FORECASTS, ROLE_ALERTS, ROLE_MODELS, ROLE_DEAD_LETTERS)) {
             String key = TOPIC_PREFIX + role;
@@ -136,7 +188,8 @@ public final class StreamSettings {
         int maxBytes = intSetting(props, EVENT_MAX_BYTES, 65536, 64, DEFAULT_MAX_REQUEST_BYTES / 2);
         String name = props.getProperty(MODEL_NAME);
         Optional<String> modelName = name == null || name.isBlank() ? Optional.empty() : Optional.of(name.trim());
-        return new StreamSettings(topics, stateStore, modelStore, features, ring, maxBytes, modelName);
+        return new StreamSettings(topics, stateStore, modelStore, features, ring, maxBytes, modelName,
+                anomalyConfig(props));
     }
 
     private static int intSetting(Properties props, String key, int dflt, int min, int max) {
@@ -180,9 +233,10 @@ public final class StreamSettings {
         out.putIfAbsent(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         out.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 String.valueOf(DEFAULT_MAX_REQUEST_BYTES));
-        // The model processor handles its own bad records; this only opts in to Kafka 5.0's default
-        // for unexpected errors in the global thread now, so behaviour does not change on upgrade.
-        out.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        // The model processor handles its own bad records; this opts in now to Kafka 5.0's default for
+        // unexpected errors in the global thread, so behaviour does not change on upgrade. Spelled out:
+        // the constant is deprecated because the key goes away once this is the only behaviour.
+        out.putIfAbsent(GLOBAL_PROCESSING_HANDLER, "true");
         return out;
     }
 
@@ -250,22 +304,27 @@ public final class StreamSettings {
         return modelName;
     }
 
+    /** Anomaly detection knobs for every key. */
+    public AnomalyConfig anomaly() {
+        return anomaly;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof StreamSettings s && s.topics.equals(topics) && s.stateStore.equals(stateStore)
                 && s.modelStore.equals(modelStore) && s.features.equals(features) && s.ringSize == ringSize
-                && s.eventMaxBytes == eventMaxBytes && s.modelName.equals(modelName);
+                && s.eventMaxBytes == eventMaxBytes && s.modelName.equals(modelName) && s.anomaly.equals(anomaly);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(topics, stateStore, modelStore, features, ringSize, eventMaxBytes, modelName);
+        return Objects.hash(topics, stateStore, modelStore, features, ringSize, eventMaxBytes, modelName, anomaly);
     }
 
     @Override
     public String toString() {
         return "StreamSettings[topics " + topics + ", stores " + stateStore + "/" + modelStore + ", features "
                 + features + ", W " + ringSize + ", eventMaxBytes " + eventMaxBytes + ", model "
-                + modelName.orElse("(any)") + "]";
+                + modelName.orElse("(any)") + ", " + anomaly + "]";
     }
 }

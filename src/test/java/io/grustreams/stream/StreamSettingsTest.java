@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grustreams.anomaly.AnomalyConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,17 +56,33 @@ class StreamSettingsTest {
     }
 
     @Test
+    void shouldReadEveryAnomalyKnob() {
+        AnomalyConfig a = StreamSettings.fromProperties(props(
+                "gru.anomaly.residual-half-life", "50", "gru.anomaly.residual-warmup", "5",
+                "gru.anomaly.min-residual-std", "0.01", "gru.anomaly.short-window", "3",
+                "gru.anomaly.long-window", "40", "gru.anomaly.learning-period", "20",
+                "gru.anomaly.min-likelihood-variance", "0.001", "gru.anomaly.open-threshold", "0.999",
+                "gru.anomaly.open-after", "1", "gru.anomaly.resolve-threshold", "0.9",
+                "gru.anomaly.resolve-after", "4", "gru.anomaly.cooldown", "7")).anomaly();
+        assertEquals(new AnomalyConfig(50, 5, 0.01, 3, 40, 20, 0.001, 0.999, 1, 0.9, 4, 7), a);
+        assertEquals(AnomalyConfig.defaults(), StreamSettings.defaults().anomaly());
+    }
+
+    @Test
     void shouldRejectInvalidValuesNamingTheKey() {
-        Map<Properties, String> cases = Map.of(
-                props("gru.ring.size", "0"), "gru.ring.size must be in",
-                props("gru.ring.size", "lots"), "gru.ring.size is not an integer",
-                props("gru.event.max.bytes", "10"), "gru.event.max.bytes must be in",
-                props("gru.features", "a,,b"), "gru.features has an empty feature name",
-                props("gru.features", "a,b,a"), "gru.features names 'a' twice",
-                props("gru.topic.events", "has space"), "gru.topic.events 'has space'",
-                props("gru.topic.alerts", "forecasts"), "gru.topic.* names must differ",
-                props("gru.store.models", "gru-state"), "must differ",
-                props("gru.ring.sise", "8"), "unknown setting 'gru.ring.sise'");
+        Map<Properties, String> cases = Map.ofEntries(
+                Map.entry(props("gru.ring.size", "0"), "gru.ring.size must be in"),
+                Map.entry(props("gru.ring.size", "lots"), "gru.ring.size is not an integer"),
+                Map.entry(props("gru.event.max.bytes", "10"), "gru.event.max.bytes must be in"),
+                Map.entry(props("gru.features", "a,,b"), "gru.features has an empty feature name"),
+                Map.entry(props("gru.features", "a,b,a"), "gru.features names 'a' twice"),
+                Map.entry(props("gru.topic.events", "has space"), "gru.topic.events 'has space'"),
+                Map.entry(props("gru.topic.alerts", "forecasts"), "gru.topic.* names must differ"),
+                Map.entry(props("gru.store.models", "gru-state"), "must differ"),
+                Map.entry(props("gru.ring.sise", "8"), "unknown setting 'gru.ring.sise'"),
+                Map.entry(props("gru.anomaly.open-after", "two"), "gru.anomaly.open-after is not a number"),
+                Map.entry(props("gru.anomaly.open-threshold", "1.5"), "gru.anomaly.*: openThreshold"),
+                Map.entry(props("gru.anomaly.threshold", "0.5"), "unknown setting 'gru.anomaly.threshold'"));
         for (Map.Entry<Properties, String> c : cases.entrySet()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> StreamSettings.fromProperties(c.getKey()));
