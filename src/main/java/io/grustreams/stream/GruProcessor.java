@@ -195,7 +195,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                 // Written by a newer build: overwriting it would destroy what that build kept. Stop.
                 throw e;
             }
-            LOG.error("per-key state of key {} is unreadable and starts afresh: {}", event.key, e.getMessage());
+            LOG.warn("per-key state of key {} is unreadable and starts afresh: {}", event.key, e.getMessage());
             metrics.stateReset();
             state.clear();
         }

@@ -27,7 +27,7 @@ class GruTopologyTest {
     private static final long T0 = 1714564800000L;
     private static final List<String> ONE = List.of("value");
 
-    @TempDir
+    @TempDir(factory = TargetTempDir.class)
     Path dir;
 
     private static double[][] series(long seed, int n, int features) {
