@@ -147,17 +147,20 @@ class GruStreamsIT {
         try (Instance first = start(dir.resolve("one"))) {
             events(keys, xs, 0, 20);
             forecasts(60);
+            assertEquals(60.0, metric(first, StreamMetrics.FORECASTS));
         }
         // Same state directory: the local store and its checkpoint carry on.
         try (Instance second = start(dir.resolve("one"))) {
             events(keys, xs, 20, 40);
             forecasts(120);
+            assertEquals(60.0, metric(second, StreamMetrics.FORECASTS));
         }
         // Empty state directory: the store is restored from its changelog.
         try (Instance third = start(dir.resolve("two"))) {
             events(keys, xs, 40, 60);
             List<JsonNode> all = forecasts(180);
             assertEquals(180, all.size());
+            assertEquals(60.0, metric(third, StreamMetrics.FORECASTS));
             for (String k : keys) {
                 double[][] seq = new double[60][1];
                 for (int t = 0; t < 60; t++) {
