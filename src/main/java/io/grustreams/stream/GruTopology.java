@@ -59,8 +59,11 @@ public final class GruTopology {
         t.addSource(EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), settings.eventsTopic());
 
         // Step 2: the GRU processor with its persistent, changelogged per-key state store.
+        // Cached: a key's several puts within a commit interval reach RocksDB and the changelog once.
+        // A state is several KiB (ring buffer, anomaly windows), so its writes dominate the cost per event.
         StoreBuilder<KeyValueStore<Bytes, byte[]>> stateStore = Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(settings.stateStore()), Serdes.Bytes(), Serdes.ByteArray());
+                Stores.persistentKeyValueStore(settings.stateStore()), Serdes.Bytes(), Serdes.ByteArray())
+                .withCachingEnabled();
         t.addProcessor(GRU_PROCESSOR, new ProcessorSupplier<byte[], byte[], byte[], byte[]>() {
             @Override
             public Processor<byte[], byte[], byte[], byte[]> get() {
