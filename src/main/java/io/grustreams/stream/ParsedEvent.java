@@ -1,5 +1,7 @@
 package io.grustreams.stream;
 
+import java.util.Arrays;
+
 /**
  * The result of parsing one input event, reused from event to event by its owner. Either
  * {@link #ok()} and the fields describe the event, or {@link #reason()} and {@link #detail()} say
@@ -22,7 +24,7 @@ final class ParsedEvent {
     }
 
     void reset() {
-        java.util.Arrays.fill(seen, false);
+        Arrays.fill(seen, false);
         hasTimestamp = false;
         timestamp = 0L;
         key = null;
