@@ -17,10 +17,12 @@ package io.grustreams.model;
  * readout:  y = W_y h + b_y
  * </pre>
  *
- * <p>Packing: every matrix is stored transposed, column j of the gate matrices contiguous, so
- * a matrix-vector product is a sequence of {@code acc[k] += w[j*n + k] * v[j]} passes over
- * contiguous memory (which the JIT vectorizes), instead of dot products (scalar reductions it
- * does not). Gates that multiply the same vector share one pass.
+ * <p>Packing: every matrix is stored by columns, one array per column, so a matrix-vector
+ * product is a sequence of {@code acc[k] += col[k] * v[j]} passes over contiguous memory, which
+ * C2 vectorizes, instead of dot products (scalar reductions it does not). The nonlinearities
+ * are vectorizable too ({@link Activations}), at the price of ~1e-14 absolute error per
+ * activation: over the PyTorch reference sequences (50 steps) h and y stay within 7.4e-15 of
+ * PyTorch's float64 values (the tolerance is 1e-12).
  */
 public final class GruStepper {
 
@@ -30,32 +32,34 @@ public final class GruStepper {
     private final int hidden;
     private final int o;
 
-    /**
-     * cho: the x-part of the three gates, D columns of [r | z | c] (3H each).
-     * pytorch: W_ih transposed, D columns of [r | z | n] (3H each).
+    /*
+     * Weights, one array per column: x3[j] is column j of the three gates' input matrices
+     * stacked [r; z; c] (length 3H), h3[j] of their hidden matrices, wy[j] of W_y (length O).
+     * A matrix-vector product is then acc[k] += col[k] * v[j] with acc and col indexed alike,
+     * the only shape C2 (JDK 17) vectorizes; with an offset on either side it cannot rule out
+     * overlap and the loop stays scalar. Stacking the gates makes the loops 2H or 3H long, which
+     * the vectorized loop amortizes better than H.
+     * cho: h3 holds only r, z (2H; the candidate's h-part acts on r ⊙ h, later): hc[j].
+     * pytorch: h3 holds r, z, n (3H, rows of weight_hh); hc is unused.
      */
-    private final double[] wx;
-    /**
-     * cho: the h-part of r and z, H columns of [r | z] (2H each).
-     * pytorch: W_hh transposed, H columns of [n | r | z] (3H each), see {@link #g}.
-     */
-    private final double[] wh;
-    /** cho only: the h-part of the candidate, H columns of H, applied to r ⊙ h. */
-    private final double[] whc;
-    /** Initial value of {@link #g} for each step: the biases in g's order. */
-    private final double[] bias;
-    /** W_y transposed: H columns of O. */
-    private final double[] wy;
+    private final double[][] x3;
+    private final double[][] h3;
+    private final double[][] hc;
+    private final double[][] wy;
+
+    /** cho: [b_r | b_z | b_h]. pytorch: [b_ir + b_hr | b_iz + b_hz | b_in]. */
+    private final double[] bx;
+    /** pytorch only: [0 | 0 | b_hn], the start of the hidden-side accumulator. */
+    private final double[] bh;
     private final double[] by;
 
-    /**
-     * Pre-activations of one step. cho: [r | z | c], 3H. pytorch: [W_hn h + b_hn | r | z | W_in x
-     * + b_in], 4H, ordered so that the x-pass writes g[H, 4H) and the h-pass g[0, 3H), each one
-     * contiguous run.
-     */
-    private final double[] g;
-    /** cho: r ⊙ h. */
-    private final double[] rh;
+    /** Scratch of one step: gx (3H) the x-side (cho: also the h-side of r, z) pre-activations, gh (3H) the h-side. */
+    private final double[] gx;
+    private final double[] gh;
+    /** Scratch of length H: the update gate, the candidate, and cho r ⊙ h / pytorch W_hn h + b_hn. */
+    private final double[] z;
+    private final double[] c;
+    private final double[] aux;
 
     private final Normalization normalization;
     private final double[] xNorm;
@@ -73,73 +77,83 @@ public final class GruStepper {
         this.hidden = layout.hiddenSize();
         this.o = layout.outputSize();
         this.normalization = normalization;
+        final int h = hidden;
         this.xNorm = new double[d];
         this.yNorm = new double[o];
-        final int h = hidden;
+        this.gx = new double[3 * h];
+        this.gh = new double[3 * h];
+        this.z = new double[h];
+        this.c = new double[h];
+        this.aux = new double[h];
         double[] p = parameters.values();
         if (variant == Variant.CHO) {
-            Tensor[] w = {layout.tensor("W_r"), layout.tensor("W_z"), layout.tensor("W_h")};
-            Tensor[] b = {layout.tensor("b_r"), layout.tensor("b_z"), layout.tensor("b_h")};
-            wx = new double[d * 3 * h];
-            wh = new double[h * 2 * h];
-            whc = new double[h * h];
-            bias = new double[3 * h];
-            for (int gate = 0; gate < 3; gate++) {
-                for (int i = 0; i < h; i++) {
-                    for (int j = 0; j < d; j++) {
-                        wx[j * 3 * h + gate * h + i] = p[w[gate].index(i, h + j)];
-                    }
-                    for (int j = 0; j < h; j++) {
-                        if (gate < 2) {
-                            wh[j * 2 * h + gate * h + i] = p[w[gate].index(i, j)];
-                        } else {
-                            whc[j * h + i] = p[w[gate].index(i, j)];
-                        }
-                    }
-                    bias[gate * h + i] = p[b[gate].index(i, 0)];
-                }
-            }
-            g = new double[3 * h];
-            rh = new double[h];
+            Tensor wr = layout.tensor("W_r");
+            Tensor wz = layout.tensor("W_z");
+            Tensor wh = layout.tensor("W_h");
+            // Columns 0..H-1 of W_g act on h (resp. r ⊙ h), columns H..H+D-1 on x.
+            x3 = stack(columns(p, wr, 0, h, h, d), columns(p, wz, 0, h, h, d), columns(p, wh, 0, h, h, d));
+            h3 = stack(columns(p, wr, 0, h, 0, h), columns(p, wz, 0, h, 0, h));
+            hc = columns(p, wh, 0, h, 0, h);
+            bx = new double[3 * h];
+            System.arraycopy(vector(p, layout.tensor("b_r"), 0, h), 0, bx, 0, h);
+            System.arraycopy(vector(p, layout.tensor("b_z"), 0, h), 0, bx, h, h);
+            System.arraycopy(vector(p, layout.tensor("b_h"), 0, h), 0, bx, 2 * h, h);
+            bh = null;
         } else {
-            Tensor wih = layout.tensor("weight_ih");
-            Tensor whh = layout.tensor("weight_hh");
-            Tensor bih = layout.tensor("bias_ih");
-            Tensor bhh = layout.tensor("bias_hh");
-            wx = new double[d * 3 * h];
-            wh = new double[h * 3 * h];
-            whc = null;
-            bias = new double[4 * h];
-            for (int k = 0; k < 3 * h; k++) {
-                for (int j = 0; j < d; j++) {
-                    wx[j * 3 * h + k] = p[wih.index(k, j)];
-                }
-                // Rows of weight_hh are r, z, n; g holds n first, so row k goes to (k + H) mod 3H.
-                int slot = (k + h) % (3 * h);
-                for (int j = 0; j < h; j++) {
-                    wh[j * 3 * h + slot] = p[whh.index(k, j)];
-                }
+            // Rows of weight_ih / weight_hh and of the biases are already stacked r, z, n.
+            x3 = columns(p, layout.tensor("weight_ih"), 0, 3 * h, 0, d);
+            h3 = columns(p, layout.tensor("weight_hh"), 0, 3 * h, 0, h);
+            hc = null;
+            double[] bih = vector(p, layout.tensor("bias_ih"), 0, 3 * h);
+            double[] bhh = vector(p, layout.tensor("bias_hh"), 0, 3 * h);
+            // b_ir + b_hr and b_iz + b_hz only act through their sums; b_hn is scaled by r, so it stays apart.
+            bx = bih.clone();
+            bh = new double[3 * h];
+            for (int i = 0; i < 2 * h; i++) {
+                bx[i] = bih[i] + bhh[i];
             }
-            for (int i = 0; i < h; i++) {
-                // b_ir + b_hr and b_iz + b_hz only act through their sums; b_hn is scaled by r.
-                bias[i] = p[bhh.index(2 * h + i, 0)];
-                bias[h + i] = p[bih.index(i, 0)] + p[bhh.index(i, 0)];
-                bias[2 * h + i] = p[bih.index(h + i, 0)] + p[bhh.index(h + i, 0)];
-                bias[3 * h + i] = p[bih.index(2 * h + i, 0)];
-            }
-            g = new double[4 * h];
-            rh = null;
+            System.arraycopy(bhh, 2 * h, bh, 2 * h, h);
         }
-        Tensor wyT = layout.tensor("W_y");
-        Tensor byT = layout.tensor("b_y");
-        wy = new double[h * o];
-        by = new double[o];
-        for (int k = 0; k < o; k++) {
-            for (int j = 0; j < h; j++) {
-                wy[j * o + k] = p[wyT.index(k, j)];
+        wy = columns(p, layout.tensor("W_y"), 0, o, 0, h);
+        by = vector(p, layout.tensor("b_y"), 0, o);
+    }
+
+    /** Columns col0..col0+cols-1 of rows row0..row0+rows-1 of matrix t, one array per column. */
+    private static double[][] columns(double[] p, Tensor t, int row0, int rows, int col0, int cols) {
+        double[][] out = new double[cols][rows];
+        for (int j = 0; j < cols; j++) {
+            for (int i = 0; i < rows; i++) {
+                out[j][i] = p[t.index(row0 + i, col0 + j)];
             }
-            by[k] = p[byT.index(k, 0)];
         }
+        return out;
+    }
+
+    /** Column j of the result is the concatenation of column j of each block. */
+    private static double[][] stack(double[][]... blocks) {
+        int cols = blocks[0].length;
+        int len = 0;
+        for (double[][] b : blocks) {
+            len += b[0].length;
+        }
+        double[][] out = new double[cols][len];
+        for (int j = 0; j < cols; j++) {
+            int at = 0;
+            for (double[][] b : blocks) {
+                System.arraycopy(b[j], 0, out[j], at, b[j].length);
+                at += b[j].length;
+            }
+        }
+        return out;
+    }
+
+    /** Elements from..from+n-1 of vector t. */
+    private static double[] vector(double[] p, Tensor t, int from, int n) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = p[t.index(from + i, 0)];
+        }
+        return out;
     }
 
     /**
@@ -178,61 +192,81 @@ public final class GruStepper {
 
     private void stepCho(double[] hv, double[] x) {
         final int n = hidden;
-        final int n3 = 3 * n;
-        final double[] g = this.g;
-        System.arraycopy(bias, 0, g, 0, n3);
-        // [a_r | a_z | a_c] += [V_r; V_z; V_h] x  (the x columns of all three gates, one pass each).
-        for (int j = 0; j < d; j++) {
-            axpy(wx, j * n3, x[j], g, 0, n3);
-        }
-        // [a_r | a_z] += [U_r; U_z] h.
-        final int n2 = 2 * n;
-        for (int j = 0; j < n; j++) {
-            axpy(wh, j * n2, hv[j], g, 0, n2);
-        }
-        // r = σ(a_r), z = σ(a_z) (kept in g), rh = r ⊙ h.
+        // gx = [a_r | a_z | a_c] = [V_r; V_z; V_h] x + [b_r | b_z | b_h], then [a_r | a_z] += [U_r; U_z] h.
+        System.arraycopy(bx, 0, gx, 0, 3 * n);
+        gemv(x3, x, gx, 3 * n);
+        gemv(h3, hv, gx, 2 * n);
+        // r = σ(a_r), z = σ(a_z), in place in gx[0, 2H).
+        Activations.sigmoidInPlace(gx, 2 * n);
+        // h~ = tanh(a_c + U_h (r ⊙ h)): the reset gate acts before the matmul.
         for (int i = 0; i < n; i++) {
-            rh[i] = Activations.sigmoid(g[i]) * hv[i];
-            g[n + i] = Activations.sigmoid(g[n + i]);
+            aux[i] = gx[i] * hv[i];
         }
-        // a_c += U_h (r ⊙ h).
-        for (int j = 0; j < n; j++) {
-            axpy(whc, j * n, rh[j], g, n2, n);
-        }
-        // c = tanh(a_c);  h' = (1 - z) ⊙ h + z ⊙ c.
+        System.arraycopy(gx, 2 * n, c, 0, n);
+        gemv(hc, aux, c, n);
+        Activations.tanhInPlace(c, n);
+        // h' = (1 - z) ⊙ h + z ⊙ h~ (z copied out so that every loop indexes its arrays alike).
+        System.arraycopy(gx, n, z, 0, n);
         for (int i = 0; i < n; i++) {
-            double z = g[n + i];
-            double c = Activations.tanh(g[n2 + i]);
-            hv[i] = (1.0 - z) * hv[i] + z * c;
+            hv[i] = (1.0 - z[i]) * hv[i] + z[i] * c[i];
         }
     }
 
     private void stepPytorch(double[] hv, double[] x) {
         final int n = hidden;
-        final int n3 = 3 * n;
-        final double[] g = this.g;
-        System.arraycopy(bias, 0, g, 0, 4 * n);
-        // g[H, 4H) = [a_r | a_z | W_in x + b_in] += W_ih x.
-        for (int j = 0; j < d; j++) {
-            axpy(wx, j * n3, x[j], g, n, n3);
+        // gx = W_ih x + [b_ir + b_hr | b_iz + b_hz | b_in];  gh = W_hh h + [0 | 0 | b_hn].
+        System.arraycopy(bx, 0, gx, 0, 3 * n);
+        System.arraycopy(bh, 0, gh, 0, 3 * n);
+        gemv(x3, x, gx, 3 * n);
+        gemv(h3, hv, gh, 3 * n);
+        // r = σ(W_ir x + W_hr h + b_ir + b_hr), z likewise, in place in gx[0, 2H).
+        for (int k = 0; k < 2 * n; k++) {
+            gx[k] += gh[k];
         }
-        // g[0, 3H) = [W_hn h + b_hn | a_r | a_z] += [W_hn; W_hr; W_hz] h.
-        for (int j = 0; j < n; j++) {
-            axpy(wh, j * n3, hv[j], g, 0, n3);
-        }
-        // r = σ(a_r), z = σ(a_z), n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 - z) ⊙ n + z ⊙ h.
+        Activations.sigmoidInPlace(gx, 2 * n);
+        // n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)): the reset gate acts after the matmul.
+        System.arraycopy(gx, 2 * n, c, 0, n);
+        System.arraycopy(gh, 2 * n, aux, 0, n);
         for (int i = 0; i < n; i++) {
-            double r = Activations.sigmoid(g[n + i]);
-            double z = Activations.sigmoid(g[2 * n + i]);
-            double c = Activations.tanh(g[n3 + i] + r * g[i]);
-            hv[i] = (1.0 - z) * c + z * hv[i];
+            c[i] += gx[i] * aux[i];
+        }
+        Activations.tanhInPlace(c, n);
+        // h' = (1 - z) ⊙ n + z ⊙ h.
+        System.arraycopy(gx, n, z, 0, n);
+        for (int i = 0; i < n; i++) {
+            hv[i] = (1.0 - z[i]) * c[i] + z[i] * hv[i];
         }
     }
 
-    /** {@code acc[accOff + k] += w[wOff + k] * s} for k in [0, len): a contiguous, vectorizable pass. */
-    private static void axpy(double[] w, int wOff, double s, double[] acc, int accOff, int len) {
-        for (int k = 0; k < len; k++) {
-            acc[accOff + k] += w[wOff + k] * s;
+    /**
+     * {@code acc[k] += Σ_j cols[j][k] · v[j]} for k in [0, len): four columns per pass, so acc is
+     * loaded and stored once per four multiply-adds. Summation order is column by column, as in a
+     * plain loop.
+     *
+     * @param cols Not modified. @param v Not modified. @param acc Modified.
+     */
+    private static void gemv(double[][] cols, double[] v, double[] acc, int len) {
+        final int m = cols.length;
+        int j = 0;
+        for (; j + 3 < m; j += 4) {
+            final double s0 = v[j];
+            final double s1 = v[j + 1];
+            final double s2 = v[j + 2];
+            final double s3 = v[j + 3];
+            final double[] c0 = cols[j];
+            final double[] c1 = cols[j + 1];
+            final double[] c2 = cols[j + 2];
+            final double[] c3 = cols[j + 3];
+            for (int k = 0; k < len; k++) {
+                acc[k] = acc[k] + c0[k] * s0 + c1[k] * s1 + c2[k] * s2 + c3[k] * s3;
+            }
+        }
+        for (; j < m; j++) {
+            final double s = v[j];
+            final double[] c0 = cols[j];
+            for (int k = 0; k < len; k++) {
+                acc[k] += c0[k] * s;
+            }
         }
     }
 
@@ -252,9 +286,7 @@ public final class GruStepper {
             throw new IllegalArgumentException("h and y must be different arrays");
         }
         System.arraycopy(by, 0, y, 0, o);
-        for (int j = 0; j < this.hidden; j++) {
-            axpy(wy, j * o, h[j], y, 0, o);
-        }
+        gemv(wy, h, y, o);
     }
 
     /**

