@@ -1,5 +1,7 @@
 package io.grustreams.anomaly;
 
+import java.util.Objects;
+
 /**
  * Scores events of one key against the previous forecast and runs the alert state machine. Holds
  * only the configuration; every per-key number lives in an {@link AnomalyState} the caller
@@ -29,9 +31,9 @@ package io.grustreams.anomaly;
  *       distribution only every 100 records); with their mean {@code mu} and variance
  *       {@code sigma² = max(var, minLikelihoodVariance)}, the likelihood is
  *       {@code 1 - Q((shortMean - mu) / sigma)}. 0.5 until the reference holds
- *       {@code learningPeriod} means. Unlike NuPIC's
- *       {@code tailProbability}, which folds values below the mean onto the upper tail, this is
- *       one-sided: unusually <em>good</em> forecasts are not anomalies.</li>
+ *       {@code learningPeriod} means. Unlike NuPIC's {@code tailProbability}, which folds values
+ *       below the mean onto the upper tail, this is one-sided: a stretch of unusually small
+ *       residuals (a model forecasting better than usual) is not an anomaly.</li>
  *   <li><b>Alert</b>: {@link AlertMachine}.</li>
  * </ol>
  *
@@ -57,7 +59,7 @@ public final class AnomalyDetector {
      * @throws IllegalArgumentException if {@code features} is out of range
      */
     public AnomalyDetector(AnomalyConfig config, int features) {
-        this.config = java.util.Objects.requireNonNull(config, "config");
+        this.config = Objects.requireNonNull(config, "config");
         if (features < 1 || features > AnomalyState.MAX_FEATURES) {
             throw new IllegalArgumentException("features must be in [1, " + AnomalyState.MAX_FEATURES + "]: "
                     + features);
@@ -101,6 +103,7 @@ public final class AnomalyDetector {
         // Steps 1-2: the most unusual standardized residual, against statistics before this event.
         double bestZ = 0.0;
         int bestFeature = 0;
+        double raw = 0.0;
         boolean warm = state.residualCount >= config.residualWarmup();
         if (warm) {
             for (int i = 0; i < features; i++) {
@@ -111,6 +114,8 @@ public final class AnomalyDetector {
                     bestFeature = i;
                 }
             }
+            // Step 3: raw score, the Sidak-corrected coverage of the largest |z| (see the class comment).
+            raw = powInt(Gaussian.twoSidedCoverage(bestZ), features);
         }
 
         // Step 4: fold the residuals in (West 1979), a = max(alpha, 1/n).
@@ -129,9 +134,6 @@ public final class AnomalyDetector {
             return;
         }
 
-        // Step 3: raw score, the Sidak-corrected coverage of the largest |z| (see the class comment).
-        double raw = Gaussian.twoSidedCoverage(bestZ);
-        raw = powInt(raw, features);
         out.scored = true;
         out.rawScore = raw;
         out.standardizedResidual = bestZ;
@@ -139,7 +141,7 @@ public final class AnomalyDetector {
 
         // Step 5: short mean including this score, judged against the reference part of the long ring.
         pushShort(state, raw);
-        double shortMean = state.shortSum / state.shortCount;
+        double shortMean = shortMean(state);
         int n = referenceCount(state);
         boolean learning = n < config.learningPeriod();
         double tail = 0.5;
@@ -210,8 +212,16 @@ public final class AnomalyDetector {
         return Math.max(0.0, StrictMath.log(LOG_LIKELIHOOD_EPSILON + tail) * LOG_LIKELIHOOD_SCALE);
     }
 
+    /**
+     * Mean of the raw-score ring. A running sum of values in [0, 1] can round a hair above
+     * {@code count} (seen: 10.000000000000002 for ten values); the long ring and the format need [0, 1].
+     */
+    static double shortMean(AnomalyState s) {
+        return Math.min(1.0, s.shortSum / s.shortCount);
+    }
+
     /** Appends to the raw-score ring, keeping its running sum; recomputed on wrap so rounding cannot drift. */
-    private static void pushShort(AnomalyState s, double x) {
+    static void pushShort(AnomalyState s, double x) {
         double[] ring = s.shortRing;
         if (s.shortCount == ring.length) {
             s.shortSum -= ring[s.shortHead];
@@ -228,6 +238,7 @@ public final class AnomalyDetector {
             }
             s.shortSum = sum;
         }
+        s.shortSum = Math.max(s.shortSum, 0.0);
     }
 
     /**

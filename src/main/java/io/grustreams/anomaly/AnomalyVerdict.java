@@ -32,6 +32,10 @@ public final class AnomalyVerdict {
     /** Reason: scored, the alert is open and stays open. */
     public static final String ALERT_OPEN = "alert open";
 
+    /** A verdict that reads as "no previous forecast" until a detector first writes it. */
+    public AnomalyVerdict() {
+    }
+
     double rawScore;
     double likelihood = 0.5;
     double logLikelihood;

@@ -226,6 +226,92 @@ class AnomalyDetectorTest {
         assertArrayEquals(bytes(a), bytes(b));
     }
 
+    @Test
+    void shouldAgreeWithAPlainRecomputationOfTheLikelihood() {
+        int w = 4;
+        int n = 20;
+        AnomalyConfig config = AnomalyConfig.builder().residualWarmup(2).shortWindow(w).longWindow(n)
+                .learningPeriod(10).minLikelihoodVariance(1e-12).build();
+        AnomalyDetector detector = new AnomalyDetector(config, 2);
+        AnomalyState state = detector.newState();
+        AnomalyVerdict verdict = new AnomalyVerdict();
+        Random random = new Random(23);
+        List<Double> raw = new ArrayList<>();
+        List<Double> shortMeans = new ArrayList<>();
+        for (int e = 0; e < 3_000; e++) {
+            double shift = (e / 250) % 2 == 1 && e % 250 < 15 ? 4.0 : 0.0;
+            double[] actual = {random.nextGaussian() + shift, 2.0 * random.nextGaussian()};
+            detector.score(state, actual, new double[2], verdict);
+            if (!verdict.scored()) {
+                continue;
+            }
+            int t = raw.size();
+            raw.add(verdict.rawScore());
+            double sum = 0.0;
+            for (int j = Math.max(0, t - w + 1); j <= t; j++) {
+                sum += raw.get(j);
+            }
+            shortMeans.add(sum / (t - Math.max(0, t - w + 1) + 1));
+            // The reference: short means of events t-W-N .. t-1-W (at least W events older than the last one).
+            double mu = 0.0;
+            double sq = 0.0;
+            int count = 0;
+            for (int j = Math.max(0, t - w - n); j <= t - 1 - w; j++) {
+                mu += shortMeans.get(j);
+                sq += shortMeans.get(j) * shortMeans.get(j);
+                count++;
+            }
+            if (count < config.learningPeriod()) {
+                assertEquals(0.5, verdict.likelihood(), "event " + e);
+                continue;
+            }
+            mu /= count;
+            double sd = Math.sqrt(Math.max(sq / count - mu * mu, 1e-12));
+            double expected = 1.0 - Gaussian.upperTail((shortMeans.get(t) - mu) / sd);
+            assertEquals(expected, verdict.likelihood(), 1e-9, "event " + e);
+        }
+        assertEquals(2_998, raw.size());
+    }
+
+    @Test
+    void shouldOnlyEverProduceStatesThatReadBack() {
+        AnomalyConfig config = AnomalyConfig.builder().residualWarmup(2).shortWindow(3).longWindow(7)
+                .learningPeriod(5).openThreshold(0.99).resolveThreshold(0.9).resolveAfter(2).cooldown(3).build();
+        AnomalyDetector detector = new AnomalyDetector(config, 2);
+        AnomalyState state = detector.newState();
+        AnomalyVerdict verdict = new AnomalyVerdict();
+        Random random = new Random(31);
+        int opens = 0;
+        for (int e = 0; e < 20_000; e++) {
+            double scale = random.nextDouble() < 0.05 ? 1e3 * random.nextDouble() : 1.0;
+            double[] actual = {scale * random.nextGaussian(), 1e-9 * random.nextGaussian()};
+            detector.score(state, actual, new double[] {0.0, 1e-9}, verdict);
+            opens += verdict.transition() == Transition.OPEN ? 1 : 0;
+            if (e % 7 == 0) {
+                byte[] bytes = bytes(state);
+                AnomalyState back = AnomalyState.readFrom(ByteBuffer.wrap(bytes), config);
+                assertArrayEquals(bytes, bytes(back), "event " + e);
+                state = back;
+            }
+        }
+        assertTrue(opens > 10, "the stream should exercise the alert machine, opened " + opens);
+    }
+
+    @Test
+    void shouldKeepTheShortMeanWithinTheUnitIntervalDespiteRounding() {
+        AnomalyState state = new AnomalyDetector(AnomalyConfig.defaults(), 1).newState();
+        // Scores near 1 mixed with inexact fractions: the running sum drifts between recomputations.
+        double[] values = {1.0, Math.nextDown(1.0), 0.7, 1.0 / 3.0, 0.1, 0.9999999999};
+        Random random = new Random(1);
+        boolean sumExceededCount = false;
+        for (int i = 0; i < 200_000; i++) {
+            AnomalyDetector.pushShort(state, values[random.nextInt(values.length)]);
+            sumExceededCount |= state.shortSum > state.shortCount;
+            assertTrue(AnomalyDetector.shortMean(state) <= 1.0, "push " + i);
+        }
+        assertTrue(sumExceededCount, "the sequence should reach the rounding case it guards against");
+    }
+
     static byte[] bytes(AnomalyState state) {
         ByteBuffer buf = ByteBuffer.allocate(state.serializedSize());
         state.writeTo(buf);
