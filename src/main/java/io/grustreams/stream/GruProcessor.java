@@ -167,9 +167,13 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         state.eventCount++;
         state.lastTimestamp = ts;
 
+        // An event the detector did not score (no forecast, residual statistics warming up, a residual
+        // out of range) has no score: NaN, which the writer turns into null.
+        boolean scored = verdict.scored();
         context.forward(new Record<>(record.key(), writer.forecast(event.key, ts, model.name(), model.version(),
-                state.forecast, event.values, hadForecast ? expected : null, verdict.rawScore(),
-                verdict.likelihood(), verdict.alertOpen()), ts), GruTopology.FORECASTS_SINK);
+                state.forecast, event.values, hadForecast ? expected : null,
+                scored ? verdict.rawScore() : Double.NaN, scored ? verdict.likelihood() : Double.NaN,
+                verdict.alertOpen()), ts), GruTopology.FORECASTS_SINK);
         metrics.forecast();
         if (verdict.transition() != AnomalyVerdict.Transition.NONE) {
             boolean open = verdict.transition() == AnomalyVerdict.Transition.OPEN;

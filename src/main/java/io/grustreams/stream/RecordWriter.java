@@ -55,8 +55,8 @@ final class RecordWriter {
      * @param forecast next value per feature, original units. Not modified.
      * @param actual this event's values. Not modified.
      * @param expected the previous forecast, or null on a key's first forecast. Not modified.
-     * @param score anomaly score, ignored when {@code expected} is null
-     * @param likelihood anomaly likelihood, ignored when {@code expected} is null
+     * @param score anomaly score; not finite (NaN) for none. Ignored when {@code expected} is null.
+     * @param likelihood anomaly likelihood; not finite (NaN) for none. Ignored when {@code expected} is null.
      */
     byte[] forecast(String key, long ts, String model, long modelVersion, double[] forecast, double[] actual,
             double[] expected, double score, double likelihood, boolean alertOpen) {

@@ -66,7 +66,10 @@ class GruTopologyTest {
                 } else {
                     assertArrayEquals(expected[t - 1], h.features(r.get("expected")));
                     assertEquals(xs[t][0] - expected[t - 1][0], r.get("error").get("value").doubleValue());
-                    assertTrue(r.get("likelihood").isNumber() && r.get("score").isNumber());
+                    // Scores start once the default residual warm-up (30 residuals) is complete.
+                    boolean scored = t > 30;
+                    assertEquals(scored, r.get("score").isNumber(), "score " + t);
+                    assertEquals(scored, r.get("likelihood").isNumber(), "likelihood " + t);
                 }
             }
             assertEquals(xs.length, h.metric(StreamMetrics.FORECASTS));
@@ -250,6 +253,26 @@ class GruTopologyTest {
             h.models.pipeInput("m:2", (byte[]) null);
             h.event("a", T0 + 30, 1.0);
             assertEquals(1, h.readForecasts().get(0).get("modelVersion").asLong());
+        }
+    }
+
+    @Test
+    void shouldForecastButNotScoreAValueBeyondTheDetectorsRange() {
+        GruModel model = TestModels.random("m", 1, ONE, 4, 9);
+        double[][] xs = {{10.0}, {1e200}, {11.0}};
+        try (TopologyHarness h = new TopologyHarness(props("gru.anomaly.residual-warmup", "2"), dir)) {
+            h.publish("m:1", model);
+            for (int t = 0; t < 3; t++) {
+                h.event("a", T0 + t, xs[t][0]);
+            }
+            double[][] expected = TopologyHarness.direct(model, xs);
+            List<JsonNode> out = h.readForecasts();
+            assertEquals(3, out.size());
+            for (int t = 0; t < 3; t++) {
+                assertArrayEquals(expected[t], h.forecastOf(out.get(t)));
+            }
+            assertTrue(out.get(1).get("score").isNull() && out.get(1).get("expected").isObject());
+            assertTrue(h.deadLetters.isEmpty());
         }
     }
 }
