@@ -1,0 +1,44 @@
+package io.grustreams.stream;
+
+/**
+ * Why an input event was sent to the dead-letter topic. The {@link #code()} is what the
+ * {@link DeadLetters#REASON} header and the {@code reason} tag of the dead-letter metric carry;
+ * codes are stable (dashboards and replay tools match on them).
+ */
+public enum BadInput {
+    /** Record key null, empty, or not UTF-8: the entity id is unknown. */
+    BAD_KEY("bad-key"),
+    /** Record value null or zero bytes. */
+    EMPTY_VALUE("empty-value"),
+    /** Value larger than {@code gru.event.max.bytes}; not parsed. */
+    TOO_LARGE("too-large"),
+    /** Not well-formed JSON (including duplicate fields and trailing content). */
+    NOT_JSON("not-json"),
+    /** Well-formed JSON, but not an object. */
+    NOT_AN_OBJECT("not-an-object"),
+    /** Neither {@code value} nor {@code values}. */
+    MISSING_VALUE("missing-value"),
+    /** Both {@code value} and {@code values}. */
+    CONFLICTING_VALUE("conflicting-value"),
+    /** {@code value} or a feature of {@code values} is not a number, or {@code values} is not an object. */
+    WRONG_TYPE("wrong-type"),
+    /** A value is NaN or infinite, or overflows a double (such as {@code 1e999}). */
+    NOT_FINITE("not-finite"),
+    /** The event carries another number of features than {@code gru.features} names. */
+    WRONG_FEATURE_COUNT("wrong-feature-count"),
+    /** A key of {@code values} is not one of {@code gru.features}. */
+    UNKNOWN_FEATURE("unknown-feature"),
+    /** {@code ts} is neither a non-negative epoch-millisecond number nor an ISO-8601 instant. */
+    BAD_TIMESTAMP("bad-timestamp");
+
+    private final String code;
+
+    BadInput(String code) {
+        this.code = code;
+    }
+
+    /** The stable code, such as {@code "not-json"}. */
+    public String code() {
+        return code;
+    }
+}

@@ -1,0 +1,115 @@
+package io.grustreams.stream;
+
+import io.grustreams.model.GruModel;
+import io.grustreams.model.codec.ModelCodec;
+import java.util.Optional;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the global model store and the {@link ModelRegistry} in step with the models topic.
+ * A valid, servable model record is stored under its record key and registered; a tombstone
+ * removes the key's model; anything else is rejected with a logged reason and a count in
+ * {@link StreamMetrics#MODELS_REJECTED}, and the store and registry stay as they were.
+ *
+ * <p>Restarts: the topology adds the store with {@code Topology.addGlobalStore}, which in Kafka
+ * 4.3 restores by re-running this processor over the topic ({@code reprocessOnRestore}), so every
+ * record read at startup is validated like a live one. {@link #init} also registers what the
+ * local store already holds, for the records below a restored checkpoint that are not replayed.
+ */
+final class ModelStoreProcessor implements Processor<String, byte[], Void, Void> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelStoreProcessor.class);
+
+    private final String storeName;
+    private final ModelRegistry registry;
+    private ProcessorContext<Void, Void> context;
+    private KeyValueStore<String, byte[]> store;
+    private StreamMetrics metrics;
+
+    ModelStoreProcessor(String storeName, ModelRegistry registry) {
+        this.storeName = storeName;
+        this.registry = registry;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
+        this.store = context.getStateStore(storeName);
+        this.metrics = new StreamMetrics(context.metrics());
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                // A stored model can only fail here if the settings changed since it was stored
+                // (gru.features, gru.model.name); it stays stored, so changing them back restores it.
+                parse(kv.key, kv.value).ifPresent(m -> registry.offer(kv.key, m));
+            }
+        }
+        publishGauges();
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        String key = record.key();
+        if (key == null) {
+            reject(null, "the record has no key (publish each model under a key such as name:version)");
+            return;
+        }
+        if (record.value() == null) {
+            store.delete(key);
+            if (registry.remove(key)) {
+                LOG.info("model under key '{}' removed by a tombstone", key);
+            }
+            publishGauges();
+            return;
+        }
+        Optional<GruModel> model = parse(key, record.value());
+        if (model.isEmpty()) {
+            return;
+        }
+        store.put(key, record.value());
+        registry.offer(key, model.get());
+        metrics.modelAccepted();
+        LOG.info("model {} v{} accepted under key '{}' (parameters {})", model.get().name(), model.get().version(),
+                key, ModelCodec.checksum(model.get().parameters()));
+        publishGauges();
+    }
+
+    /** The model in {@code value} if it is valid and servable, else empty after rejecting it. */
+    private Optional<GruModel> parse(String key, byte[] value) {
+        GruModel model;
+        try {
+            model = ModelCodec.fromJson(value);
+        } catch (RuntimeException e) {
+            // ModelFormatException names the field; anything else is still a bad record, never a crash.
+            reject(key, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return Optional.empty();
+        }
+        Optional<String> why = registry.rejection(model);
+        if (why.isPresent()) {
+            reject(key, why.get());
+            return Optional.empty();
+        }
+        return Optional.of(model);
+    }
+
+    private void reject(String key, String reason) {
+        RecordMetadata meta = context.recordMetadata().orElse(null);
+        GruModel current = registry.newest();
+        LOG.warn("model record rejected (key '{}', {}): {}; still serving {}", key,
+                meta == null ? "local store" : meta.topic() + "-" + meta.partition() + "@" + meta.offset(), reason,
+                current == null ? "no model" : current.name() + " v" + current.version());
+        metrics.modelRejected();
+    }
+
+    private void publishGauges() {
+        GruModel newest = registry.newest();
+        metrics.servedModel(newest == null ? -1L : newest.version());
+    }
+}

@@ -1,0 +1,169 @@
+package io.grustreams.stream;
+
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Writes forecast and alert records as JSON (formats in docs/records.md). One generator over one
+ * growable buffer, made once per processor: each record is a root value written, flushed and
+ * copied out. Feature arrays are in {@code gru.features} order. Not thread-safe.
+ */
+final class RecordWriter {
+
+    private static final SerializedString KEY = new SerializedString("key");
+    private static final SerializedString TS = new SerializedString("ts");
+    private static final SerializedString MODEL = new SerializedString("model");
+    private static final SerializedString MODEL_VERSION = new SerializedString("modelVersion");
+    private static final SerializedString FORECAST = new SerializedString("forecast");
+    private static final SerializedString ACTUAL = new SerializedString("actual");
+    private static final SerializedString EXPECTED = new SerializedString("expected");
+    private static final SerializedString ERROR = new SerializedString("error");
+    private static final SerializedString SCORE = new SerializedString("score");
+    private static final SerializedString LIKELIHOOD = new SerializedString("likelihood");
+    private static final SerializedString ALERT_OPEN = new SerializedString("alertOpen");
+    private static final SerializedString STATE = new SerializedString("state");
+    private static final SerializedString REASON = new SerializedString("reason");
+
+    private final SerializedString[] featureNames;
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
+    private final JsonGenerator gen;
+
+    RecordWriter(List<String> features) {
+        featureNames = new SerializedString[features.size()];
+        for (int i = 0; i < featureNames.length; i++) {
+            featureNames[i] = new SerializedString(features.get(i));
+        }
+        try {
+            // No separator between root values: each record is cut out of the buffer on its own.
+            gen = new JsonFactoryBuilder().rootValueSeparator((SerializableString) null).build()
+                    .createGenerator(buffer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A forecast record.
+     *
+     * @param forecast next value per feature, original units. Not modified.
+     * @param actual this event's values. Not modified.
+     * @param expected the previous forecast, or null on a key's first forecast. Not modified.
+     * @param score anomaly score; not finite (NaN) for none. Ignored when {@code expected} is null.
+     * @param likelihood anomaly likelihood; not finite (NaN) for none. Ignored when {@code expected} is null.
+     */
+    byte[] forecast(String key, long ts, String model, long modelVersion, double[] forecast, double[] actual,
+            double[] expected, double score, double likelihood, boolean alertOpen) {
+        try {
+            gen.writeStartObject();
+            gen.writeFieldName(KEY);
+            gen.writeString(key);
+            writeTs(ts);
+            gen.writeFieldName(MODEL);
+            gen.writeString(model);
+            gen.writeFieldName(MODEL_VERSION);
+            gen.writeNumber(modelVersion);
+            writeFeatures(FORECAST, forecast);
+            writeFeatures(ACTUAL, actual);
+            if (expected == null) {
+                writeNull(EXPECTED);
+                writeNull(ERROR);
+                writeNull(SCORE);
+                writeNull(LIKELIHOOD);
+            } else {
+                writeFeatures(EXPECTED, expected);
+                gen.writeFieldName(ERROR);
+                gen.writeStartObject();
+                for (int i = 0; i < featureNames.length; i++) {
+                    gen.writeFieldName(featureNames[i]);
+                    gen.writeNumber(actual[i] - expected[i]);
+                }
+                gen.writeEndObject();
+                writeNumber(SCORE, score);
+                writeNumber(LIKELIHOOD, likelihood);
+            }
+            gen.writeFieldName(ALERT_OPEN);
+            gen.writeBoolean(alertOpen);
+            gen.writeEndObject();
+            return cut();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * An alert record.
+     *
+     * @param state {@code OPEN} or {@code RESOLVED}
+     * @param actual this event's values. Not modified.
+     * @param expected the forecast it was scored against. Not modified.
+     */
+    byte[] alert(String key, long ts, String state, double score, double likelihood, double[] actual,
+            double[] expected, String model, long modelVersion, String reason) {
+        try {
+            gen.writeStartObject();
+            gen.writeFieldName(KEY);
+            gen.writeString(key);
+            writeTs(ts);
+            gen.writeFieldName(STATE);
+            gen.writeString(state);
+            writeNumber(SCORE, score);
+            writeNumber(LIKELIHOOD, likelihood);
+            writeFeatures(ACTUAL, actual);
+            writeFeatures(EXPECTED, expected);
+            gen.writeFieldName(MODEL);
+            gen.writeString(model);
+            gen.writeFieldName(MODEL_VERSION);
+            gen.writeNumber(modelVersion);
+            gen.writeFieldName(REASON);
+            gen.writeString(reason == null ? "" : reason);
+            gen.writeEndObject();
+            return cut();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeTs(long ts) throws IOException {
+        gen.writeFieldName(TS);
+        gen.writeString(Instant.ofEpochMilli(ts).toString());
+    }
+
+    private void writeFeatures(SerializedString field, double[] values) throws IOException {
+        gen.writeFieldName(field);
+        gen.writeStartObject();
+        for (int i = 0; i < featureNames.length; i++) {
+            gen.writeFieldName(featureNames[i]);
+            gen.writeNumber(values[i]);
+        }
+        gen.writeEndObject();
+    }
+
+    // JSON has no NaN: a score the detector could not compute is written as null.
+    private void writeNumber(SerializedString field, double v) throws IOException {
+        gen.writeFieldName(field);
+        if (Double.isFinite(v)) {
+            gen.writeNumber(v);
+        } else {
+            gen.writeNull();
+        }
+    }
+
+    private void writeNull(SerializedString field) throws IOException {
+        gen.writeFieldName(field);
+        gen.writeNull();
+    }
+
+    private byte[] cut() throws IOException {
+        gen.flush();
+        byte[] out = buffer.toByteArray();
+        buffer.reset();
+        return out;
+    }
+}

@@ -1,0 +1,141 @@
+package io.grustreams.stream;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeCount;
+import org.apache.kafka.common.metrics.stats.Value;
+import org.apache.kafka.streams.StreamsMetrics;
+
+/**
+ * The product's metrics, registered as Kafka Streams sensors through {@code context.metrics()}, so
+ * they appear in {@code KafkaStreams.metrics()} (and JMX) next to Kafka's own, in group
+ * {@value #GROUP}. The app can bridge them to another registry by these names.
+ *
+ * <p>Counters are cumulative totals since the instance started. Every task of an instance records
+ * into the same sensors (sensors are shared by name), so a total is per instance.
+ */
+public final class StreamMetrics {
+
+    public static final String GROUP = "gru-streams";
+    /** Counter, tag {@code reason} = {@link BadInput#code()}: records sent to the dead-letter topic. */
+    public static final String DEAD_LETTERS = "dead-letters-total";
+    /** Counter: model records rejected (invalid, or not servable by this stream). */
+    public static final String MODELS_REJECTED = "models-rejected-total";
+    /** Counter: model records accepted into the registry. */
+    public static final String MODELS_ACCEPTED = "models-accepted-total";
+    /** Gauge: 1 while no model can be served (events only fill ring buffers), else 0. */
+    public static final String WAITING_FOR_MODEL = "waiting-for-model";
+    /** Gauge: version of the newest servable model, -1 for none. */
+    public static final String MODEL_VERSION = "model-version";
+    /** Counter: good events that arrived while no model could be served. */
+    public static final String EVENTS_WITHOUT_MODEL = "events-without-model-total";
+    /** Counter: forecast records emitted. */
+    public static final String FORECASTS = "forecasts-total";
+    /** Counter, tag {@code transition} = OPEN or RESOLVED: alert records emitted. */
+    public static final String ALERTS = "alerts-total";
+    /** Counter: keys whose hidden state was rebuilt from their ring buffer under another model. */
+    public static final String REWARMS = "rewarms-total";
+    /** Counter: per-key states that could not be read and were started afresh. */
+    public static final String STATE_RESETS = "state-resets-total";
+
+    private final StreamsMetrics metrics;
+    private final Map<BadInput, Sensor> deadLetters = new EnumMap<>(BadInput.class);
+    private Sensor eventsWithoutModel;
+    private Sensor forecasts;
+    private Sensor alertsOpen;
+    private Sensor alertsResolved;
+    private Sensor rewarms;
+    private Sensor stateResets;
+    private Sensor modelsAccepted;
+    private Sensor modelsRejected;
+    private Sensor modelVersion;
+    private Sensor waiting;
+
+    /**
+     * Registers every sensor, so each counter reads 0 before its first event and the hot path only
+     * records into sensors it holds.
+     *
+     * @param metrics {@code context.metrics()} of a processor
+     */
+    StreamMetrics(StreamsMetrics metrics) {
+        this.metrics = metrics;
+        for (BadInput b : BadInput.values()) {
+            deadLetters.put(b, counter(DEAD_LETTERS, "Records sent to the dead-letter topic, by reason",
+                    "reason", b.code()));
+        }
+        eventsWithoutModel = counter(EVENTS_WITHOUT_MODEL, "Good events that arrived while no model could be served");
+        forecasts = counter(FORECASTS, "Forecast records emitted");
+        alertsOpen = counter(ALERTS, "Alert records emitted, by transition", "transition", "OPEN");
+        alertsResolved = counter(ALERTS, "Alert records emitted, by transition", "transition", "RESOLVED");
+        rewarms = counter(REWARMS, "Hidden states rebuilt from the ring buffer under another model");
+        stateResets = counter(STATE_RESETS, "Per-key states that could not be read and were started afresh");
+        modelsAccepted = counter(MODELS_ACCEPTED, "Model records accepted into the registry");
+        modelsRejected = counter(MODELS_REJECTED, "Model records rejected (invalid or not servable here)");
+        modelVersion = gauge(MODEL_VERSION, "Version of the newest servable model, -1 for none");
+        waiting = gauge(WAITING_FOR_MODEL, "1 while no model can be served, else 0");
+    }
+
+    void deadLetter(BadInput reason) {
+        deadLetters.get(reason).record();
+    }
+
+    void eventWithoutModel() {
+        eventsWithoutModel.record();
+    }
+
+    void forecast() {
+        forecasts.record();
+    }
+
+    /** @param open true for an OPEN transition, false for RESOLVED */
+    void alert(boolean open) {
+        (open ? alertsOpen : alertsResolved).record();
+    }
+
+    void rewarm() {
+        rewarms.record();
+    }
+
+    void stateReset() {
+        stateResets.record();
+    }
+
+    void modelAccepted() {
+        modelsAccepted.record();
+    }
+
+    void modelRejected() {
+        modelsRejected.record();
+    }
+
+    /** Sets both model gauges from the newest servable model's version, -1 for none. */
+    void servedModel(long version) {
+        modelVersion.record(version);
+        waiting.record(version < 0 ? 1.0 : 0.0);
+    }
+
+    private Sensor counter(String name, String description, String... tags) {
+        return sensor(name, description, tags, true);
+    }
+
+    private Sensor gauge(String name, String description) {
+        return sensor(name, description, new String[0], false);
+    }
+
+    // Sensors are shared by name: Metrics.sensor() returns the existing one and Sensor.add() is a no-op
+    // for a metric it already has, so every processor instance may register the same names.
+    private Sensor sensor(String name, String description, String[] tags, boolean counter) {
+        StringBuilder sensorName = new StringBuilder(GROUP).append('.').append(name);
+        Map<String, String> tagMap = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < tags.length; i += 2) {
+            sensorName.append('.').append(tags[i]).append('=').append(tags[i + 1]);
+            tagMap.put(tags[i], tags[i + 1]);
+        }
+        Sensor s = metrics.addSensor(sensorName.toString(), Sensor.RecordingLevel.INFO);
+        s.add(new MetricName(name, GROUP, description, tagMap), counter ? new CumulativeCount() : new Value());
+        return s;
+    }
+}

@@ -1,0 +1,330 @@
+package io.grustreams.stream;
+
+import io.grustreams.anomaly.AnomalyConfig;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The product's own settings for the topology: topic names, store names, the features an event
+ * carries, the ring-buffer length and input limits. Parsed from {@code gru.*} keys of a
+ * {@link Properties}; every other key belongs to Kafka Streams ({@link #kafkaProperties}).
+ * Immutable.
+ *
+ * <p>Keys (all optional):
+ * <table>
+ *   <caption>gru.* keys</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code gru.topic.events}</td><td>{@code events}</td><td>input events</td></tr>
+ *   <tr><td>{@code gru.topic.forecasts}</td><td>{@code forecasts}</td><td>one forecast per good event</td></tr>
+ *   <tr><td>{@code gru.topic.alerts}</td><td>{@code alerts}</td><td>OPEN / RESOLVED alerts</td></tr>
+ *   <tr><td>{@code gru.topic.models}</td><td>{@code models}</td><td>published models (compacted)</td></tr>
+ *   <tr><td>{@code gru.topic.dead-letters}</td><td>{@code dead-letters}</td><td>bad input, unchanged</td></tr>
+ *   <tr><td>{@code gru.store.state}</td><td>{@code gru-state}</td><td>per-key state store</td></tr>
+ *   <tr><td>{@code gru.store.models}</td><td>{@code gru-models}</td><td>global model store</td></tr>
+ *   <tr><td>{@code gru.features}</td><td>{@code value}</td><td>comma-separated feature names an event
+ *       carries; a served model must read exactly these</td></tr>
+ *   <tr><td>{@code gru.ring.size}</td><td>256</td><td>W, raw inputs kept per key to re-warm under a new
+ *       model</td></tr>
+ *   <tr><td>{@code gru.event.max.bytes}</td><td>65536</td><td>larger event values are dead letters</td></tr>
+ *   <tr><td>{@code gru.model.name}</td><td>(any)</td><td>serve only models of this name</td></tr>
+ *   <tr><td>{@code gru.anomaly.*}</td><td>see {@link AnomalyConfig}</td><td>one key per knob, in kebab case:
+ *       {@code residual-half-life, residual-warmup, min-residual-std, short-window, long-window,
+ *       learning-period, min-likelihood-variance, open-threshold, open-after, resolve-threshold,
+ *       resolve-after, cooldown}</td></tr>
+ * </table>
+ * Unknown {@code gru.*} keys are rejected, so a typo cannot silently fall back to a default.
+ */
+public final class StreamSettings {
+
+    /** Topic roles, as in {@code topics/*.properties} and the {@code gru.topic.<role>} keys. */
+    public static final String ROLE_EVENTS = "events";
+    public static final String ROLE_FORECASTS = "forecasts";
+    public static final String ROLE_ALERTS = "alerts";
+    public static final String ROLE_MODELS = "models";
+    public static final String ROLE_DEAD_LETTERS = "dead-letters";
+
+    public static final String PREFIX = "gru.";
+    public static final String TOPIC_PREFIX = "gru.topic.";
+    public static final String STATE_STORE = "gru.store.state";
+    public static final String MODEL_STORE = "gru.store.models";
+    public static final String FEATURES = "gru.features";
+    public static final String RING_SIZE = "gru.ring.size";
+    public static final String EVENT_MAX_BYTES = "gru.event.max.bytes";
+    public static final String MODEL_NAME = "gru.model.name";
+    public static final String ANOMALY_PREFIX = "gru.anomaly.";
+
+    /** The gru.anomaly.* keys and the AnomalyConfig knob each sets. */
+    private static final Map<String, BiConsumer<AnomalyConfig.Builder, String>> ANOMALY_KEYS = anomalyKeys();
+
+    /** Default Kafka Streams application id when none is given. */
+    public static final String DEFAULT_APPLICATION_ID = "gru-streams";
+    /**
+     * Producer request limit set by {@link #kafkaProperties}: a dead letter is the bad input unchanged
+     * plus headers, so it must fit an input of the broker's default 1 MiB message limit.
+     */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+
+    private static final int MAX_RING = 1 << 16;
+    private static final String GLOBAL_PROCESSING_HANDLER = "processing.exception.handler.global.enabled";
+
+    private final Map<String, String> topics;
+    private final String stateStore;
+    private final String modelStore;
+    private final List<String> features;
+    private final int ringSize;
+    private final int eventMaxBytes;
+    private final Optional<String> modelName;
+    private final AnomalyConfig anomaly;
+
+    private StreamSettings(Map<String, String> topics, String stateStore, String modelStore, List<String> features,
+            int ringSize, int eventMaxBytes, Optional<String> modelName, AnomalyConfig anomaly) {
+        this.topics = Map.copyOf(topics);
+        this.stateStore = stateStore;
+        this.modelStore = modelStore;
+        this.features = List.copyOf(features);
+        this.ringSize = ringSize;
+        this.eventMaxBytes = eventMaxBytes;
+        this.modelName = modelName;
+        this.anomaly = anomaly;
+    }
+
+    private static Map<String, BiConsumer<AnomalyConfig.Builder, String>> anomalyKeys() {
+        Map<String, BiConsumer<AnomalyConfig.Builder, String>> m = new LinkedHashMap<>();
+        m.put("residual-half-life", (b, v) -> b.residualHalfLife(Double.parseDouble(v)));
+        m.put("residual-warmup", (b, v) -> b.residualWarmup(Integer.parseInt(v)));
+        m.put("min-residual-std", (b, v) -> b.minResidualStd(Double.parseDouble(v)));
+        m.put("short-window", (b, v) -> b.shortWindow(Integer.parseInt(v)));
+        m.put("long-window", (b, v) -> b.longWindow(Integer.parseInt(v)));
+        m.put("learning-period", (b, v) -> b.learningPeriod(Integer.parseInt(v)));
+        m.put("min-likelihood-variance", (b, v) -> b.minLikelihoodVariance(Double.parseDouble(v)));
+        m.put("open-threshold", (b, v) -> b.openThreshold(Double.parseDouble(v)));
+        m.put("open-after", (b, v) -> b.openAfter(Integer.parseInt(v)));
+        m.put("resolve-threshold", (b, v) -> b.resolveThreshold(Double.parseDouble(v)));
+        m.put("resolve-after", (b, v) -> b.resolveAfter(Integer.parseInt(v)));
+        m.put("cooldown", (b, v) -> b.cooldown(Integer.parseInt(v)));
+        return Map.copyOf(m);
+    }
+
+    private static AnomalyConfig anomalyConfig(Properties props) {
+        AnomalyConfig.Builder b = AnomalyConfig.builder();
+        for (String key : new TreeSet<>(props.stringPropertyNames())) {
+            if (key.startsWith(ANOMALY_PREFIX)) {
+                String value = props.getProperty(key).trim();
+                try {
+                    ANOMALY_KEYS.get(key.substring(ANOMALY_PREFIX.length())).accept(b, value);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(key + " is not a number: '" + value + "'", e);
+                }
+            }
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ANOMALY_PREFIX + "*: " + e.getMessage(), e);
+        }
+    }
+
+    /** All defaults. */
+    public static StreamSettings defaults() {
+        return fromProperties(new Properties());
+    }
+
+    /**
+     * Reads the {@code gru.*} keys; other keys are ignored.
+     *
+     * @throws IllegalArgumentException naming the key whose value is invalid, or an unknown {@code gru.*} key
+     */
+    public static StreamSettings fromProperties(Properties props) {
+        Set<String> known = new HashSet<>(List.of(STATE_STORE, MODEL_STORE, FEATURES, RING_SIZE, EVENT_MAX_BYTES,
+                MODEL_NAME));
+        for (String knob : ANOMALY_KEYS.keySet()) {
+            known.add(ANOMALY_PREFIX + knob);
+        }
+        Map<String, String> topics = new LinkedHashMap<>();
+        for (String role : List.of(ROLE_EVENTS, ROLE_FORECASTS, ROLE_ALERTS, ROLE_MODELS, ROLE_DEAD_LETTERS)) {
+            String key = TOPIC_PREFIX + role;
+            known.add(key);
+            topics.put(role, TopicSpec.validTopicName(key, props.getProperty(key, role).trim()));
+        }
+        Set<String> distinct = new HashSet<>(topics.values());
+        if (distinct.size() != topics.size()) {
+            throw new IllegalArgumentException("gru.topic.* names must differ: " + topics);
+        }
+        for (String key : props.stringPropertyNames()) {
+            if (key.startsWith(PREFIX) && !known.contains(key)) {
+                throw new IllegalArgumentException("unknown setting '" + key + "' (known: " + new TreeSet<>(known) + ")");
+            }
+        }
+        String stateStore = TopicSpec.validTopicName(STATE_STORE, props.getProperty(STATE_STORE, "gru-state").trim());
+        String modelStore = TopicSpec.validTopicName(MODEL_STORE, props.getProperty(MODEL_STORE, "gru-models").trim());
+        if (stateStore.equals(modelStore)) {
+            throw new IllegalArgumentException(STATE_STORE + " and " + MODEL_STORE + " must differ: " + stateStore);
+        }
+        List<String> features = new ArrayList<>();
+        for (String f : props.getProperty(FEATURES, "value").split(",", -1)) {
+            String name = f.trim();
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException(FEATURES + " has an empty feature name: '"
+                        + props.getProperty(FEATURES) + "'");
+            }
+            if (features.contains(name)) {
+                throw new IllegalArgumentException(FEATURES + " names '" + name + "' twice");
+            }
+            features.add(name);
+        }
+        int ring = intSetting(props, RING_SIZE, 256, 1, MAX_RING);
+        int maxBytes = intSetting(props, EVENT_MAX_BYTES, 65536, 64, DEFAULT_MAX_REQUEST_BYTES / 2);
+        String name = props.getProperty(MODEL_NAME);
+        Optional<String> modelName = name == null || name.isBlank() ? Optional.empty() : Optional.of(name.trim());
+        return new StreamSettings(topics, stateStore, modelStore, features, ring, maxBytes, modelName,
+                anomalyConfig(props));
+    }
+
+    private static int intSetting(Properties props, String key, int dflt, int min, int max) {
+        String v = props.getProperty(key);
+        if (v == null) {
+            return dflt;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " is not an integer: '" + v + "'", e);
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(key + " must be in [" + min + ", " + max + "]: " + n);
+        }
+        return n;
+    }
+
+    /**
+     * The Kafka Streams configuration: every non-{@code gru.*} key of {@code props}, plus defaults
+     * for what the product needs and the caller did not set: {@code processing.guarantee=exactly_once_v2}
+     * (state, forecasts and alerts commit together, so a crash never applies an event twice to a
+     * hidden state), {@code application.id=gru-streams}, byte-array default serdes, and a producer
+     * request limit of {@value #DEFAULT_MAX_REQUEST_BYTES} bytes so a 1 MiB bad input still reaches the
+     * dead-letter topic, and the processing exception handler enabled for the global thread.
+     *
+     * @param props not modified
+     * @return a new Properties
+     */
+    public static Properties kafkaProperties(Properties props) {
+        Properties out = new Properties();
+        for (String key : props.stringPropertyNames()) {
+            if (!key.startsWith(PREFIX)) {
+                out.setProperty(key, props.getProperty(key));
+            }
+        }
+        out.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
+        out.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        out.putIfAbsent(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        out.putIfAbsent(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        out.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                String.valueOf(DEFAULT_MAX_REQUEST_BYTES));
+        // The model processor handles its own bad records; this opts in now to Kafka 5.0's default for
+        // unexpected errors in the global thread, so behaviour does not change on upgrade. Spelled out:
+        // the constant is deprecated because the key goes away once this is the only behaviour.
+        out.putIfAbsent(GLOBAL_PROCESSING_HANDLER, "true");
+        return out;
+    }
+
+    /**
+     * The topic name for a role.
+     *
+     * @throws IllegalArgumentException for an unknown role
+     */
+    public String topic(String role) {
+        String name = topics.get(role);
+        if (name == null) {
+            throw new IllegalArgumentException("unknown topic role '" + role + "' (known: "
+                    + new TreeSet<>(topics.keySet()) + ")");
+        }
+        return name;
+    }
+
+    public String eventsTopic() {
+        return topics.get(ROLE_EVENTS);
+    }
+
+    public String forecastsTopic() {
+        return topics.get(ROLE_FORECASTS);
+    }
+
+    public String alertsTopic() {
+        return topics.get(ROLE_ALERTS);
+    }
+
+    public String modelsTopic() {
+        return topics.get(ROLE_MODELS);
+    }
+
+    public String deadLettersTopic() {
+        return topics.get(ROLE_DEAD_LETTERS);
+    }
+
+    /** Name of the persistent, changelogged per-key state store. */
+    public String stateStore() {
+        return stateStore;
+    }
+
+    /** Name of the global model store. */
+    public String modelStore() {
+        return modelStore;
+    }
+
+    /** The feature names an event carries, in the order the ring buffer stores them. */
+    public List<String> features() {
+        return features;
+    }
+
+    /** W: raw inputs kept per key. */
+    public int ringSize() {
+        return ringSize;
+    }
+
+    /** Largest event value in bytes; larger ones are dead letters. */
+    public int eventMaxBytes() {
+        return eventMaxBytes;
+    }
+
+    /** When present, only models of this name are served. */
+    public Optional<String> modelName() {
+        return modelName;
+    }
+
+    /** Anomaly detection knobs for every key. */
+    public AnomalyConfig anomaly() {
+        return anomaly;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StreamSettings s && s.topics.equals(topics) && s.stateStore.equals(stateStore)
+                && s.modelStore.equals(modelStore) && s.features.equals(features) && s.ringSize == ringSize
+                && s.eventMaxBytes == eventMaxBytes && s.modelName.equals(modelName) && s.anomaly.equals(anomaly);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(topics, stateStore, modelStore, features, ringSize, eventMaxBytes, modelName, anomaly);
+    }
+
+    @Override
+    public String toString() {
+        return "StreamSettings[topics " + topics + ", stores " + stateStore + "/" + modelStore + ", features "
+                + features + ", W " + ringSize + ", eventMaxBytes " + eventMaxBytes + ", model "
+                + modelName.orElse("(any)") + ", " + anomaly + "]";
+    }
+}

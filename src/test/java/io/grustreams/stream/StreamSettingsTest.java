@@ -1,0 +1,112 @@
+package io.grustreams.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grustreams.anomaly.AnomalyConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamSettingsTest {
+
+    private static Properties props(String... kv) {
+        Properties p = new Properties();
+        for (int i = 0; i < kv.length; i += 2) {
+            p.setProperty(kv[i], kv[i + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void shouldUseDocumentedDefaults() {
+        StreamSettings s = StreamSettings.defaults();
+        assertEquals("events", s.eventsTopic());
+        assertEquals("forecasts", s.forecastsTopic());
+        assertEquals("alerts", s.alertsTopic());
+        assertEquals("models", s.modelsTopic());
+        assertEquals("dead-letters", s.deadLettersTopic());
+        assertEquals("gru-state", s.stateStore());
+        assertEquals("gru-models", s.modelStore());
+        assertEquals(List.of("value"), s.features());
+        assertEquals(256, s.ringSize());
+        assertEquals(65536, s.eventMaxBytes());
+        assertEquals(Optional.empty(), s.modelName());
+    }
+
+    @Test
+    void shouldReadEveryGruKey() {
+        StreamSettings s = StreamSettings.fromProperties(props(
+                "gru.topic.events", "in", "gru.topic.forecasts", "out", "gru.topic.alerts", "al",
+                "gru.topic.models", "m", "gru.topic.dead-letters", "dlq", "gru.store.state", "st",
+                "gru.store.models", "ms", "gru.features", " temp , load ", "gru.ring.size", "16",
+                "gru.event.max.bytes", "1024", "gru.model.name", "boiler", "bootstrap.servers", "x:9092"));
+        assertEquals(List.of("in", "out", "al", "m", "dlq"), List.of(s.topic("events"), s.topic("forecasts"),
+                s.topic("alerts"), s.topic("models"), s.topic("dead-letters")));
+        assertEquals("st", s.stateStore());
+        assertEquals("ms", s.modelStore());
+        assertEquals(List.of("temp", "load"), s.features());
+        assertEquals(16, s.ringSize());
+        assertEquals(1024, s.eventMaxBytes());
+        assertEquals(Optional.of("boiler"), s.modelName());
+    }
+
+    @Test
+    void shouldReadEveryAnomalyKnob() {
+        AnomalyConfig a = StreamSettings.fromProperties(props(
+                "gru.anomaly.residual-half-life", "50", "gru.anomaly.residual-warmup", "5",
+                "gru.anomaly.min-residual-std", "0.01", "gru.anomaly.short-window", "3",
+                "gru.anomaly.long-window", "40", "gru.anomaly.learning-period", "20",
+                "gru.anomaly.min-likelihood-variance", "0.001", "gru.anomaly.open-threshold", "0.999",
+                "gru.anomaly.open-after", "1", "gru.anomaly.resolve-threshold", "0.9",
+                "gru.anomaly.resolve-after", "4", "gru.anomaly.cooldown", "7")).anomaly();
+        assertEquals(new AnomalyConfig(50, 5, 0.01, 3, 40, 20, 0.001, 0.999, 1, 0.9, 4, 7), a);
+        assertEquals(AnomalyConfig.defaults(), StreamSettings.defaults().anomaly());
+    }
+
+    @Test
+    void shouldRejectInvalidValuesNamingTheKey() {
+        Map<Properties, String> cases = Map.ofEntries(
+                Map.entry(props("gru.ring.size", "0"), "gru.ring.size must be in"),
+                Map.entry(props("gru.ring.size", "lots"), "gru.ring.size is not an integer"),
+                Map.entry(props("gru.event.max.bytes", "10"), "gru.event.max.bytes must be in"),
+                Map.entry(props("gru.features", "a,,b"), "gru.features has an empty feature name"),
+                Map.entry(props("gru.features", "a,b,a"), "gru.features names 'a' twice"),
+                Map.entry(props("gru.topic.events", "has space"), "gru.topic.events 'has space'"),
+                Map.entry(props("gru.topic.alerts", "forecasts"), "gru.topic.* names must differ"),
+                Map.entry(props("gru.store.models", "gru-state"), "must differ"),
+                Map.entry(props("gru.ring.sise", "8"), "unknown setting 'gru.ring.sise'"),
+                Map.entry(props("gru.anomaly.open-after", "two"), "gru.anomaly.open-after is not a number"),
+                Map.entry(props("gru.anomaly.open-threshold", "1.5"), "gru.anomaly.*: openThreshold"),
+                Map.entry(props("gru.anomaly.threshold", "0.5"), "unknown setting 'gru.anomaly.threshold'"));
+        for (Map.Entry<Properties, String> c : cases.entrySet()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> StreamSettings.fromProperties(c.getKey()));
+            assertTrue(e.getMessage().contains(c.getValue()), e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldDefaultKafkaStreamsToExactlyOnceV2AndDropGruKeys() {
+        Properties k = StreamSettings.kafkaProperties(props("bootstrap.servers", "b:9092", "gru.ring.size", "8"));
+        assertEquals(StreamsConfig.EXACTLY_ONCE_V2, k.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        assertEquals("gru-streams", k.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+        assertEquals("b:9092", k.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        assertEquals(String.valueOf(StreamSettings.DEFAULT_MAX_REQUEST_BYTES),
+                k.getProperty("producer.max.request.size"));
+        assertEquals(null, k.getProperty("gru.ring.size"));
+        new StreamsConfig(k);
+    }
+
+    @Test
+    void shouldKeepTheCallersProcessingGuarantee() {
+        Properties k = StreamSettings.kafkaProperties(props(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                StreamsConfig.AT_LEAST_ONCE, StreamsConfig.APPLICATION_ID_CONFIG, "mine"));
+        assertEquals(StreamsConfig.AT_LEAST_ONCE, k.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        assertEquals("mine", k.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+    }
+}
