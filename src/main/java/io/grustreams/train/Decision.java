@@ -16,14 +16,15 @@ public record Decision(boolean publish, String reason) {
      * {@code challengerMse < championMse · (1 − margin)}. A challenger whose MSE is not finite never is.
      *
      * @param championMse empty when there is no current model, or it cannot be scored on this data
-     * @param championLabel how to name the champion in the reason (e.g. "current model v3")
+     * @param championLabel how to name the champion in the reason (e.g. "current model m v3"); without a
+     *     comparable one, why (e.g. "no current model")
      */
     public static Decision of(double challengerMse, OptionalDouble championMse, double margin, String championLabel) {
         if (!Double.isFinite(challengerMse)) {
             return new Decision(false, "the new model's validation MSE is " + challengerMse + " (training diverged)");
         }
         if (championMse.isEmpty()) {
-            return new Decision(true, String.format(Locale.ROOT, "no comparable current model (%s); validation MSE %.6g",
+            return new Decision(true, String.format(Locale.ROOT, "%s to compare with; validation MSE %.6g",
                     championLabel, challengerMse));
         }
         double bar = championMse.getAsDouble() * (1 - margin);

@@ -110,14 +110,14 @@ public final class Retrainer {
             GruModel probe = stopping.candidate(stopping.best);
             double persistence = validation.persistenceMse();
             OptionalDouble championMse = OptionalDouble.empty();
-            String championLabel = "none";
+            String championLabel = "no current model";
             if (request.champion().isPresent()) {
                 GruModel champion = request.champion().get();
                 championLabel = "current model " + champion.name() + " v" + champion.version();
                 if (sameFeatures(champion.featureNames(), features)) {
                     championMse = OptionalDouble.of(validation.mse(champion));
                 } else {
-                    championLabel += " reads " + champion.featureNames() + ", not " + features;
+                    championLabel += " reads " + champion.featureNames() + ", not " + features + ", so nothing";
                 }
             }
             Decision decision = Decision.of(stopping.bestMse, championMse, config.margin(), championLabel);
