@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -73,7 +74,8 @@ final class TrainJob {
      *     models topic (nothing published)
      */
     Outcome run() throws IOException {
-        Instant started = clock.instant();
+        // Milliseconds: the precision of Kafka timestamps, and readable in file names and reports.
+        Instant started = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         long t0 = System.nanoTime();
         StreamSettings settings = plan.settings();
         Optional<KafkaClients> kafka = kafka();
