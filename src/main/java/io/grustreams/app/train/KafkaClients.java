@@ -46,7 +46,7 @@ final class KafkaClients {
         return c;
     }
 
-    /** A group-less reader: assigned partitions, no commits, read_committed (no aborted records). */
+    /** A group-less reader: assigned partitions, no commits, read_committed (no aborted records), no topic creation. */
     Map<String, Object> consumer(String clientId) {
         Map<String, Object> c = known(ConsumerConfig.configNames());
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -54,6 +54,8 @@ final class KafkaClients {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Reading a misspelt topic must fail, not create it on a broker that auto-creates topics.
+        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         return c;
     }
 

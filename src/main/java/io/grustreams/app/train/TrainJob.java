@@ -97,21 +97,20 @@ final class TrainJob {
         }
 
         Optional<ModelsTopic> models = kafka.map(c -> new ModelsTopic(c, settings.modelsTopic()));
-        Optional<GruModel> champion;
-        long maxVersion;
-        if (plan.championFile().isPresent()) {
-            champion = Optional.of(ModelCodec.read(plan.championFile().get()));
-            maxVersion = champion.get().version();
-        } else if (models.isPresent()) {
+        Optional<GruModel> champion = Optional.empty();
+        long maxVersion = 0;
+        if (models.isPresent()) {
+            // Read even with --champion: the new version must exceed every version on the topic to be served.
             ModelsTopic.Current current = models.get().current(settings.modelName(), settings.features());
             for (String why : current.invalid()) {
                 out.println("models topic: skipped an invalid record: " + why);
             }
             champion = current.champion();
             maxVersion = current.maxVersion();
-        } else {
-            champion = Optional.empty();
-            maxVersion = 0;
+        }
+        if (plan.championFile().isPresent()) {
+            champion = Optional.of(ModelCodec.read(plan.championFile().get()));
+            maxVersion = Math.max(maxVersion, champion.get().version());
         }
         out.println(champion.map(c -> "current model: " + c.name() + " v" + c.version() + " (" + c.layout() + ")")
                 .orElse("current model: none"));
@@ -179,19 +178,20 @@ final class TrainJob {
         return new Outcome(published.isPresent(), verdict, model, reportFile);
     }
 
-    /** Kafka clients when the configuration names a broker and the run needs one. */
+    /**
+     * Kafka clients when the configuration names a broker: the models topic is then read for the current
+     * model (and the events topic without --input). Without one, only a dry run on files can go on.
+     */
     private Optional<KafkaClients> kafka() {
-        boolean needsModels = !plan.dryRun() || plan.championFile().isEmpty();
-        boolean needsEvents = plan.input().isEmpty();
         String bootstrap = plan.file().getProperty("bootstrap.servers");
-        if (bootstrap == null || bootstrap.isBlank()) {
-            if (!plan.dryRun()) {
-                throw new IllegalArgumentException("bootstrap.servers is not set in the configuration file "
-                        + "(needed to publish the model; use --dry-run to train without publishing)");
-            }
-            return Optional.empty();
+        if (bootstrap != null && !bootstrap.isBlank()) {
+            return Optional.of(new KafkaClients(plan.file()));
         }
-        return needsModels || needsEvents ? Optional.of(new KafkaClients(plan.file())) : Optional.empty();
+        if (!plan.dryRun()) {
+            throw new IllegalArgumentException("bootstrap.servers is not set in the configuration file "
+                    + "(needed to publish the model; use --dry-run to train without publishing)");
+        }
+        return Optional.empty();
     }
 
     private static String describe(SourceData source) {
