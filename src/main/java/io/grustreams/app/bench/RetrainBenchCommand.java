@@ -7,6 +7,7 @@ import io.grustreams.train.RetrainRequest;
 import io.grustreams.train.RetrainResult;
 import io.grustreams.train.Retrainer;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -73,11 +74,15 @@ public final class RetrainBenchCommand implements Callable<Integer> {
                 Map.of());
         Retrainer retrainer = new Retrainer(config);
         RetrainResult[] last = new RetrainResult[1];
+        long cpu0 = processCpuNanos();
         BenchHarness.Result r = new BenchHarness(warmup, rounds).measure(() -> {
             last[0] = retrainer.run(history, request, RetrainListener.NONE);
             // One operation per run: the harness's ns/op is the run's wall time.
             return 1;
         });
+        // CPU time per run (all threads, JIT and GC included): on a shared machine, wall time alone
+        // says little; CPU / wall near the thread count means the run had its cores.
+        double cpuPerRun = (processCpuNanos() - cpu0) / 1e9 / (warmup + rounds);
         RetrainResult result = last[0];
         double median = r.medianNsPerOp() / 1e9;
         double stepsPerSecond = result.data().trainingSteps() * (double) result.epochsRun() / median;
@@ -95,6 +100,7 @@ public final class RetrainBenchCommand implements Callable<Integer> {
             f.put("median_s", median);
             f.put("min_s", r.minNsPerOp() / 1e9);
             f.put("max_s", r.maxNsPerOp() / 1e9);
+            f.put("cpu_s_per_run", cpuPerRun);
             f.put("train_steps_per_s", stepsPerSecond);
             f.put("validation_rmse", Math.sqrt(result.validationMse()));
             f.put("persistence_rmse", Math.sqrt(result.persistenceMse()));
@@ -102,14 +108,22 @@ public final class RetrainBenchCommand implements Callable<Integer> {
         } else {
             out.println("bench retrain: " + BenchHarness.machine() + "; " + keys + " keys x " + events + " events, "
                     + config.variant().id() + " H=" + hidden + ", threads " + config.trainer().threads());
-            out.printf(Locale.ROOT, "run: median %.1f s (min %.1f, max %.1f, %d rounds); %d of at most %d epochs, "
-                    + "%,d sequences x %d steps, %,.0f training steps/s%n", median, r.minNsPerOp() / 1e9,
-                    r.maxNsPerOp() / 1e9, r.rounds(), result.epochsRun(), config.trainer().epochs(),
+            out.printf(Locale.ROOT, "run: median %.1f s (min %.1f, max %.1f, %d rounds), %.1f CPU s per run; %d of at "
+                    + "most %d epochs, %,d sequences x %d steps, %,.0f training steps/s%n", median, r.minNsPerOp() / 1e9,
+                    r.maxNsPerOp() / 1e9, r.rounds(), cpuPerRun, result.epochsRun(), config.trainer().epochs(),
                     result.data().sequences(), config.sequenceLength(), stepsPerSecond);
             out.printf(Locale.ROOT, "validation RMSE %.4g vs persistence %.4g (normalized units)%n",
                     Math.sqrt(result.validationMse()), Math.sqrt(result.persistenceMse()));
         }
         out.flush();
+        return 0;
+    }
+
+    /** CPU time of this process so far, or 0 where the JVM does not tell. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
         return 0;
     }
 
