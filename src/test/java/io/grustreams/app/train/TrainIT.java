@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grustreams.app.Main;
+import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
+import io.grustreams.model.Normalization;
+import io.grustreams.model.TestModels;
+import io.grustreams.model.Variant;
 import io.grustreams.model.codec.ModelCodec;
 import io.grustreams.stream.GruTopology;
 import io.grustreams.stream.ModelRegistry;
@@ -19,24 +23,31 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -165,7 +176,7 @@ class TrainIT {
         return streams;
     }
 
-    private static void await(java.util.function.BooleanSupplier condition, String what) {
+    private static void await(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -272,5 +283,42 @@ class TrainIT {
         assertTrue(run.err().startsWith("error: no events in topic '" + settings().eventsTopic() + "'"), run.err());
         assertEquals(1, run.err().lines().count(), run.err());
         assertTrue(models().isEmpty(), "nothing published");
+    }
+
+    private static GruModel model(String name, long version, List<String> features) {
+        int d = features.size();
+        double[] mean = new double[d];
+        double[] std = new double[d];
+        Arrays.fill(std, 1.0);
+        return new GruModel(name, version, Instant.EPOCH, features, new Normalization(mean, std),
+                TestModels.randomParameters(GruLayout.of(Variant.CHO, d, 3, d), version, 0.5), Map.of());
+    }
+
+    @Test
+    void shouldSeeTheModelsTopicAsTheStreamDoes() throws Exception {
+        createModelsTopic(16 * 1024 * 1024);
+        String topic = settings().modelsTopic();
+        kafka.produce(topic, new StringSerializer(), new ByteArraySerializer(), List.of(
+                KeyValue.pair("a", ModelCodec.toJson(model("gru", 3, List.of("value")))),
+                KeyValue.pair("b", ModelCodec.toJson(model("gru", 5, List.of("temp", "load")))),
+                KeyValue.pair("c", "{\"format\": \"nonsense\"}".getBytes(StandardCharsets.UTF_8)),
+                KeyValue.pair("d", ModelCodec.toJson(model("gru", 4, List.of("value")))),
+                KeyValue.pair("d", null),
+                KeyValue.pair("e", ModelCodec.toJson(model("other", 2, List.of("value"))))));
+        Properties file = new Properties();
+        file.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        ModelsTopic models = new ModelsTopic(new KafkaClients(file), topic);
+
+        ModelsTopic.Current any = models.current(Optional.empty(), List.of("value"));
+        // v5 reads other features and v4 was deleted by its tombstone: the stream would serve v3.
+        assertEquals(3, any.champion().orElseThrow().version());
+        assertEquals(5, any.maxVersion());
+        assertEquals(6, any.records());
+        assertEquals(1, any.invalid().size(), any.invalid().toString());
+        assertTrue(any.invalid().get(0).startsWith("key 'c'"), any.invalid().toString());
+
+        assertEquals("other", models.current(Optional.of("other"), List.of("value")).champion().orElseThrow().name());
+        assertTrue(models.current(Optional.of("gru"), List.of("x")).champion().isEmpty());
+        assertEquals(16 * 1024 * 1024, models.maxMessageBytes());
     }
 }
