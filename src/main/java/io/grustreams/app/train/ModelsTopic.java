@@ -2,10 +2,12 @@ package io.grustreams.app.train;
 
 import io.grustreams.model.GruModel;
 import io.grustreams.model.codec.ModelCodec;
+import io.grustreams.stream.ModelRegistry;
+import io.grustreams.stream.StreamSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +34,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The trainer's view of the compacted models topic: which model the stream serves now, and publishing
- * a new one under its name.
+ * The trainer's view of the compacted models topic: which model the stream serves now (judged by the
+ * stream's own {@link ModelRegistry}), and publishing a new one under its {@code name@version} key.
  */
 final class ModelsTopic {
 
@@ -58,23 +60,23 @@ final class ModelsTopic {
     /**
      * The topic as the stream's model registry sees it.
      *
-     * @param champion the model the stream would serve: among the newest record of every key, the valid
-     *     models it accepts (name, features), highest version, the later record among equals
-     * @param maxVersion the highest version of any valid model record, or 0
+     * @param champion the model the stream serves at the time asked for ({@link ModelRegistry#select}),
+     *     after offering it every key's latest record in topic order, as the stream does when it starts
+     * @param maxVersion the highest version of any valid model record, servable or not, or 0
      * @param records records read
-     * @param invalid why records that are not valid models were skipped
+     * @param skipped why records were not offered (not a valid model) or the registry refused them
      */
-    record Current(Optional<GruModel> champion, long maxVersion, long records, List<String> invalid) {
+    record Current(Optional<GruModel> champion, long maxVersion, long records, List<String> skipped) {
     }
 
     /**
      * Reads the whole topic (read_committed) up to its end offsets at the call.
      *
-     * @param servedName the stream's {@code gru.model.name}; empty: any name
-     * @param features the stream's {@code gru.features}
+     * @param settings the stream's settings: features, model name, models kept
+     * @param now the event time whose serving model is the champion
      * @throws IllegalStateException if the topic does not exist
      */
-    Current current(Optional<String> servedName, List<String> features) {
+    Current current(StreamSettings settings, Instant now) {
         Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
         long records = 0;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(clients.consumer("gru-streams-train-models"),
@@ -94,37 +96,34 @@ final class ModelsTopic {
                         continue;
                     }
                     records++;
-                    String key = r.key() == null ? "" : r.key();
-                    if (r.value() == null) {
-                        latest.remove(key);
-                    } else {
-                        // Re-inserted so the map's order is the order of the latest records (the registry's).
-                        latest.remove(key);
-                        latest.put(key, r);
+                    if (r.key() == null) {
+                        // The stream rejects a keyless model record; so does the champion search.
+                        continue;
+                    }
+                    // Removed and re-inserted: the map's order is the order of the latest records.
+                    latest.remove(r.key());
+                    if (r.value() != null) {
+                        latest.put(r.key(), r);
                     }
                 }
             }
         }
-        GruModel champion = null;
+        ModelRegistry registry = ModelRegistry.forSettings(settings);
         long maxVersion = 0;
-        List<String> invalid = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : latest.values()) {
+            String where = "key '" + r.key() + "' at " + r.partition() + "@" + r.offset() + ": ";
             GruModel m;
             try {
                 m = ModelCodec.fromJson(r.value());
             } catch (RuntimeException e) {
-                invalid.add("key '" + r.key() + "' at " + r.partition() + "@" + r.offset() + ": " + e.getMessage());
+                skipped.add(where + e.getMessage());
                 continue;
             }
             maxVersion = Math.max(maxVersion, m.version());
-            boolean named = servedName.isEmpty() || servedName.get().equals(m.name());
-            boolean sameFeatures = m.featureNames().size() == features.size()
-                    && new HashSet<>(m.featureNames()).equals(new HashSet<>(features));
-            if (named && sameFeatures && (champion == null || m.version() >= champion.version())) {
-                champion = m;
-            }
+            registry.offer(r.key(), m).ifPresent(why -> skipped.add(where + why));
         }
-        return new Current(Optional.ofNullable(champion), maxVersion, records, invalid);
+        return new Current(Optional.ofNullable(registry.select(now.toEpochMilli())), maxVersion, records, skipped);
     }
 
     /** Where a published model went. */
@@ -132,7 +131,7 @@ final class ModelsTopic {
     }
 
     /**
-     * Publishes {@code model} keyed by its name, after checking that it fits the topic's
+     * Publishes a model file under {@code key}, after checking that it fits the topic's
      * {@code max.message.bytes}.
      *
      * @throws IllegalStateException if the record is larger than the topic accepts, naming the setting

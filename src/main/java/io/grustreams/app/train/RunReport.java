@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.codec.ModelCodec;
+import io.grustreams.stream.ModelRegistry;
 import io.grustreams.train.RetrainResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ import java.util.Optional;
  * @param trainSeconds preparing, training, validating and judging
  * @param source what the source read
  * @param result the training run's outcome
+ * @param model the model as written and published (the run's model with its effectiveFrom)
  * @param modelBytes size of the model file
  * @param epochSeconds duration of each epoch, epoch 1 first
  * @param dryRun whether publishing was switched off
@@ -38,7 +40,7 @@ import java.util.Optional;
  * @param note a warning to carry (e.g. the loss curve could not be drawn), or empty
  */
 record RunReport(Instant startedAt, Instant finishedAt, double readSeconds, double trainSeconds, SourceData source,
-        RetrainResult result, long modelBytes, List<Double> epochSeconds, boolean dryRun, Optional<String> topic,
+        RetrainResult result, GruModel model, long modelBytes, List<Double> epochSeconds, boolean dryRun, Optional<String> topic,
         Optional<ModelsTopic.Published> published, Map<String, String> files, Optional<String> note) {
 
     static final String FORMAT = "gru-streams-train-report";
@@ -51,7 +53,6 @@ record RunReport(Instant startedAt, Instant finishedAt, double readSeconds, doub
 
     /** The report as ordered JSON-like values. */
     Map<String, Object> toMap() {
-        GruModel model = result.model();
         Map<String, Object> p = model.provenance();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("format", FORMAT);
@@ -67,6 +68,7 @@ record RunReport(Instant startedAt, Instant finishedAt, double readSeconds, doub
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", model.name());
         m.put("version", model.version());
+        m.put("effectiveFrom", model.effectiveFrom().toString());
         m.put("variant", model.variant().id());
         m.put("features", model.featureNames());
         m.put("hiddenSize", model.layout().hiddenSize());
@@ -84,7 +86,7 @@ record RunReport(Instant startedAt, Instant finishedAt, double readSeconds, doub
         if (published.isPresent()) {
             Map<String, Object> to = new LinkedHashMap<>();
             to.put("topic", topic.orElse(""));
-            to.put("key", model.name());
+            to.put("key", ModelRegistry.recordKey(model));
             to.put("partition", published.get().partition());
             to.put("offset", published.get().offset());
             r.put("publishedTo", to);

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
@@ -82,6 +83,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--champion", paramLabel = "MODEL_FILE",
             description = "Judge against (and warm-start from) this model file instead of the models topic.")
     Path championFile;
+
+    @Option(names = "--effective-from", paramLabel = "INSTANT",
+            description = "Event time the stream switches to the new model at (ISO-8601, for a planned roll-out). "
+                    + "Default: publish time + --lead.")
+    String effectiveFrom;
+
+    @Option(names = "--lead", paramLabel = "DURATION", defaultValue = "1m",
+            description = "Without --effective-from: how long after publishing the model takes over, so every "
+                    + "instance has read it first. Default: ${DEFAULT-VALUE}.")
+    String lead;
 
     @Option(names = "--max-runs", paramLabel = "N", description = "With --every: stop after N runs. Default: never.")
     Integer maxRuns;
@@ -215,8 +226,25 @@ public final class TrainCommand implements Callable<Integer> {
         if (championFile != null && !Files.isRegularFile(championFile)) {
             throw new IllegalArgumentException("--champion " + championFile + ": no such file");
         }
+        Optional<Instant> effective;
+        try {
+            effective = effectiveFrom == null ? Optional.empty() : Optional.of(Instant.parse(effectiveFrom.trim()));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("--effective-from '" + effectiveFrom
+                    + "' is not an ISO-8601 instant such as 2026-12-01T00:00:00Z", e);
+        }
+        if (effective.isPresent() && effective.get().isBefore(Instant.EPOCH)) {
+            throw new IllegalArgumentException("--effective-from must not be before 1970: " + effectiveFrom);
+        }
+        if (effective.isPresent() && every()) {
+            throw new IllegalArgumentException("--effective-from is one instant; with --every use --lead");
+        }
         return new TrainJob.Plan(file, settings, name, retrainConfig(settings), Optional.ofNullable(input), win, out,
-                dryRun, Optional.ofNullable(championFile));
+                dryRun, Optional.ofNullable(championFile), effective, duration("--lead", lead));
+    }
+
+    private boolean every() {
+        return schedule != null && schedule.every != null;
     }
 
     /** The defaults of {@link RetrainConfig#defaults()} with the options given; W defaults to gru.ring.size. */

@@ -3,6 +3,7 @@ package io.grustreams.app.train;
 import io.grustreams.app.Main;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.codec.ModelCodec;
+import io.grustreams.stream.ModelRegistry;
 import io.grustreams.stream.StreamSettings;
 import io.grustreams.train.InsufficientDataException;
 import io.grustreams.train.RetrainConfig;
@@ -31,15 +32,17 @@ import java.util.Properties;
  *
  * <p>Outputs, in {@code outDir}, named {@code <model>-v<version>-<start time>}: {@code .model.json}
  * (the new model, published or not), {@code .json} (the {@link RunReport}) and {@code .png} (the
- * {@link LossCurvePlot}). Publishing happens only after the model file is written and only if the
- * champion/challenger gate says so and this is not a dry run; a failure before it publishes nothing.
+ * {@link LossCurvePlot}). The model is published keyed {@code name@version}
+ * ({@link ModelRegistry#recordKey}), effective from {@code --effective-from} or publish time plus a
+ * lead. Publishing happens only after the model file is written and only if the champion/challenger
+ * gate says so and this is not a dry run; a failure before it publishes nothing.
  */
 final class TrainJob {
 
     /** Where the data and the current model come from, and what is done with the result. */
     record Plan(Properties file, StreamSettings settings, String modelName, RetrainConfig config,
             Optional<Path> input, Optional<Duration> window, Path outDir, boolean dryRun,
-            Optional<Path> championFile) {
+            Optional<Path> championFile, Optional<Instant> effectiveFrom, Duration lead) {
     }
 
     /**
@@ -101,9 +104,9 @@ final class TrainJob {
         long maxVersion = 0;
         if (models.isPresent()) {
             // Read even with --champion: the new version must exceed every version on the topic to be served.
-            ModelsTopic.Current current = models.get().current(settings.modelName(), settings.features());
-            for (String why : current.invalid()) {
-                out.println("models topic: skipped an invalid record: " + why);
+            ModelsTopic.Current current = models.get().current(settings, started);
+            for (String why : current.skipped()) {
+                out.println("models topic: not a model this stream serves: " + why);
             }
             champion = current.champion();
             maxVersion = current.maxVersion();
@@ -128,7 +131,11 @@ final class TrainJob {
         RetrainResult result = new Retrainer(plan.config()).run(source.history(), request, progress);
         double trainSeconds = (System.nanoTime() - t1) / 1e9;
 
-        GruModel model = result.model();
+        // The event time the stream switches at: given, or publish time plus a lead, so that every
+        // instance has read the record before its events reach that time (docs/hotswap.md).
+        Instant effective = plan.effectiveFrom()
+                .orElseGet(() -> clock.instant().truncatedTo(ChronoUnit.MILLIS).plus(plan.lead()));
+        GruModel model = result.model().withEffectiveFrom(effective);
         byte[] bytes = ModelCodec.toJson(model);
         Files.createDirectories(plan.outDir());
         String base = model.name() + "-v" + model.version() + "-" + STAMP.format(started);
@@ -139,10 +146,11 @@ final class TrainJob {
 
         Optional<ModelsTopic.Published> published = Optional.empty();
         String verdict = result.decision().reason();
+        String key = ModelRegistry.recordKey(model);
         if (result.decision().publish() && !plan.dryRun()) {
             ModelsTopic topic = models.orElseThrow(() -> new IllegalArgumentException(
                     "bootstrap.servers is not set in the configuration file (needed to publish; or use --dry-run)"));
-            published = Optional.of(topic.publish(model.name(), bytes));
+            published = Optional.of(topic.publish(key, bytes));
         }
 
         Optional<String> note = Optional.empty();
@@ -159,15 +167,15 @@ final class TrainJob {
         files.put("report", reportFile.toString());
         files.put("lossCurve", curveFile.toString());
         files.put("model", modelFile.toString());
-        RunReport report = new RunReport(started, clock.instant(), readSeconds, trainSeconds, source, result,
+        RunReport report = new RunReport(started, clock.instant(), readSeconds, trainSeconds, source, result, model,
                 bytes.length, progress.epochSeconds(), plan.dryRun(), models.map(ModelsTopic::topic), published,
                 files, note);
         report.write(reportFile);
 
         if (published.isPresent()) {
-            out.printf(Locale.ROOT, "published %s v%d to %s (partition %d, offset %d): %s%n", model.name(),
-                    model.version(), settings.modelsTopic(), published.get().partition(), published.get().offset(),
-                    verdict);
+            out.printf(Locale.ROOT, "published %s v%d to %s as %s (partition %d, offset %d), effective from %s: %s%n",
+                    model.name(), model.version(), settings.modelsTopic(), key, published.get().partition(),
+                    published.get().offset(), model.effectiveFrom(), verdict);
         } else {
             out.printf(Locale.ROOT, "not published%s: %s%n", plan.dryRun() && result.decision().publish()
                     ? " (dry run)" : "", verdict);

@@ -61,7 +61,7 @@ class RunReportTest {
         files.put("lossCurve", "out/sensors-v5.png");
         files.put("model", "out/sensors-v5.model.json");
         return new RunReport(Instant.parse("2025-03-01T12:00:00Z"), Instant.parse("2025-03-01T12:00:08Z"), 2.0, 6.0,
-                source, result, 4096, List.of(2.5, 3.0), false, Optional.of("models"),
+                source, result, model.withEffectiveFrom(Instant.parse("2025-03-01T12:01:08Z")), 4096, List.of(2.5, 3.0), false, Optional.of("models"),
                 Optional.of(new ModelsTopic.Published(0, 41)), files, Optional.empty());
     }
 
@@ -84,6 +84,8 @@ class RunReportTest {
         assertEquals(3, root.get("epochs").size());
         assertEquals(0.3125, root.get("epochs").get(1).get("validationMse").asDouble());
         assertEquals(41, root.get("publishedTo").get("offset").asLong());
+        assertEquals("sensors@5", root.get("publishedTo").get("key").asText());
+        assertEquals("2025-03-01T12:01:08Z", root.get("model").get("effectiveFrom").asText());
         // 512 steps x 2 epochs / 6 s
         assertEquals(512 * 2 / 6.0, root.get("trainingStepsPerSecond").asDouble());
     }

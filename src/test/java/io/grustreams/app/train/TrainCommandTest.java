@@ -166,6 +166,9 @@ class TrainCommandTest {
         byte[] first = Files.readAllBytes(files(a, ".model.json").get(0));
         byte[] second = Files.readAllBytes(files(b, ".model.json").get(0));
         assertArrayEquals(first, second);
+        GruModel model = ModelCodec.fromJson(first);
+        assertEquals(Instant.parse("2025-03-01T12:00:00Z"), model.createdAt());
+        assertEquals(Instant.parse("2025-03-01T12:01:00Z"), model.effectiveFrom(), "publish time + the 1 minute lead");
     }
 
     @Test
@@ -217,6 +220,18 @@ class TrainCommandTest {
         assertEquals("error: bad training option: validationFraction must be in (0, 1): 1.5", r.err().strip());
         Run w = main(args("--config", config.toString(), "--window", "yesterday"));
         assertEquals("error: --window 'yesterday' is not a duration such as PT24H, 24h, 90m or 1d", w.err().strip());
+        Run e = main(args("--config", config.toString(), "--effective-from", "tomorrow"));
+        assertEquals("error: --effective-from 'tomorrow' is not an ISO-8601 instant such as 2026-12-01T00:00:00Z",
+                e.err().strip());
+    }
+
+    @Test
+    void shouldSetAGivenEffectiveFrom() throws IOException {
+        Path out = dir.resolve("runs");
+        assertEquals(0, main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--out",
+                out.toString(), "--epochs", "1", "--effective-from", "2026-12-01T00:00:00Z")).exit());
+        assertEquals(Instant.parse("2026-12-01T00:00:00Z"), ModelCodec.read(files(out, ".model.json").get(0))
+                .effectiveFrom());
     }
 
     @Test

@@ -203,17 +203,20 @@ class TrainIT {
         KafkaStreams streams = startStreams(registry);
         try {
             // Step 2: the trainer runs once over the window.
-            Run run = train(trainArgs(configFile()));
+            // Effective from the first following event: the stream switches exactly there.
+            Instant switchAt = Instant.ofEpochMilli(t0 + 1000L * HISTORY);
+            Run run = train(trainArgs(configFile(), "--effective-from", switchAt.toString()));
             assertEquals(0, run.exit(), run.out() + run.err());
             assertTrue(run.out().contains(String.format(Locale.ROOT, "read %,d records", KEYS * HISTORY + 3)), run.out());
-            assertTrue(run.out().contains("published gru v1 to " + settings().modelsTopic()), run.out());
+            assertTrue(run.out().contains("published gru v1 to " + settings().modelsTopic() + " as gru@1"), run.out());
 
-            // Step 3: the model is on the models topic, keyed by its name, with its provenance.
+            // Step 3: the model is on the models topic, keyed name@version, with its provenance.
             List<ConsumerRecord<String, byte[]>> published = models();
             assertEquals(1, published.size());
-            assertEquals("gru", published.get(0).key());
+            assertEquals("gru@1", published.get(0).key());
             GruModel model = ModelCodec.fromJson(published.get(0).value());
             assertEquals(1, model.version());
+            assertEquals(switchAt, model.effectiveFrom());
             @SuppressWarnings("unchecked")
             Map<String, Object> source = (Map<String, Object>) model.provenance().get("source");
             assertEquals("topic", source.get("kind"));
@@ -285,40 +288,46 @@ class TrainIT {
         assertTrue(models().isEmpty(), "nothing published");
     }
 
-    private static GruModel model(String name, long version, List<String> features) {
-        int d = features.size();
-        double[] mean = new double[d];
-        double[] std = new double[d];
-        Arrays.fill(std, 1.0);
-        return new GruModel(name, version, Instant.EPOCH, features, new Normalization(mean, std),
-                TestModels.randomParameters(GruLayout.of(Variant.CHO, d, 3, d), version, 0.5), Map.of());
-    }
-
     @Test
     void shouldSeeTheModelsTopicAsTheStreamDoes() throws Exception {
         createModelsTopic(16 * 1024 * 1024);
         String topic = settings().modelsTopic();
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
         kafka.produce(topic, new StringSerializer(), new ByteArraySerializer(), List.of(
-                KeyValue.pair("a", ModelCodec.toJson(model("gru", 3, List.of("value")))),
-                KeyValue.pair("b", ModelCodec.toJson(model("gru", 5, List.of("temp", "load")))),
+                KeyValue.pair("gru@3", ModelCodec.toJson(model("gru", 3, List.of("value"), now.minusSeconds(60)))),
+                KeyValue.pair("gru@5", ModelCodec.toJson(model("gru", 5, List.of("temp", "load"), Instant.EPOCH))),
                 KeyValue.pair("c", "{\"format\": \"nonsense\"}".getBytes(StandardCharsets.UTF_8)),
-                KeyValue.pair("d", ModelCodec.toJson(model("gru", 4, List.of("value")))),
-                KeyValue.pair("d", null),
-                KeyValue.pair("e", ModelCodec.toJson(model("other", 2, List.of("value"))))));
+                KeyValue.pair("gru@4", ModelCodec.toJson(model("gru", 4, List.of("value"), Instant.EPOCH))),
+                KeyValue.pair("gru@4", null),
+                KeyValue.pair("gru@6", ModelCodec.toJson(model("gru", 6, List.of("value"), now.plusSeconds(60)))),
+                KeyValue.pair("other@2", ModelCodec.toJson(model("other", 2, List.of("value"), Instant.EPOCH)))));
         Properties file = new Properties();
         file.setProperty("bootstrap.servers", kafka.bootstrapServers());
         ModelsTopic models = new ModelsTopic(new KafkaClients(file), topic);
 
-        ModelsTopic.Current any = models.current(Optional.empty(), List.of("value"));
-        // v5 reads other features and v4 was deleted by its tombstone: the stream would serve v3.
-        assertEquals(3, any.champion().orElseThrow().version());
-        assertEquals(5, any.maxVersion());
-        assertEquals(6, any.records());
-        assertEquals(1, any.invalid().size(), any.invalid().toString());
-        assertTrue(any.invalid().get(0).startsWith("key 'c'"), any.invalid().toString());
+        Properties named = new Properties();
+        named.putAll(gru);
+        named.setProperty(StreamSettings.MODEL_NAME, "gru");
+        ModelsTopic.Current current = models.current(StreamSettings.fromProperties(named), now);
+        // v5 reads other features, v4 was deleted by its tombstone, v6 takes over only in a minute,
+        // and "other" is not gru.model.name: the stream serves v3 now.
+        assertEquals(3, current.champion().orElseThrow().version());
+        assertEquals(6, current.maxVersion());
+        assertEquals(7, current.records());
+        assertEquals(3, current.skipped().size(), current.skipped().toString());
+        assertTrue(current.skipped().get(1).startsWith("key 'c'"), current.skipped().toString());
 
-        assertEquals("other", models.current(Optional.of("other"), List.of("value")).champion().orElseThrow().name());
-        assertTrue(models.current(Optional.of("gru"), List.of("x")).champion().isEmpty());
+        assertEquals(6, models.current(StreamSettings.fromProperties(named), now.plusSeconds(61)).champion()
+                .orElseThrow().version());
         assertEquals(16 * 1024 * 1024, models.maxMessageBytes());
+    }
+
+    private static GruModel model(String name, long version, List<String> features, Instant effectiveFrom) {
+        int d = features.size();
+        double[] mean = new double[d];
+        double[] std = new double[d];
+        Arrays.fill(std, 1.0);
+        return new GruModel(name, version, Instant.EPOCH, effectiveFrom, features, new Normalization(mean, std),
+                TestModels.randomParameters(GruLayout.of(Variant.CHO, d, 3, d), version, 0.5), Map.of());
     }
 }
