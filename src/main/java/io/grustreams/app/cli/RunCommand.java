@@ -43,6 +43,9 @@ import picocli.CommandLine.Spec;
  * thread, not of the process.
  */
 @Command(name = "run",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:stopped (interrupted in-process)", "1:Kafka Streams failed", "2:bad configuration",
+                "143:stopped by SIGTERM (the JVM's status for that signal; Kafka Streams was closed first)"},
         description = {"Runs the stream processor until SIGTERM or Ctrl-C.",
                 "Configuration: a properties file (--config), then GRUSTREAMS_<KEY> environment variables",
                 "(key upper-cased, dots and dashes as underscores), then --set KEY=VALUE; later wins."})
@@ -115,7 +118,11 @@ public final class RunCommand implements Callable<Integer> {
         Thread hook = new Thread(() -> {
             // SIGTERM: close within the timeout, so the open transaction is aborted or committed and
             // the instance leaves its group instead of waiting out the session timeout.
-            streams.close(timeout);
+            if (streams.close(timeout)) {
+                LOG.info("gru-streams run: stopped, Kafka Streams closed");
+            } else {
+                LOG.warn("gru-streams run: Kafka Streams did not close within {}", timeout);
+            }
             stopped.countDown();
         }, "gru-streams-run-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -75,7 +75,11 @@ class HardCrashIT {
         Runs.produce(kafka, settings.eventsTopic(), second);
         try (Runs.Separate restarted = new Runs.Separate(config, log)) {
             Runs.assertSameAsReference(kafka, settings, app, reference, all.size());
-            assertEquals(0, restarted.stop(), "exit code after SIGTERM; log " + Files.readString(log));
+            // 143 = 128 + SIGTERM: the JVM's exit status once a signal started its shutdown.
+            assertEquals(143, restarted.stop(), "exit status after SIGTERM");
+            String output = Files.readString(log);
+            assertTrue(output.contains("gru-streams run: bootstrap.servers=" + kafka.bootstrapServers()), "start line");
+            assertTrue(output.contains("gru-streams run: stopped, Kafka Streams closed"), "closed on SIGTERM");
         }
     }
 }

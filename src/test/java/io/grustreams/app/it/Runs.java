@@ -106,6 +106,7 @@ final class Runs {
             List<String> cmd = new ArrayList<>();
             cmd.add(ProcessHandle.current().info().command().orElse("java"));
             cmd.add("-Xmx384m");
+            cmd.add("-Dorg.slf4j.simpleLogger.log.io.grustreams.app.cli.RunCommand=info");
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(Main.class.getName());
