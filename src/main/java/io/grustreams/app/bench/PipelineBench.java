@@ -2,6 +2,7 @@ package io.grustreams.app.bench;
 
 import io.grustreams.app.broker.InProcessKafkaBroker;
 import io.grustreams.stream.GruTopology;
+import io.grustreams.stream.StreamMetrics;
 import io.grustreams.stream.StreamSettings;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -105,6 +108,10 @@ public final class PipelineBench implements Callable<Integer> {
             description = "A gru.* setting for the GRU topology, such as gru.ring.size=64 (repeatable).")
     Map<String, String> set = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--kafka", paramLabel = "KEY=VALUE",
+            description = "A Kafka Streams setting for both topologies, such as commit.interval.ms=1000 (repeatable).")
+    Map<String, String> kafka = new java.util.LinkedHashMap<>();
+
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Where Kafka Streams state goes, in a new subdirectory deleted at the end"
                     + " (default: the system temp dir).")
@@ -166,7 +173,7 @@ public final class PipelineBench implements Callable<Integer> {
             Run gruRun;
             try (KafkaStreams streams = start(bootstrap, gru, "gru-streams-pipeline-gru",
                     GruTopology.build(settings), stateDir.resolve("gru"))) {
-                gruRun = drain(streams, () -> (long) StreamBench.forecasts(streams));
+                gruRun = drain(streams, forecastCounter(streams));
                 gruRun = new Run(gruRun.records(), gruRun.seconds(), meanValueBytes(streams, settings.stateStore()));
                 close(streams);
             }
@@ -259,6 +266,7 @@ public final class PipelineBench implements Callable<Integer> {
     private KafkaStreams start(String bootstrap, Properties gru, String applicationId, Topology topology, Path dir)
             throws java.io.IOException {
         Properties p = StreamSettings.kafkaProperties(gru);
+        kafka.forEach(p::setProperty);
         p.setProperty(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.setProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.setProperty(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(dir).toString());
@@ -300,6 +308,29 @@ public final class PipelineBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * The GRU topology's forecast count. The metric is looked up once and then read directly:
+     * {@link KafkaStreams#metrics()} copies every metric of the instance, which polled every few
+     * milliseconds would take CPU from the topology being timed.
+     */
+    private static LongSupplier forecastCounter(KafkaStreams streams) {
+        Metric[] found = new Metric[1];
+        return () -> {
+            if (found[0] == null) {
+                for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
+                    if (e.getKey().group().equals(StreamMetrics.GROUP)
+                            && e.getKey().name().equals(StreamMetrics.FORECASTS)) {
+                        found[0] = e.getValue();
+                    }
+                }
+                if (found[0] == null) {
+                    return 0L;
+                }
+            }
+            return ((Number) found[0].metricValue()).longValue();
+        };
+    }
+
     private static double meanValueBytes(KafkaStreams streams, String storeName) {
         ReadOnlyKeyValueStore<Bytes, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(storeName,
                 QueryableStoreTypes.<Bytes, byte[]>keyValueStore()));
@@ -334,6 +365,7 @@ public final class PipelineBench implements Callable<Integer> {
             f.put("partitions", partitions);
             f.put("threads", threads);
             f.put("settings", set.toString());
+            f.put("kafka", kafka.toString());
             f.put("state_bytes", Math.round(gru.meanStateBytes()));
             f.put("passthrough_records_per_s", passthrough.recordsPerSecond());
             f.put("gru_records_per_s", gru.recordsPerSecond());
@@ -342,8 +374,8 @@ public final class PipelineBench implements Callable<Integer> {
             out.println(BenchHarness.jsonLine(f));
         } else {
             out.printf(Locale.ROOT, "bench pipeline: exactly_once_v2, %d events x %d keys, D %d, H %d, %d partitions,"
-                    + " %d thread(s), settings %s, state %.0f bytes per key; %s%n", events, keys, inputSize, hidden,
-                    partitions, threads, set, gru.meanStateBytes(), BenchHarness.machine());
+                    + " %d thread(s), settings %s, kafka %s, state %.0f bytes per key; %s%n", events, keys, inputSize,
+                    hidden, partitions, threads, set, kafka, gru.meanStateBytes(), BenchHarness.machine());
             out.printf(Locale.ROOT, "passthrough: %.0f records/s (%.2f s)%n", passthrough.recordsPerSecond(),
                     passthrough.seconds());
             out.printf(Locale.ROOT, "gru:         %.0f records/s (%.2f s)%n", gru.recordsPerSecond(), gru.seconds());

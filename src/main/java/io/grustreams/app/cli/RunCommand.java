@@ -4,15 +4,18 @@ import io.grustreams.app.AppConfig;
 import io.grustreams.stream.GruTopology;
 import io.grustreams.stream.StreamSettings;
 import io.grustreams.stream.TopicSpec;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -148,13 +152,13 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** The topic files, renamed to the configured topic of each role; roles without a file are an error. */
-    private List<TopicSpec> topicSpecs(StreamSettings settings) throws java.io.IOException {
+    private List<TopicSpec> topicSpecs(StreamSettings settings) throws IOException {
         if (!Files.isDirectory(topicsDir)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--topics " + topicsDir
                     + " is not a directory (use --no-create-topics to skip topic creation)");
         }
         List<TopicSpec> specs = new ArrayList<>();
-        Set<String> missing = new java.util.TreeSet<>(TopicSpec.ROLES);
+        Set<String> missing = new TreeSet<>(TopicSpec.ROLES);
         for (TopicSpec s : TopicSpec.loadDirectory(topicsDir)) {
             specs.add(s.withName(settings.topic(s.role())));
             missing.remove(s.role());
@@ -168,7 +172,7 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Creates the topics the cluster does not have; a topic created meanwhile by another instance is fine. */
     static void createMissingTopics(Properties kafka, List<TopicSpec> specs) throws InterruptedException {
-        Map<String, Object> admin = new java.util.HashMap<>();
+        Map<String, Object> admin = new HashMap<>();
         for (String key : kafka.stringPropertyNames()) {
             if (AdminClientConfig.configNames().contains(key)) {
                 admin.put(key, kafka.getProperty(key));
@@ -187,7 +191,7 @@ public final class RunCommand implements Callable<Integer> {
             if (create.isEmpty()) {
                 return;
             }
-            for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e : a.createTopics(create).values()
+            for (Map.Entry<String, KafkaFuture<Void>> e : a.createTopics(create).values()
                     .entrySet()) {
                 try {
                     e.getValue().get(ADMIN_WAIT.toSeconds(), TimeUnit.SECONDS);
