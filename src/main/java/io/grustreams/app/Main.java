@@ -5,6 +5,7 @@ import io.grustreams.app.cli.BrokerCommand;
 import io.grustreams.app.cli.ModelCommand;
 import io.grustreams.app.cli.VerifyReferenceCommand;
 import io.grustreams.app.cli.NabCommand;
+import io.grustreams.app.cli.RunCommand;
 import io.grustreams.app.train.TrainCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -25,6 +26,7 @@ import picocli.CommandLine.ParseResult;
                 ModelCommand.class,
                 VerifyReferenceCommand.class,
                 BrokerCommand.class,
+                RunCommand.class,
                 NabCommand.class,
                 TrainCommand.class,
                 BenchCommand.class,

@@ -2,6 +2,7 @@ package io.grustreams.stream;
 
 import io.grustreams.anomaly.AnomalyConfig;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,6 +145,22 @@ public final class StreamSettings {
     /** All defaults. */
     public static StreamSettings defaults() {
         return fromProperties(new Properties());
+    }
+
+    /**
+     * Every {@code gru.*} key {@link #fromProperties} accepts, sorted; for tools that map other
+     * spellings (such as environment variable names) back to keys.
+     */
+    public static Set<String> keys() {
+        Set<String> known = new TreeSet<>(List.of(STATE_STORE, MODEL_STORE, FEATURES, RING_SIZE, EVENT_MAX_BYTES,
+                MODEL_NAME));
+        for (String knob : ANOMALY_KEYS.keySet()) {
+            known.add(ANOMALY_PREFIX + knob);
+        }
+        for (String role : TopicSpec.ROLES) {
+            known.add(TOPIC_PREFIX + role);
+        }
+        return Collections.unmodifiableSet(known);
     }
 
     /**
