@@ -152,7 +152,12 @@ public final class KeyProcessor {
      */
     public void process(GruModel model, long timestamp, double[] values, Outcome out) {
         out.rewarmNanos = -1L;
+        if (state.anomaly == null) {
+            state.anomaly = detector.newState();
+        }
         if (model == null) {
+            // The value range learns from every event, so it covers the key's whole history.
+            detector.observe(state.anomaly, values);
             state.push(values);
             state.eventCount++;
             state.lastTimestamp = timestamp;
@@ -168,16 +173,13 @@ public final class KeyProcessor {
 
         // Score x_t against y_{t-1}, the forecast made for it at the previous event.
         boolean hadForecast = state.hasForecast;
-        if (state.anomaly == null) {
-            state.anomaly = detector.newState();
-        }
         if (hadForecast) {
             System.arraycopy(state.forecast, 0, out.expected, 0, out.expected.length);
         }
         if (hadForecast && inRange(values, state.forecast)) {
             detector.score(state.anomaly, values, out.expected, out.verdict);
         } else {
-            detector.scoreWithoutForecast(state.anomaly, out.verdict);
+            detector.scoreWithoutForecast(state.anomaly, values, out.verdict);
         }
         out.hadForecast = hadForecast;
 
@@ -257,9 +259,6 @@ public final class KeyProcessor {
         state.modelVersion = s.model.version();
         int n = state.ringSize();
         if (n > 0) {
-            if (state.anomaly == null) {
-                state.anomaly = detector.newState();
-            }
             detector.restartResiduals(state.anomaly);
         }
         for (int i = 0; i < n; i++) {

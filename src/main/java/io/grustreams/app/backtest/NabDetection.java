@@ -21,8 +21,8 @@ import java.util.function.Consumer;
  * first 15%, at most 750 rows, whose scores the benchmark ignores), retrained on schedule over past
  * rows. No look-ahead: nothing of a file is read before its row is replayed, not even its range.
  *
- * <p>A row's NAB score is {@link #score}: the anomaly likelihood of the stream's verdict, 0 for a
- * row the detector did not score.
+ * <p>A row's NAB score is {@link #score}: the anomaly score of the stream's verdict
+ * ({@link io.grustreams.anomaly.AnomalyVerdict#anomalyScore()}).
  */
 public final class NabDetection {
 
@@ -105,8 +105,8 @@ public final class NabDetection {
         return scores;
     }
 
-    /** The NAB score of one event: its log-likelihood (NuPIC's, which keeps the resolution near 1 that 1 - tail loses) when the detector scored it, else 0. */
+    /** The NAB score of one event: the stream detector's anomaly score; 0 before the key's first model. */
     static double score(io.grustreams.stream.KeyProcessor.Outcome outcome) {
-        return outcome.verdict().scored() ? outcome.verdict().logLikelihood() : 0.0;
+        return outcome.modelless() ? 0.0 : outcome.verdict().anomalyScore();
     }
 }
