@@ -10,6 +10,7 @@ import io.grustreams.train.RetrainResult;
 import io.grustreams.train.Retrainer;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class Backtest {
     private final Retrainer retrainer;
     private final Map<String, KeyProcessor> keys = new HashMap<>();
     private final Map<String, ArrayDeque<Event>> past = new HashMap<>();
-    private final List<Training> trainings = new java.util.ArrayList<>();
+    private final List<Training> trainings = new ArrayList<>();
     private GruModel model;
     private long nextVersion = 1;
 

@@ -2,11 +2,13 @@ package io.grustreams.app.backtest;
 
 import io.grustreams.anomaly.nab.NabCorpus;
 import io.grustreams.anomaly.nab.NabDataFile;
+import io.grustreams.stream.KeyProcessor;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -68,7 +70,7 @@ public final class NabDetection {
                     long t0 = System.nanoTime();
                     double[] scores = score(file);
                     synchronized (progress) {
-                        progress.accept(String.format(java.util.Locale.ROOT,
+                        progress.accept(String.format(Locale.ROOT,
                                 "[%2d/%d] %-55s %6d rows %6.1f s (elapsed %.0f s)", done.incrementAndGet(),
                                 files.size(), file.relativePath(), file.rowCount(), (System.nanoTime() - t0) / 1e9,
                                 (System.nanoTime() - start) / 1e9));
@@ -106,7 +108,7 @@ public final class NabDetection {
     }
 
     /** The NAB score of one event: the stream detector's anomaly score; 0 before the key's first model. */
-    static double score(io.grustreams.stream.KeyProcessor.Outcome outcome) {
+    static double score(KeyProcessor.Outcome outcome) {
         return outcome.modelless() ? 0.0 : outcome.verdict().anomalyScore();
     }
 }

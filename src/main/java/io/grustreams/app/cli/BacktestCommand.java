@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -213,7 +214,7 @@ public final class BacktestCommand implements Callable<Integer> {
             }
             values.add(v);
         }
-        return new Input(keys, java.util.Arrays.copyOf(ts, n), values);
+        return new Input(keys, Arrays.copyOf(ts, n), values);
     }
 
     private static int column(String[] header, String name, Path file) {

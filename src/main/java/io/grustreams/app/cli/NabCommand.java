@@ -1,6 +1,7 @@
 package io.grustreams.app.cli;
 
 import io.grustreams.anomaly.nab.NabCorpus;
+import io.grustreams.anomaly.nab.NabDataFile;
 import io.grustreams.anomaly.nab.NabProfile;
 import io.grustreams.anomaly.nab.NabResults;
 import io.grustreams.anomaly.nab.NabResultsWriter;
@@ -73,7 +74,7 @@ public final class NabCommand implements Callable<Integer> {
             pw.println(line);
             pw.flush();
         });
-        for (var f : corpus.files()) {
+        for (NabDataFile f : corpus.files()) {
             NabResultsWriter.write(out, DETECTOR, f, scores.get(f.relativePath()));
         }
         double detectSeconds = (System.nanoTime() - start) / 1e9;
