@@ -106,7 +106,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         context.forward(new Record<>(record.key(), writer.forecast(event.key, ts, model.name(), model.version(),
                 state.forecast, event.values, hadForecast ? expected : null,
                 scored ? verdict.rawScore() : Double.NaN, scored ? verdict.likelihood() : Double.NaN,
-                verdict.alertOpen()), ts), GruTopology.FORECASTS_SINK);
+                verdict.anomalyScore(), verdict.alertOpen()), ts), GruTopology.FORECASTS_SINK);
         metrics.forecast();
         if (verdict.transition() != AnomalyVerdict.Transition.NONE) {
             boolean open = verdict.transition() == AnomalyVerdict.Transition.OPEN;
