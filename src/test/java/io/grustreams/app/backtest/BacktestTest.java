@@ -96,4 +96,20 @@ class BacktestTest {
         // Rolled forward, the forecasts 2 and 3 ahead are not copies of the one-step forecast.
         assertNotEquals(rows.get(300)[0], rows.get(300)[1]);
     }
+
+    @Test
+    void shouldRollForecastsForwardWithoutTouchingTheKeysState() {
+        int n = 400;
+        List<double[]> values = sine(n, 11);
+        List<double[]> one = outputs(small(150, 100, 1), values);
+        List<double[]> four = outputs(small(150, 100, 4), values);
+
+        for (int i = 0; i < n; i++) {
+            // Same one-step forecast, score, likelihood and alert whatever the horizon.
+            double[] a = one.get(i);
+            double[] b = four.get(i);
+            assertEquals(Double.doubleToRawLongBits(a[0]), Double.doubleToRawLongBits(b[0]), "row " + i);
+            assertArrayEquals(new double[] {a[1], a[2], a[3]}, new double[] {b[4], b[5], b[6]}, 0.0, "row " + i);
+        }
+    }
 }
