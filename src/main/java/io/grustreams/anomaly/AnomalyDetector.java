@@ -36,6 +36,20 @@ import java.util.Objects;
  *       below the mean onto the upper tail, this is one-sided: a stretch of unusually small
  *       residuals (a model forecasting better than usual) is not an anomaly.</li>
  *   <li><b>Alert</b>: {@link AlertMachine}.</li>
+ *   <li><b>Anomaly score</b> ({@link AnomalyVerdict#anomalyScore()}), one number per event for a
+ *       threshold, from two novelty signals (tuned on the Numenta Anomaly Benchmark, where a dense
+ *       likelihood fires on too many rows; docs/quality.md):
+ *       <ul>
+ *         <li>out of range: some value lies outside {@code [low - t·(high - low), high + t·(high - low)]}
+ *             of every value the key has shown before ({@code t = }{@value #RANGE_TOLERANCE}): score 1.
+ *             The spatial-anomaly rule of Numenta's NAB detector, kept online.</li>
+ *         <li>else, once scored, {@code s = 0.99 · |z| / (|z| + }{@value #NOVELTY_SCALE}{@code )}, halved
+ *             unless |z| beats the largest |z| of the current block and the {@value #NOVELTY_BLOCKS}
+ *             previous blocks of {@value #NOVELTY_BLOCK} scored events: a residual is surprising
+ *             when it is larger than what the key's recent past has shown, whatever its
+ *             Gaussian tail says. Blocks bound the state at K + 1 doubles instead of a ring of the
+ *             last few hundred |z|.</li>
+ *       </ul></li>
  * </ol>
  *
  * <p>Transcendental functions come from {@link StrictMath}, not {@link Math}: intrinsics may
@@ -46,6 +60,15 @@ public final class AnomalyDetector {
 
     private static final double LOG_LIKELIHOOD_EPSILON = 1e-10;
     private static final double LOG_LIKELIHOOD_SCALE = 1.0 / StrictMath.log(LOG_LIKELIHOOD_EPSILON);
+
+    /** Fraction of a key's value range a value may exceed it by before it is out of range. */
+    public static final double RANGE_TOLERANCE = 0.02;
+    /** |z| at which the novelty shape {@code |z| / (|z| + c)} is one half. */
+    public static final double NOVELTY_SCALE = 5.0;
+    /** Scored events per block of the |z| maxima. */
+    public static final int NOVELTY_BLOCK = 100;
+    /** Complete blocks of |z| maxima kept besides the current one. */
+    public static final int NOVELTY_BLOCKS = 3;
 
     /** Largest |actual - expected| accepted: its square must stay finite in the variance. */
     public static final double MAX_RESIDUAL = 1e150;
@@ -100,6 +123,7 @@ public final class AnomalyDetector {
     public void score(AnomalyState state, double[] actual, double[] expected, AnomalyVerdict out) {
         checkShapes(state, actual, expected);
         double minStd = config.minResidualStd();
+        boolean outOfRange = range(state, actual);
 
         // Steps 1-2: the most unusual standardized residual, against statistics before this event.
         double bestZ = 0.0;
@@ -126,9 +150,11 @@ public final class AnomalyDetector {
         out.alertOpen = state.alertOpen;
         if (!warm) {
             setUnscored(out, AnomalyVerdict.LEARNING_RESIDUALS);
+            out.anomalyScore = outOfRange ? 1.0 : 0.0;
             return;
         }
 
+        out.anomalyScore = outOfRange ? 1.0 : 0.99 * novelty(state, Math.abs(bestZ));
         out.scored = true;
         out.rawScore = raw;
         out.standardizedResidual = bestZ;
@@ -155,6 +181,91 @@ public final class AnomalyDetector {
         }
         // Step 6.
         AlertMachine.step(state, config, out.likelihood, out);
+    }
+
+    /**
+     * Step 7, out of range: whether some value of {@code actual} lies beyond the key's range so far
+     * by more than {@link #RANGE_TOLERANCE} of its width; then widens the range to include it.
+     */
+    private static boolean range(AnomalyState state, double[] actual) {
+        boolean out = false;
+        if (state.valueCount == 0) {
+            System.arraycopy(actual, 0, state.low, 0, actual.length);
+            System.arraycopy(actual, 0, state.high, 0, actual.length);
+        } else {
+            for (int i = 0; i < actual.length; i++) {
+                double slack = RANGE_TOLERANCE * (state.high[i] - state.low[i]);
+                if (actual[i] > state.high[i] + slack || actual[i] < state.low[i] - slack) {
+                    out = true;
+                }
+                state.low[i] = Math.min(state.low[i], actual[i]);
+                state.high[i] = Math.max(state.high[i], actual[i]);
+            }
+        }
+        state.valueCount++;
+        return out;
+    }
+
+    /**
+     * Step 7, novelty of a residual: {@code |z| / (|z| + c)}, halved unless |z| exceeds the block
+     * maxima; then folds |z| into the current block, which joins the K kept ones when full.
+     */
+    private static double novelty(AnomalyState state, double absZ) {
+        double recent = state.noveltyMax;
+        for (double m : state.noveltyMaxima) {
+            recent = Math.max(recent, m);
+        }
+        double shape = absZ / (absZ + NOVELTY_SCALE);
+        double s = absZ > recent ? shape : 0.5 * shape;
+        state.noveltyMax = Math.max(state.noveltyMax, absZ);
+        if (++state.noveltyFill == NOVELTY_BLOCK) {
+            double[] m = state.noveltyMaxima;
+            System.arraycopy(m, 1, m, 0, m.length - 1);
+            m[m.length - 1] = state.noveltyMax;
+            state.noveltyMax = 0.0;
+            state.noveltyFill = 0;
+        }
+        return s;
+    }
+
+    /**
+     * An event whose values are known but that no forecaster looked at (the key has no model yet):
+     * only the value range learns from it, so the range is the key's whole history when scoring
+     * starts. Allocates nothing.
+     *
+     * @param state modified
+     * @param actual not modified
+     * @throws IllegalArgumentException on a wrong length or a value that is not finite
+     */
+    public void observe(AnomalyState state, double[] actual) {
+        checkState(state);
+        checkValues(actual);
+        range(state, actual);
+    }
+
+    /**
+     * As {@link #scoreWithoutForecast(AnomalyState, AnomalyVerdict)}, but the event's values are
+     * known: the range learns from them and an out-of-range value gets anomaly score 1.
+     *
+     * @param state modified (the range only)
+     * @param actual not modified
+     * @param out modified; every field overwritten
+     */
+    public void scoreWithoutForecast(AnomalyState state, double[] actual, AnomalyVerdict out) {
+        checkValues(actual);
+        scoreWithoutForecast(state, out);
+        out.anomalyScore = range(state, actual) ? 1.0 : 0.0;
+    }
+
+    private void checkValues(double[] actual) {
+        if (actual.length != features) {
+            throw new IllegalArgumentException("actual has " + actual.length + " values, expected " + features);
+        }
+        for (int i = 0; i < features; i++) {
+            if (!Double.isFinite(actual[i])) {
+                throw new IllegalArgumentException("actual[" + i + "] is not finite: " + actual[i]);
+            }
+        }
     }
 
     /** Step 4: folds one event's residuals into the statistics (West 1979), a = max(alpha, 1/n). */
@@ -223,6 +334,7 @@ public final class AnomalyDetector {
         out.rawScore = 0.0;
         out.likelihood = 0.5;
         out.logLikelihood = logLikelihood(0.5);
+        out.anomalyScore = 0.0;
         out.standardizedResidual = 0.0;
         out.feature = -1;
         out.reason = reason;

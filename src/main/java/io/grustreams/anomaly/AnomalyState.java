@@ -13,12 +13,12 @@ import java.util.zip.CRC32C;
  * only by {@link AnomalyDetector}. Owned by one processor for one key at a time; not
  * thread-safe.
  *
- * <h2>Binary format, version 1</h2>
+ * <h2>Binary format, version 2</h2>
  * Big-endian whatever the order of the buffer passed in, doubles as raw IEEE 754 bits (so NaN
  * payloads and signed zeros survive, though validation admits neither NaN nor infinities):
  * <pre>
  *   int32   magic            0x414E4F4D ("ANOM")
- *   int32   version          1
+ *   int32   version          2 (1 is still read: the fields marked v2 then start empty)
  *   int32   features         D, in [1, 65536]
  *   int32   shortWindow      W, must equal the configuration's
  *   int32   longWindow       N, must equal the configuration's
@@ -38,6 +38,13 @@ import java.util.zip.CRC32C;
  *   int32   openStreak       consecutive events at or above the open threshold
  *   int32   resolveStreak    consecutive events below the resolve threshold while open
  *   int32   cooldownRemaining
+ *   int64   valueCount       v2: events whose values the range has seen, >= 0
+ *   f64[D]  low              v2: smallest value seen per feature, finite (0 while valueCount is 0)
+ *   f64[D]  high             v2: largest value seen per feature, finite, >= low
+ *   int32   noveltyFill      v2: scored events in the current |z| block, in [0, B)
+ *   f64     noveltyMax       v2: largest |z| of the current block, finite, >= 0
+ *   int32   noveltyBlocks    v2: K, must equal AnomalyDetector's
+ *   f64[K]  noveltyMaxima    v2: largest |z| of each of the K previous blocks, finite, >= 0
  *   int32   checksum         CRC32C of every preceding byte of this record
  * </pre>
  * The running sums are stored rather than recomputed on load so that a restored state goes on
@@ -49,7 +56,7 @@ public final class AnomalyState {
     /** The format's first four bytes, "ANOM". */
     public static final int MAGIC = 0x414E4F4D;
     /** The format version written by {@link #writeTo} and accepted by {@link #readFrom}. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     /** Largest feature count a state accepts. */
     public static final int MAX_FEATURES = 1 << 16;
 
@@ -75,6 +82,15 @@ public final class AnomalyState {
     int resolveStreak;
     int cooldownRemaining;
 
+    /** Range of the values seen (novelty of a value): count, and per feature the extremes. */
+    long valueCount;
+    final double[] low;
+    final double[] high;
+    /** Block maxima of |z| (novelty of a residual): the current block's fill and max, the K previous maxima. */
+    int noveltyFill;
+    double noveltyMax;
+    final double[] noveltyMaxima = new double[AnomalyDetector.NOVELTY_BLOCKS];
+
     /** Scratch for the checksum; not part of the state. */
     private final CRC32C crc = new CRC32C();
 
@@ -87,6 +103,8 @@ public final class AnomalyState {
         this.variance = new double[features];
         this.shortRing = new double[shortWindow];
         this.longRing = new double[longWindow + shortWindow];
+        this.low = new double[features];
+        this.high = new double[features];
     }
 
     /** Number of features this state scores. */
@@ -120,11 +138,17 @@ public final class AnomalyState {
     }
 
     static int serializedSize(int features, int shortWindow, int longWindow) {
+        return serializedSize(FORMAT_VERSION, features, shortWindow, longWindow);
+    }
+
+    static int serializedSize(int version, int features, int shortWindow, int longWindow) {
         return 5 * Integer.BYTES + Long.BYTES                        // header
                 + 2 * features * Double.BYTES                        // mean, variance
                 + 2 * Integer.BYTES + (1 + shortWindow) * Double.BYTES
                 + 2 * Integer.BYTES + (2 + longWindow + shortWindow) * Double.BYTES
                 + 1 + 3 * Integer.BYTES                              // alert machine
+                + (version < 2 ? 0 : Long.BYTES + 2 * features * Double.BYTES
+                        + 2 * Integer.BYTES + (1 + AnomalyDetector.NOVELTY_BLOCKS) * Double.BYTES)
                 + Integer.BYTES;                                     // checksum
     }
 
@@ -153,6 +177,11 @@ public final class AnomalyState {
             putDoubles(out, longRing);
             out.put(alertOpen ? (byte) 1 : (byte) 0)
                     .putInt(openStreak).putInt(resolveStreak).putInt(cooldownRemaining);
+            out.putLong(valueCount);
+            putDoubles(out, low);
+            putDoubles(out, high);
+            out.putInt(noveltyFill).putDouble(noveltyMax).putInt(noveltyMaxima.length);
+            putDoubles(out, noveltyMaxima);
             out.putInt(checksum(out, start, out.position()));
         } finally {
             out.order(order);
@@ -185,8 +214,8 @@ public final class AnomalyState {
             throw corrupt("magic", "0x" + Integer.toHexString(magic) + ", expected 0x" + Integer.toHexString(MAGIC));
         }
         int version = getInt(in, "version");
-        if (version != FORMAT_VERSION) {
-            throw corrupt("version", version + " is not supported (this build reads " + FORMAT_VERSION + ")");
+        if (version != 1 && version != FORMAT_VERSION) {
+            throw corrupt("version", version + " is not supported (this build reads 1 and " + FORMAT_VERSION + ")");
         }
         int features = getInt(in, "features");
         if (features < 1 || features > MAX_FEATURES) {
@@ -200,11 +229,11 @@ public final class AnomalyState {
         if (longWindow != config.longWindow()) {
             throw corrupt("longWindow", longWindow + " but the configuration has " + config.longWindow());
         }
-        int size = serializedSize(features, shortWindow, longWindow);
+        int size = serializedSize(version, features, shortWindow, longWindow);
         if (in.remaining() < size - (in.position() - start)) {
             int present = in.limit() - start;
             throw new IllegalArgumentException("anomaly state truncated at field "
-                    + fieldAt(present, features, shortWindow, longWindow) + ": " + present
+                    + fieldAt(version, present, features, shortWindow, longWindow) + ": " + present
                     + " bytes of a " + size + "-byte record");
         }
         AnomalyState s = new AnomalyState(features, shortWindow, longWindow);
@@ -241,6 +270,9 @@ public final class AnomalyState {
         s.openStreak = count(in.getInt(), "openStreak");
         s.resolveStreak = count(in.getInt(), "resolveStreak");
         s.cooldownRemaining = count(in.getInt(), "cooldownRemaining");
+        if (version >= 2) {
+            readNovelty(in, s);
+        }
         int end = in.position();
         int stored = in.getInt();
         int actual = s.checksum(in, start, end);
@@ -251,15 +283,60 @@ public final class AnomalyState {
         return s;
     }
 
-    /** The name of the field that contains byte {@code offset} of a record of this shape. */
+    /** The v2 fields: range and |z| block maxima. */
+    private static void readNovelty(ByteBuffer in, AnomalyState s) {
+        s.valueCount = in.getLong();
+        if (s.valueCount < 0) {
+            throw corrupt("valueCount", Long.toString(s.valueCount));
+        }
+        for (int i = 0; i < s.features; i++) {
+            s.low[i] = finite(in.getDouble(), "low", i);
+        }
+        for (int i = 0; i < s.features; i++) {
+            s.high[i] = finite(in.getDouble(), "high", i);
+            if (s.high[i] < s.low[i]) {
+                throw corrupt("high[" + i + "]", s.high[i] + " below low " + s.low[i]);
+            }
+        }
+        s.noveltyFill = in.getInt();
+        if (s.noveltyFill < 0 || s.noveltyFill >= AnomalyDetector.NOVELTY_BLOCK) {
+            throw corrupt("noveltyFill", s.noveltyFill + " not in [0, " + AnomalyDetector.NOVELTY_BLOCK + ")");
+        }
+        s.noveltyMax = nonNegative(in.getDouble(), "noveltyMax", -1);
+        int blocks = in.getInt();
+        if (blocks != AnomalyDetector.NOVELTY_BLOCKS) {
+            throw corrupt("noveltyBlocks", blocks + " but this build keeps " + AnomalyDetector.NOVELTY_BLOCKS);
+        }
+        for (int i = 0; i < blocks; i++) {
+            s.noveltyMaxima[i] = nonNegative(in.getDouble(), "noveltyMaxima", i);
+        }
+    }
+
+    /** The name of the field that contains byte {@code offset} of a current-version record of this shape. */
     static String fieldAt(int offset, int features, int shortWindow, int longWindow) {
-        String[] names = {"magic", "version", "features", "shortWindow", "longWindow", "residualCount",
-            "mean", "variance", "shortHead", "shortCount", "shortSum", "shortRing",
-            "longHead", "longCount", "longSum", "longSumSq", "longRing",
-            "alertOpen", "openStreak", "resolveStreak", "cooldownRemaining", "checksum"};
+        return fieldAt(FORMAT_VERSION, offset, features, shortWindow, longWindow);
+    }
+
+    static String fieldAt(int version, int offset, int features, int shortWindow, int longWindow) {
         int d = Double.BYTES;
-        int[] sizes = {4, 4, 4, 4, 4, 8, features * d, features * d, 4, 4, d, shortWindow * d,
-            4, 4, d, d, (longWindow + shortWindow) * d, 1, 4, 4, 4, 4};
+        String[] names = version < 2
+                ? new String[] {"magic", "version", "features", "shortWindow", "longWindow", "residualCount",
+                    "mean", "variance", "shortHead", "shortCount", "shortSum", "shortRing",
+                    "longHead", "longCount", "longSum", "longSumSq", "longRing",
+                    "alertOpen", "openStreak", "resolveStreak", "cooldownRemaining", "checksum"}
+                : new String[] {"magic", "version", "features", "shortWindow", "longWindow", "residualCount",
+                    "mean", "variance", "shortHead", "shortCount", "shortSum", "shortRing",
+                    "longHead", "longCount", "longSum", "longSumSq", "longRing",
+                    "alertOpen", "openStreak", "resolveStreak", "cooldownRemaining",
+                    "valueCount", "low", "high", "noveltyFill", "noveltyMax", "noveltyBlocks", "noveltyMaxima",
+                    "checksum"};
+        int k = AnomalyDetector.NOVELTY_BLOCKS;
+        int[] sizes = version < 2
+                ? new int[] {4, 4, 4, 4, 4, 8, features * d, features * d, 4, 4, d, shortWindow * d,
+                    4, 4, d, d, (longWindow + shortWindow) * d, 1, 4, 4, 4, 4}
+                : new int[] {4, 4, 4, 4, 4, 8, features * d, features * d, 4, 4, d, shortWindow * d,
+                    4, 4, d, d, (longWindow + shortWindow) * d, 1, 4, 4, 4,
+                    8, features * d, features * d, 4, d, 4, k * d, 4};
         int end = 0;
         for (int i = 0; i < names.length; i++) {
             end += sizes[i];

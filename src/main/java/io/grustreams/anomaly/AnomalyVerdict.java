@@ -39,6 +39,7 @@ public final class AnomalyVerdict {
     double rawScore;
     double likelihood = 0.5;
     double logLikelihood;
+    double anomalyScore;
     double standardizedResidual;
     int feature = -1;
     Transition transition = Transition.NONE;
@@ -65,6 +66,16 @@ public final class AnomalyVerdict {
      */
     public double logLikelihood() {
         return logLikelihood;
+    }
+
+    /**
+     * The event's anomaly score in [0, 1], the one to threshold per event (and NAB's score): 1 when
+     * a value left the range the key has shown (beyond a small tolerance); else, once scored, the
+     * novelty of the residual, {@code 0.99 · |z| / (|z| + 5)}, halved unless |z| exceeds every |z|
+     * of the recent blocks; 0 otherwise. See {@link AnomalyDetector}.
+     */
+    public double anomalyScore() {
+        return anomalyScore;
     }
 
     /** Standardized residual {@code z} (signed) of the feature with the largest |z|; 0 when not scored. */
@@ -98,7 +109,7 @@ public final class AnomalyVerdict {
 
     @Override
     public String toString() {
-        return "AnomalyVerdict[raw=" + rawScore + ", likelihood=" + likelihood + ", log=" + logLikelihood
+        return "AnomalyVerdict[raw=" + rawScore + ", likelihood=" + likelihood + ", log=" + logLikelihood + ", score=" + anomalyScore
                 + ", z=" + standardizedResidual + ", feature=" + feature + ", " + transition
                 + ", open=" + alertOpen + ", reason=" + reason + "]";
     }

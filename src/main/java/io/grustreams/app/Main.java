@@ -1,6 +1,7 @@
 package io.grustreams.app;
 
 import io.grustreams.app.bench.BenchCommand;
+import io.grustreams.app.cli.BacktestCommand;
 import io.grustreams.app.cli.BrokerCommand;
 import io.grustreams.app.cli.ModelCommand;
 import io.grustreams.app.cli.VerifyReferenceCommand;
@@ -28,6 +29,7 @@ import picocli.CommandLine.ParseResult;
                 BrokerCommand.class,
                 RunCommand.class,
                 NabCommand.class,
+                BacktestCommand.class,
                 TrainCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class})

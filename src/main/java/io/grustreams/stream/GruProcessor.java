@@ -1,13 +1,8 @@
 package io.grustreams.stream;
 
 import io.grustreams.anomaly.AnomalyConfig;
-import io.grustreams.anomaly.AnomalyDetector;
 import io.grustreams.anomaly.AnomalyVerdict;
 import io.grustreams.model.GruModel;
-import io.grustreams.model.GruStepper;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -27,60 +22,17 @@ import org.slf4j.LoggerFactory;
  * <p>A model swap costs nothing at swap time: each key is re-warmed on its own next event, by
  * replaying its ring buffer (the last W inputs) from h = 0 under the new model. The same replay
  * gives the new model's residuals on those W inputs, from which the key's residual statistics are
- * re-estimated (see {@link #rewarm}), so a swap does not flag the new model's different bias and
+ * re-estimated (see {@code KeyProcessor#rewarm}), so a swap does not flag the new model's different bias and
  * spread as anomalies.
  *
- * <p>Owns all scratch: the parser's result, one {@link KeyState}, one verdict, one JSON writer,
- * and per served model a {@link GruStepper} with its input and output arrays. Not thread-safe;
+ * <p>The per-key work (re-warm, score, step) is {@link KeyProcessor}'s, shared with the backtest.
+ * Owns all scratch: the parser's result, one {@link KeyProcessor} with its {@link KeyState}, one
+ * JSON writer. Not thread-safe;
  * Kafka Streams makes one per task.
  */
 final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private static final Logger LOG = LoggerFactory.getLogger(GruProcessor.class);
-    /** Steppers kept for recently served models; more are rebuilt on demand. */
-    private static final int MAX_SERVED = 4;
-
-    /** A model as this processor runs it: its stepper and arrays in the model's feature order. */
-    private static final class Served {
-        final GruModel model;
-        final GruStepper stepper;
-        /** Model input i is stream feature {@code toStream[i]}. */
-        final int[] toStream;
-        final double[] x;
-        final double[] y;
-        final int hiddenSize;
-
-        Served(GruModel model, List<String> streamFeatures) {
-            this.model = model;
-            this.stepper = GruStepper.forModel(model);
-            List<String> names = model.featureNames();
-            this.toStream = new int[names.size()];
-            for (int i = 0; i < toStream.length; i++) {
-                toStream[i] = streamFeatures.indexOf(names.get(i));
-            }
-            this.x = new double[toStream.length];
-            this.y = new double[toStream.length];
-            this.hiddenSize = model.layout().hiddenSize();
-        }
-
-        /**
-         * One GRU step on an event in stream order; the forecast goes back in stream order.
-         *
-         * @param h modified
-         * @param raw not modified
-         * @param forecast modified
-         */
-        void observe(double[] h, double[] raw, double[] forecast) {
-            for (int i = 0; i < toStream.length; i++) {
-                x[i] = raw[toStream[i]];
-            }
-            stepper.observe(h, x, y);
-            for (int i = 0; i < toStream.length; i++) {
-                forecast[toStream[i]] = y[i];
-            }
-        }
-    }
-
     private final StreamSettings settings;
     private final ModelRegistry registry;
     private final AnomalyConfig anomalyConfig;
@@ -90,15 +42,11 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private StreamMetrics metrics;
     private EventParser parser;
     private ParsedEvent event;
+    private KeyProcessor keys;
+    private KeyProcessor.Outcome outcome;
     private KeyState state;
     private KeyStateCodec codec;
-    private AnomalyDetector detector;
-    private AnomalyVerdict verdict;
     private RecordWriter writer;
-    private double[] expected;
-    private double[] replay;
-    private double[] replayForecast;
-    private final Map<GruModel, Served> served = new IdentityHashMap<>();
     /** Version of the model that processed this task's previous event; NO_MODEL before any. */
     private long lastServedVersion = KeyState.NO_MODEL;
 
@@ -116,14 +64,11 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         int d = settings.features().size();
         this.parser = new EventParser(settings.features(), settings.eventMaxBytes());
         this.event = new ParsedEvent(d);
-        this.state = new KeyState(d, settings.ringSize());
+        this.keys = new KeyProcessor(anomalyConfig, settings.features(), settings.ringSize());
+        this.outcome = new KeyProcessor.Outcome(d);
+        this.state = keys.state();
         this.codec = new KeyStateCodec(anomalyConfig);
-        this.detector = new AnomalyDetector(anomalyConfig, d);
-        this.verdict = new AnomalyVerdict();
         this.writer = new RecordWriter(settings.features());
-        this.expected = new double[d];
-        this.replay = new double[d];
-        this.replayForecast = new double[d];
         if (registry.newest() == null) {
             metrics.servedModel(KeyState.NO_MODEL);
         }
@@ -140,49 +85,28 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         Bytes key = Bytes.wrap(record.key());
         load(key);
 
-        if (model == null) {
-            // No model yet: keep the input so the first model can warm this key from it.
-            state.push(event.values);
-            state.eventCount++;
-            state.lastTimestamp = ts;
+        keys.process(model, ts, event.values, outcome);
+        if (outcome.modelless()) {
+            // No model yet: the input is kept so the first model can warm this key from it.
             metrics.eventWithoutModel();
             store.put(key, codec.encode(state));
             return;
         }
         noteServed(model.version());
-        Served s = served(model);
-        if (state.modelVersion != model.version() || state.hiddenSize != s.hiddenSize) {
-            rewarm(s);
+        if (outcome.rewarmNanos() >= 0) {
+            metrics.rewarm(outcome.rewarmNanos());
         }
-
-        // Score x_t against y_{t-1}, the forecast made for it at the previous event.
-        boolean hadForecast = state.hasForecast;
-        if (state.anomaly == null) {
-            state.anomaly = detector.newState();
-        }
-        if (hadForecast) {
-            System.arraycopy(state.forecast, 0, expected, 0, expected.length);
-        }
-        if (hadForecast && residualsInRange()) {
-            detector.score(state.anomaly, event.values, expected, verdict);
-        } else {
-            detector.scoreWithoutForecast(state.anomaly, verdict);
-        }
-
-        // h_t = GRU(h_{t-1}, x_t), y_t = W_y h_t + b_y: the forecast of x_{t+1}.
-        s.observe(state.hidden, event.values, state.forecast);
-        state.hasForecast = true;
-        state.push(event.values);
-        state.eventCount++;
-        state.lastTimestamp = ts;
 
         // An event the detector did not score (no forecast, residual statistics warming up, a residual
         // out of range) has no score: NaN, which the writer turns into null.
+        AnomalyVerdict verdict = outcome.verdict();
+        boolean hadForecast = outcome.hadForecast();
+        double[] expected = outcome.expected();
         boolean scored = verdict.scored();
         context.forward(new Record<>(record.key(), writer.forecast(event.key, ts, model.name(), model.version(),
                 state.forecast, event.values, hadForecast ? expected : null,
                 scored ? verdict.rawScore() : Double.NaN, scored ? verdict.likelihood() : Double.NaN,
-                verdict.alertOpen()), ts), GruTopology.FORECASTS_SINK);
+                verdict.anomalyScore(), verdict.alertOpen()), ts), GruTopology.FORECASTS_SINK);
         metrics.forecast();
         if (verdict.transition() != AnomalyVerdict.Transition.NONE) {
             boolean open = verdict.transition() == AnomalyVerdict.Transition.OPEN;
@@ -212,81 +136,6 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             metrics.stateReset();
             state.clear();
         }
-    }
-
-    /**
-     * Rebuilds the key's model state under {@code s}, as if the new model had run over the last W
-     * events from h = 0 (ring buffer, oldest first):
-     * <ul>
-     *   <li>hidden state: h_i = GRU(h_{i-1}, x_i), i = 1..W, h_0 = 0, bit for bit what a fresh run of
-     *       the new model over those inputs gives;</li>
-     *   <li>pending forecast: the replay's last y_W, the new model's forecast of the event now being
-     *       processed, so that event is scored against the model that will be judged;</li>
-     *   <li>residual statistics: restarted and re-estimated from the new model's residuals
-     *       x_{i+1} - y_i on the ring (AnomalyDetector#learn), because the old model's bias and
-     *       spread say nothing about the new one's, and judging one by the other is what raises false
-     *       alerts at a swap. With W above {@code gru.anomaly.residual-warmup} the key is scored again
-     *       at once; with fewer inputs it learns from the next events unscored, as a new key does;</li>
-     *   <li>raw-score and likelihood windows and the alert machine: kept (raw scores are calibrated
-     *       whatever the model; an open alert resolves through its own hysteresis).</li>
-     * </ul>
-     * The first residual of the replay, made from h = 0, is its least settled; it is kept, as the
-     * exponential weighting lets the later ones dominate once W exceeds the residual half-life.
-     */
-    private void rewarm(Served s) {
-        long start = System.nanoTime();
-        boolean hadState = state.modelVersion != KeyState.NO_MODEL || state.ringSize() > 0;
-        state.clearModelState();
-        state.resetHidden(s.hiddenSize);
-        state.modelVersion = s.model.version();
-        int n = state.ringSize();
-        if (n > 0) {
-            if (state.anomaly == null) {
-                state.anomaly = detector.newState();
-            }
-            detector.restartResiduals(state.anomaly);
-        }
-        for (int i = 0; i < n; i++) {
-            state.ringValue(i, replay);
-            // Residual of x_i against y_{i-1}, the forecast the new model made for it.
-            if (i > 0 && inRange(replay, replayForecast)) {
-                detector.learn(state.anomaly, replay, replayForecast);
-            }
-            s.observe(state.hidden, replay, replayForecast);
-        }
-        if (n > 0) {
-            System.arraycopy(replayForecast, 0, state.forecast, 0, replayForecast.length);
-            state.hasForecast = true;
-        }
-        if (hadState) {
-            metrics.rewarm(System.nanoTime() - start);
-        }
-    }
-
-    /** The detector rejects residuals beyond {@link AnomalyDetector#MAX_RESIDUAL}; such an event is not scored. */
-    private boolean residualsInRange() {
-        return inRange(event.values, state.forecast);
-    }
-
-    private static boolean inRange(double[] actual, double[] expected) {
-        for (int i = 0; i < actual.length; i++) {
-            if (!(Math.abs(actual[i] - expected[i]) <= AnomalyDetector.MAX_RESIDUAL)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private Served served(GruModel model) {
-        Served s = served.get(model);
-        if (s == null) {
-            if (served.size() >= MAX_SERVED) {
-                served.clear();
-            }
-            s = new Served(model, settings.features());
-            served.put(model, s);
-        }
-        return s;
     }
 
     /** Counts a swap when this task's events move to another model (not the first model it serves). */

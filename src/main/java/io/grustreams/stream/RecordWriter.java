@@ -27,6 +27,7 @@ final class RecordWriter {
     private static final SerializedString ERROR = new SerializedString("error");
     private static final SerializedString SCORE = new SerializedString("score");
     private static final SerializedString LIKELIHOOD = new SerializedString("likelihood");
+    private static final SerializedString ANOMALY_SCORE = new SerializedString("anomalyScore");
     private static final SerializedString ALERT_OPEN = new SerializedString("alertOpen");
     private static final SerializedString STATE = new SerializedString("state");
     private static final SerializedString REASON = new SerializedString("reason");
@@ -57,9 +58,11 @@ final class RecordWriter {
      * @param expected the previous forecast, or null on a key's first forecast. Not modified.
      * @param score anomaly score; not finite (NaN) for none. Ignored when {@code expected} is null.
      * @param likelihood anomaly likelihood; not finite (NaN) for none. Ignored when {@code expected} is null.
+     * @param anomalyScore the detector's per-event anomaly score in [0, 1] (out of range, residual
+     *     novelty). Ignored when {@code expected} is null.
      */
     byte[] forecast(String key, long ts, String model, long modelVersion, double[] forecast, double[] actual,
-            double[] expected, double score, double likelihood, boolean alertOpen) {
+            double[] expected, double score, double likelihood, double anomalyScore, boolean alertOpen) {
         try {
             gen.writeStartObject();
             gen.writeFieldName(KEY);
@@ -76,6 +79,7 @@ final class RecordWriter {
                 writeNull(ERROR);
                 writeNull(SCORE);
                 writeNull(LIKELIHOOD);
+                writeNull(ANOMALY_SCORE);
             } else {
                 writeFeatures(EXPECTED, expected);
                 gen.writeFieldName(ERROR);
@@ -87,6 +91,7 @@ final class RecordWriter {
                 gen.writeEndObject();
                 writeNumber(SCORE, score);
                 writeNumber(LIKELIHOOD, likelihood);
+                writeNumber(ANOMALY_SCORE, anomalyScore);
             }
             gen.writeFieldName(ALERT_OPEN);
             gen.writeBoolean(alertOpen);

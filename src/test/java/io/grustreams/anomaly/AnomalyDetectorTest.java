@@ -360,6 +360,53 @@ class AnomalyDetectorTest {
         assertTrue(sumExceededCount, "the sequence should reach the rounding case it guards against");
     }
 
+    @Test
+    void shouldScoreOneForAValueBeyondTheRangeTheKeyHasShown() {
+        AnomalyDetector detector = new AnomalyDetector(AnomalyConfig.defaults(), 1);
+        AnomalyState state = detector.newState();
+        AnomalyVerdict v = new AnomalyVerdict();
+        // Values 0..100 seen without a forecaster: only the range learns.
+        for (int i = 0; i <= 100; i++) {
+            detector.observe(state, new double[] {i});
+        }
+        detector.scoreWithoutForecast(state, new double[] {101.5}, v);
+        assertEquals(0.0, v.anomalyScore(), "within the 2% tolerance of the width 100");
+        detector.scoreWithoutForecast(state, new double[] {104.0}, v);
+        assertEquals(1.0, v.anomalyScore(), "beyond 101.5 + 2.03");
+        detector.score(state, new double[] {-3.0}, new double[] {-3.0}, v);
+        assertEquals(1.0, v.anomalyScore(), "below low - tolerance, even while residuals warm up");
+        detector.score(state, new double[] {50.0}, new double[] {50.0}, v);
+        assertEquals(0.0, v.anomalyScore());
+    }
+
+    @Test
+    void shouldScoreAResidualAboveTheRecentBlockMaximaAsNovelAndARepeatedOneAsHalf() {
+        AnomalyConfig config = AnomalyConfig.builder().residualWarmup(2).build();
+        AnomalyDetector detector = new AnomalyDetector(config, 1);
+        AnomalyState state = detector.newState();
+        AnomalyVerdict v = new AnomalyVerdict();
+        double[] expected = {0.0};
+        // Range [-3, 3] (seen before any forecast); residuals alternating +-1: mean about 0, std about 1.
+        detector.observe(state, new double[] {3.0});
+        detector.observe(state, new double[] {-3.0});
+        for (int i = 0; i < 200; i++) {
+            detector.score(state, new double[] {i % 2 == 0 ? 1.0 : -1.0}, expected, v);
+        }
+        detector.score(state, new double[] {0.9}, expected, v);
+        double absZ = Math.abs(v.standardizedResidual());
+        assertEquals(0.99 * 0.5 * absZ / (absZ + AnomalyDetector.NOVELTY_SCALE), v.anomalyScore(), 1e-12,
+                "|z| below the recent maxima: half the shape");
+        // A residual of 1.5 beats every recent |z| (about 1): the full shape.
+        detector.score(state, new double[] {1.5}, expected, v);
+        double novelZ = Math.abs(v.standardizedResidual());
+        assertTrue(novelZ > 1.0, "z " + novelZ);
+        assertEquals(0.99 * novelZ / (novelZ + AnomalyDetector.NOVELTY_SCALE), v.anomalyScore(), 1e-12);
+        // The same residual again is no longer above the maxima.
+        detector.score(state, new double[] {1.5}, expected, v);
+        double againZ = Math.abs(v.standardizedResidual());
+        assertEquals(0.99 * 0.5 * againZ / (againZ + AnomalyDetector.NOVELTY_SCALE), v.anomalyScore(), 1e-12);
+    }
+
     static byte[] bytes(AnomalyState state) {
         ByteBuffer buf = ByteBuffer.allocate(state.serializedSize());
         state.writeTo(buf);

@@ -22,7 +22,9 @@ class AnomalyStateTest {
 
     /** Small windows keep the golden record short: W = 2, N = 3 (ring of 5), 2 features. */
     static final AnomalyConfig SMALL = AnomalyConfig.builder().shortWindow(2).longWindow(3).learningPeriod(2).build();
-    private static final String GOLDEN = "/golden/anomaly-state-v1.hex";
+    private static final String GOLDEN = "/golden/anomaly-state-v2.hex";
+    /** The previous version's golden record, which this build still reads. */
+    private static final String GOLDEN_V1 = "/golden/anomaly-state-v1.hex";
 
     // Offsets in the golden record (2 features, W = 2, N = 3).
     private static final int MEAN = 28;
@@ -37,7 +39,14 @@ class AnomalyStateTest {
     private static final int ALERT_OPEN = LONG_RING + 40;
     private static final int OPEN_STREAK = ALERT_OPEN + 1;
     private static final int COOLDOWN = OPEN_STREAK + 8;
-    private static final int CHECKSUM = COOLDOWN + 4;
+    private static final int VALUE_COUNT = COOLDOWN + 4;
+    private static final int LOW = VALUE_COUNT + 8;
+    private static final int HIGH = LOW + 16;
+    private static final int NOVELTY_FILL = HIGH + 16;
+    private static final int NOVELTY_MAX = NOVELTY_FILL + 4;
+    private static final int NOVELTY_BLOCKS = NOVELTY_MAX + 8;
+    private static final int NOVELTY_MAXIMA = NOVELTY_BLOCKS + 4;
+    private static final int CHECKSUM = NOVELTY_MAXIMA + 24;
 
     /** A state with a distinct, exactly representable value in every field. */
     static AnomalyState goldenState() {
@@ -62,7 +71,31 @@ class AnomalyStateTest {
         s.openStreak = 0;
         s.resolveStreak = 3;
         s.cooldownRemaining = 7;
+        s.valueCount = 9;
+        s.low[0] = -3.5;
+        s.low[1] = 0.5;
+        s.high[0] = 4.0;
+        s.high[1] = 0.5;
+        s.noveltyFill = 42;
+        s.noveltyMax = 2.5;
+        s.noveltyMaxima[0] = 1.25;
+        s.noveltyMaxima[1] = 6.0;
+        s.noveltyMaxima[2] = 0.75;
         return s;
+    }
+
+    @Test
+    void shouldReadTheVersion1GoldenBytesWithAnEmptyRangeAndNoveltyAndWriteThemAsVersion2() {
+        byte[] v1 = golden(GOLDEN_V1);
+        AnomalyState s = AnomalyState.readFrom(ByteBuffer.wrap(v1), SMALL);
+        assertEquals(1_234_567_890_123L, s.residualCount());
+        assertEquals(7, s.cooldownRemaining());
+        assertEquals(0, s.valueCount);
+        assertEquals(0, s.noveltyFill);
+        assertArrayEquals(new double[AnomalyDetector.NOVELTY_BLOCKS], s.noveltyMaxima);
+        byte[] v2 = AnomalyDetectorTest.bytes(s);
+        assertEquals(AnomalyState.FORMAT_VERSION, ByteBuffer.wrap(v2).getInt(4));
+        assertArrayEquals(v2, AnomalyDetectorTest.bytes(AnomalyState.readFrom(ByteBuffer.wrap(v2), SMALL)));
     }
 
     @Test
@@ -84,6 +117,10 @@ class AnomalyStateTest {
         assertTrue(s.alertOpen());
         assertEquals(3, s.resolveStreak);
         assertEquals(7, s.cooldownRemaining());
+        assertEquals(9, s.valueCount);
+        assertEquals(4.0, s.high[0]);
+        assertEquals(42, s.noveltyFill);
+        assertEquals(6.0, s.noveltyMaxima[1]);
         assertArrayEquals(golden(), AnomalyDetectorTest.bytes(s));
     }
 
@@ -176,6 +213,9 @@ class AnomalyStateTest {
         assertTruncatedAt(LONG_RING + 39, "longRing");
         assertTruncatedAt(ALERT_OPEN, "alertOpen");
         assertTruncatedAt(COOLDOWN + 2, "cooldownRemaining");
+        assertTruncatedAt(VALUE_COUNT + 7, "valueCount");
+        assertTruncatedAt(HIGH + 1, "high");
+        assertTruncatedAt(NOVELTY_MAXIMA + 23, "noveltyMaxima");
         assertTruncatedAt(CHECKSUM + 3, "checksum");
     }
 
@@ -189,7 +229,7 @@ class AnomalyStateTest {
     @Test
     void shouldRejectCorruptFieldsNamingThem() {
         assertCorrupt("magic", b -> b.putInt(0, 0x414E4F4E));
-        assertCorrupt("version", b -> b.putInt(4, 2));
+        assertCorrupt("version", b -> b.putInt(4, 3));
         assertCorrupt("features", b -> b.putInt(8, 0));
         assertCorrupt("features", b -> b.putInt(8, AnomalyState.MAX_FEATURES + 1));
         assertCorrupt("shortWindow", b -> b.putInt(12, 3));
@@ -211,6 +251,13 @@ class AnomalyStateTest {
         assertCorrupt("openStreak", b -> b.putInt(OPEN_STREAK, -1));
         assertCorrupt("resolveStreak", b -> b.putInt(OPEN_STREAK + 4, Integer.MIN_VALUE));
         assertCorrupt("cooldownRemaining", b -> b.putInt(COOLDOWN, -7));
+        assertCorrupt("valueCount", b -> b.putLong(VALUE_COUNT, -1));
+        assertCorrupt("low[1]", b -> b.putDouble(LOW + 8, Double.NEGATIVE_INFINITY));
+        assertCorrupt("high[0]", b -> b.putDouble(HIGH, -4.0));
+        assertCorrupt("noveltyFill", b -> b.putInt(NOVELTY_FILL, AnomalyDetector.NOVELTY_BLOCK));
+        assertCorrupt("noveltyMax", b -> b.putDouble(NOVELTY_MAX, -1.0));
+        assertCorrupt("noveltyBlocks", b -> b.putInt(NOVELTY_BLOCKS, AnomalyDetector.NOVELTY_BLOCKS + 1));
+        assertCorrupt("noveltyMaxima[2]", b -> b.putDouble(NOVELTY_MAXIMA + 16, Double.NaN));
     }
 
     @Test
@@ -231,9 +278,13 @@ class AnomalyStateTest {
 
     /** The golden record: hex pairs, whitespace and {@code #} comments ignored. */
     static byte[] golden() {
-        try (InputStream in = AnomalyStateTest.class.getResourceAsStream(GOLDEN)) {
+        return golden(GOLDEN);
+    }
+
+    private static byte[] golden(String name) {
+        try (InputStream in = AnomalyStateTest.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("missing test resource " + GOLDEN);
+                throw new IllegalStateException("missing test resource " + name);
             }
             StringBuilder hex = new StringBuilder();
             for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {

@@ -70,6 +70,8 @@ class GruTopologyTest {
                     boolean scored = t > 30;
                     assertEquals(scored, r.get("score").isNumber(), "score " + t);
                     assertEquals(scored, r.get("likelihood").isNumber(), "likelihood " + t);
+                    double anomalyScore = r.get("anomalyScore").doubleValue();
+                    assertTrue(anomalyScore >= 0 && anomalyScore <= 1, "anomalyScore " + t + ": " + anomalyScore);
                 }
             }
             assertEquals(xs.length, h.metric(StreamMetrics.FORECASTS));

@@ -21,6 +21,8 @@ class KeyStateCodecTest {
     static final AnomalyConfig SMALL = AnomalyConfig.builder().shortWindow(2).longWindow(4).learningPeriod(2)
             .residualWarmup(2).build();
     private static final Path GOLDEN = Path.of("src/test/resources/golden/key-state-v1.bin");
+    /** The same state as written before the anomaly state's format 2 (embedded anomaly format 1). */
+    private static final Path GOLDEN_ANOMALY_V1 = Path.of("src/test/resources/golden/key-state-v1-anomaly-v1.bin");
 
     private final KeyStateCodec codec = new KeyStateCodec(SMALL);
 
@@ -48,6 +50,16 @@ class KeyStateCodecTest {
     @Test
     void shouldWriteTheGoldenBytes() throws IOException {
         assertArrayEquals(Files.readAllBytes(GOLDEN), codec.encode(goldenState()));
+    }
+
+    @Test
+    void shouldReadAStateWrittenWithTheAnomalyFormat1AndRewriteItInTheCurrentOne() throws IOException {
+        KeyState s = new KeyState(2, 4);
+        assertTrue(codec.decode(Files.readAllBytes(GOLDEN_ANOMALY_V1), s));
+        assertEquals(5, s.eventCount);
+        assertArrayEquals(new double[] {0.25, -0.5, 0.125}, s.hidden);
+        assertNotNull(s.anomaly);
+        assertArrayEquals(Files.readAllBytes(GOLDEN), codec.encode(s));
     }
 
     @Test

@@ -1,20 +1,91 @@
 package io.grustreams.app.cli;
 
+import io.grustreams.anomaly.nab.NabCorpus;
+import io.grustreams.anomaly.nab.NabDataFile;
+import io.grustreams.anomaly.nab.NabProfile;
+import io.grustreams.anomaly.nab.NabResults;
+import io.grustreams.anomaly.nab.NabResultsWriter;
+import io.grustreams.anomaly.nab.NabScore;
+import io.grustreams.anomaly.nab.NabScorer;
+import io.grustreams.anomaly.nab.ThresholdSearch;
+import io.grustreams.app.backtest.BacktestConfig;
+import io.grustreams.app.backtest.NabDetection;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code gru-streams nab ...}: the Numenta Anomaly Benchmark. */
+/**
+ * {@code gru-streams nab ...}: the Numenta Anomaly Benchmark. With {@code --nab-dir} and
+ * {@code --out}, runs every data file through the backtest path ({@link NabDetection}), writes
+ * NAB-format results under {@code OUT/grustreams/} and prints the three profiles' scores; without
+ * them, prints usage. Subcommand {@code score} scores an existing results directory.
+ */
 @Command(name = "nab",
         mixinStandardHelpOptions = true,
-        description = "The Numenta Anomaly Benchmark: score a detector's results.",
+        description = {"The Numenta Anomaly Benchmark.",
+            "With --nab-dir and --out: detect on all data files (backtest path, no look-ahead), write",
+            "OUT/grustreams/<category>/grustreams_<file>.csv and print the score of each profile."},
         subcommands = {NabScoreCommand.class})
-public final class NabCommand implements Runnable {
+public final class NabCommand implements Callable<Integer> {
+
+    /** The detector name in results paths (NAB splits file names on underscores). */
+    public static final String DETECTOR = "grustreams";
+
+    @Option(names = "--nab-dir", paramLabel = "DIR",
+            description = "NAB directory with data/, labels/combined_windows.json and config/profiles.json.")
+    Path nabDir;
+
+    @Option(names = "--out", paramLabel = "RESULTS_DIR", description = "Where to write the results.")
+    Path out;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Files replayed at once. Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(names = "--retrain-every", defaultValue = "1000",
+            description = "Events between retrainings after the first model (0: never). Default: ${DEFAULT-VALUE}.")
+    int retrainEvery;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() throws Exception {
+        PrintWriter pw = spec.commandLine().getOut();
+        if (nabDir == null && out == null) {
+            spec.commandLine().usage(pw);
+            return 0;
+        }
+        if (nabDir == null || out == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "detection needs both --nab-dir and --out");
+        }
+        long start = System.nanoTime();
+        NabCorpus corpus = NabCorpus.load(nabDir);
+        List<NabProfile> profiles = NabProfile.load(nabDir.resolve(NabProfile.PROFILES_FILE));
+        BacktestConfig config = BacktestConfig.defaults(List.of("value")).withRetrainEvery(retrainEvery);
+        pw.printf("detecting on %d files (%d rows) with %d threads%n", corpus.files().size(), corpus.rowCount(),
+                threads);
+        pw.flush();
+        Map<String, double[]> scores = new NabDetection(config, threads).run(corpus, line -> {
+            pw.println(line);
+            pw.flush();
+        });
+        for (NabDataFile f : corpus.files()) {
+            NabResultsWriter.write(out, DETECTOR, f, scores.get(f.relativePath()));
+        }
+        double detectSeconds = (System.nanoTime() - start) / 1e9;
+        NabResults results = NabResults.of(DETECTOR, corpus, scores);
+        List<NabScore> scored = new NabScorer(corpus).optimize(results, profiles, ThresholdSearch.SWEEP);
+        for (NabScore s : scored) {
+            pw.println(NabScoreCommand.textLine(s));
+        }
+        pw.printf("results in %s; detection %.0f s, total %.0f s%n", out.resolve(DETECTOR), detectSeconds,
+                (System.nanoTime() - start) / 1e9);
+        pw.flush();
+        return 0;
     }
 }

@@ -1,0 +1,257 @@
+package io.grustreams.app.cli;
+
+import io.grustreams.anomaly.AnomalyVerdict;
+import io.grustreams.app.backtest.Backtest;
+import io.grustreams.app.backtest.BacktestConfig;
+import io.grustreams.app.backtest.ForecastMetrics;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gru-streams backtest}: replays a CSV through the stream's per-key code strictly online
+ * ({@link Backtest}), writes one row per input row and prints forecast errors per horizon next to
+ * persistence and seasonal persistence ({@link ForecastMetrics}).
+ */
+@Command(name = "backtest",
+        mixinStandardHelpOptions = true,
+        description = {"Replay a CSV through the stream's processing, strictly online: the first model is trained",
+            "on an initial part only, then retrained on schedule over past rows. Writes one row per input row",
+            "and prints MAE, RMSE and MAPE per horizon next to persistence and seasonal persistence."})
+public final class BacktestCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+
+    @Option(names = "--input", required = true, paramLabel = "FILE.csv",
+            description = "CSV with a header; rows in event order.")
+    Path input;
+
+    @Option(names = "--key-column", paramLabel = "C", description = "Column holding the key. Default: one key.")
+    String keyColumn;
+
+    @Option(names = "--time-column", defaultValue = "timestamp", paramLabel = "C",
+            description = "Column holding the event time: epoch ms, an ISO-8601 instant, or 'yyyy-MM-dd HH:mm:ss' "
+                    + "(UTC). Default: ${DEFAULT-VALUE}.")
+    String timeColumn;
+
+    @Option(names = "--value-column", paramLabel = "C",
+            description = "A feature column (repeatable, in feature order). Default: value.")
+    List<String> valueColumns = new ArrayList<>();
+
+    @Option(names = "--horizon", defaultValue = "1", paramLabel = "N",
+            description = "Forecast 1..N events ahead, rolling the model's own forecasts forward. Default: ${DEFAULT-VALUE}.")
+    int horizon;
+
+    @Option(names = "--initial-fraction", defaultValue = "0.15", paramLabel = "F",
+            description = "The first model is trained on this first part of the rows. Default: ${DEFAULT-VALUE}.")
+    double initialFraction;
+
+    @Option(names = "--retrain-every", defaultValue = "1000", paramLabel = "N",
+            description = "Rows between retrainings after the first model (0: never). Default: ${DEFAULT-VALUE}.")
+    int retrainEvery;
+
+    @Option(names = "--out", required = true, paramLabel = "OUT.csv", description = "Where to write the rows.")
+    Path out;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The input read into memory. */
+    record Input(List<String> keys, long[] timestamps, List<double[]> values) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> features = valueColumns.isEmpty() ? List.of("value") : List.copyOf(valueColumns);
+        Input in = read(input, keyColumn, timeColumn, features);
+        int n = in.timestamps().length;
+        if (!(initialFraction > 0 && initialFraction < 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--initial-fraction must be in (0, 1)");
+        }
+        BacktestConfig config = BacktestConfig.defaults(features).withHorizon(horizon).withRetrainEvery(retrainEvery)
+                .withInitialEvents(Math.max(2, (int) (n * initialFraction)));
+        PrintWriter pw = spec.commandLine().getOut();
+        ForecastMetrics metrics = new ForecastMetrics(features, horizon);
+        Backtest backtest = new Backtest(config);
+        try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            w.write(header(features, horizon));
+            w.write('\n');
+            StringBuilder line = new StringBuilder(128);
+            IOException[] failure = new IOException[1];
+            backtest.run(in.keys(), in.timestamps(), in.values(), (i, key, ts, values, forecasts, outcome) -> {
+                metrics.add(key, ts, values, forecasts);
+                line.setLength(0);
+                line.append(ts).append(',').append(key);
+                for (double v : values) {
+                    line.append(',').append(v);
+                }
+                for (int j = 0; j < features.size(); j++) {
+                    for (int h = 0; h < horizon; h++) {
+                        double f = forecasts[h * features.size() + j];
+                        line.append(',');
+                        if (!Double.isNaN(f)) {
+                            line.append(f);
+                        }
+                    }
+                }
+                AnomalyVerdict v = outcome.verdict();
+                boolean scored = !outcome.modelless() && v.scored();
+                line.append(',');
+                if (scored) {
+                    line.append(v.rawScore());
+                }
+                line.append(',');
+                if (scored) {
+                    line.append(v.likelihood());
+                }
+                line.append(',').append(!outcome.modelless() && v.alertOpen() ? "open" : "closed").append('\n');
+                try {
+                    w.append(line);
+                } catch (IOException e) {
+                    failure[0] = e;
+                }
+            });
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+        }
+        for (Backtest.Training t : backtest.trainings()) {
+            pw.printf(Locale.ROOT, "model v%d after %d rows: %s: %s (%.1f s)%n", t.version(), t.afterEvents(),
+                    t.published() ? "published" : "not published", t.reason(), t.seconds());
+        }
+        pw.println(metricsTable(metrics));
+        pw.flush();
+        return 0;
+    }
+
+    static String header(List<String> features, int horizon) {
+        StringBuilder h = new StringBuilder("timestamp,key");
+        for (String f : features) {
+            h.append(',').append(f);
+        }
+        for (String f : features) {
+            for (int k = 1; k <= horizon; k++) {
+                h.append(',').append(f).append("_forecast_").append(k);
+            }
+        }
+        return h.append(",anomaly_score,likelihood,alert").toString();
+    }
+
+    /** The metrics as a table: one line per feature and horizon, model then baselines. */
+    static String metricsTable(ForecastMetrics metrics) {
+        int p = metrics.dailyPeriod();
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-12s %3s %8s  %-27s  %-27s  %-27s%n", "feature", "h", "events",
+                "GRU MAE/RMSE/MAPE%", "persistence", p > 0 ? "seasonal (P=" + p + ")" : "seasonal: no daily period"));
+        for (ForecastMetrics.Line l : metrics.lines()) {
+            sb.append(String.format(Locale.ROOT, "%-12s %3d %8d  %s  %s  %s%n", l.feature(), l.horizon(), l.events(),
+                    cell(l.model()), cell(l.persistence()), cell(l.seasonal())));
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    private static String cell(ForecastMetrics.Errors e) {
+        return String.format(Locale.ROOT, "%8.4g %8.4g %8.3g ", e.mae(), e.rmse(), e.mape());
+    }
+
+    /** Reads the CSV: header, then rows; fields may be double-quoted (no embedded commas). */
+    static Input read(Path file, String keyColumn, String timeColumn, List<String> features) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException(file + " is empty");
+        }
+        String[] header = split(lines.get(0).replace("\uFEFF", ""));
+        int keyAt = keyColumn == null ? -1 : column(header, keyColumn, file);
+        int timeAt = column(header, timeColumn, file);
+        int[] valueAt = new int[features.size()];
+        for (int j = 0; j < valueAt.length; j++) {
+            valueAt[j] = column(header, features.get(j), file);
+        }
+        List<String> keys = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        long[] ts = new long[lines.size() - 1];
+        int n = 0;
+        for (int r = 1; r < lines.size(); r++) {
+            String raw = lines.get(r);
+            if (raw.isBlank()) {
+                continue;
+            }
+            String[] f = split(raw);
+            if (f.length != header.length) {
+                throw new IllegalArgumentException(file + " line " + (r + 1) + " has " + f.length + " fields, the header "
+                        + header.length);
+            }
+            keys.add(keyAt < 0 ? "" : f[keyAt]);
+            ts[n++] = time(f[timeAt], file, r + 1);
+            double[] v = new double[valueAt.length];
+            for (int j = 0; j < v.length; j++) {
+                try {
+                    v[j] = Double.parseDouble(f[valueAt[j]]);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(file + " line " + (r + 1) + " column " + features.get(j)
+                            + " is not a number: " + f[valueAt[j]], e);
+                }
+                if (!Double.isFinite(v[j])) {
+                    throw new IllegalArgumentException(file + " line " + (r + 1) + " column " + features.get(j)
+                            + " is not finite");
+                }
+            }
+            values.add(v);
+        }
+        return new Input(keys, Arrays.copyOf(ts, n), values);
+    }
+
+    private static int column(String[] header, String name, Path file) {
+        for (int i = 0; i < header.length; i++) {
+            if (header[i].equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(file + " has no column " + name + " (header: " + String.join(",", header)
+                + ")");
+    }
+
+    private static long time(String s, Path file, int line) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException notMillis) {
+            try {
+                return Instant.parse(s).toEpochMilli();
+            } catch (DateTimeParseException notInstant) {
+                try {
+                    return LocalDateTime.parse(s, SPACED).toInstant(ZoneOffset.UTC).toEpochMilli();
+                } catch (DateTimeParseException e) {
+                    throw new IllegalArgumentException(file + " line " + line + ": unreadable time " + s, e);
+                }
+            }
+        }
+    }
+
+    private static String[] split(String line) {
+        String[] f = line.split(",", -1);
+        for (int i = 0; i < f.length; i++) {
+            String t = f[i].strip();
+            if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
+                t = t.substring(1, t.length() - 1);
+            }
+            f[i] = t;
+        }
+        return f;
+    }
+}

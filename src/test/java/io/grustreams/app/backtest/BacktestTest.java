@@ -1,0 +1,115 @@
+package io.grustreams.app.backtest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class BacktestTest {
+
+    private static final long STEP_MS = 300_000L;
+
+    /** A daily sine (288 steps of 5 minutes) with seeded noise. */
+    static List<double[]> sine(int n, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<double[]> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new double[] {10 + 3 * Math.sin(2 * Math.PI * i / 288.0) + 0.2 * rng.nextGaussian()});
+        }
+        return out;
+    }
+
+    static long[] times(int n) {
+        long[] ts = new long[n];
+        for (int i = 0; i < n; i++) {
+            ts[i] = 1_600_000_000_000L + i * STEP_MS;
+        }
+        return ts;
+    }
+
+    static BacktestConfig small(int initial, int retrainEvery, int horizon) {
+        BacktestConfig d = BacktestConfig.defaults(List.of("value"));
+        return d.withRetrain(d.retrain().withHiddenSize(8).withSequenceLength(32).withWarmupSteps(64))
+                .withHorizon(horizon).withRetrainEvery(retrainEvery).withInitialEvents(initial);
+    }
+
+    /** Every output of a run, per event: the horizon forecasts, then raw score, likelihood, alert. */
+    static List<double[]> outputs(BacktestConfig config, List<double[]> values) {
+        int n = values.size();
+        List<double[]> out = new ArrayList<>();
+        new Backtest(config).run(Collections.nCopies(n, "k"), times(n), values, (i, key, ts, v, f, o) -> {
+            double[] row = new double[f.length + 3];
+            System.arraycopy(f, 0, row, 0, f.length);
+            row[f.length] = o.verdict().scored() ? o.verdict().rawScore() : -1;
+            row[f.length + 1] = o.verdict().likelihood();
+            row[f.length + 2] = o.verdict().alertOpen() ? 1 : 0;
+            out.add(row);
+        });
+        return out;
+    }
+
+    @Test
+    void shouldNotLetLaterRowsChangeEarlierOutputs() {
+        int n = 700;
+        int changedFrom = 450;
+        List<double[]> a = sine(n, 7);
+        List<double[]> b = new ArrayList<>(a.subList(0, changedFrom));
+        b.addAll(sine(n, 8).subList(changedFrom, n).stream().map(v -> new double[] {v[0] * 5 + 100}).toList());
+        BacktestConfig config = small(150, 100, 2);
+
+        List<double[]> outA = outputs(config, a);
+        List<double[]> outB = outputs(config, b);
+
+        for (int i = 0; i < changedFrom; i++) {
+            assertArrayEquals(outA.get(i), outB.get(i), 0.0, "row " + i);
+        }
+        assertFalse(java.util.Arrays.equals(outA.get(changedFrom), outB.get(changedFrom)));
+    }
+
+    @Test
+    void shouldForecastOnlyAfterTheFirstModelAndRetrainOnSchedule() {
+        int n = 500;
+        BacktestConfig config = small(150, 100, 3);
+        Backtest backtest = new Backtest(config);
+        List<double[]> rows = new ArrayList<>();
+        backtest.run(Collections.nCopies(n, "k"), times(n), sine(n, 3), (i, key, ts, v, f, o) -> rows.add(f.clone()));
+
+        assertEquals(n, rows.size());
+        for (int i = 0; i < 150; i++) {
+            assertTrue(Double.isNaN(rows.get(i)[0]), "no model before the initial part ends, row " + i);
+        }
+        for (int i = 150; i < n; i++) {
+            for (double f : rows.get(i)) {
+                assertTrue(Double.isFinite(f), "row " + i);
+            }
+        }
+        assertEquals(List.of(150, 250, 350, 450),
+                backtest.trainings().stream().map(Backtest.Training::afterEvents).toList());
+        assertTrue(backtest.trainings().get(0).published());
+        // Rolled forward, the forecasts 2 and 3 ahead are not copies of the one-step forecast.
+        assertNotEquals(rows.get(300)[0], rows.get(300)[1]);
+    }
+
+    @Test
+    void shouldRollForecastsForwardWithoutTouchingTheKeysState() {
+        int n = 400;
+        List<double[]> values = sine(n, 11);
+        List<double[]> one = outputs(small(150, 100, 1), values);
+        List<double[]> four = outputs(small(150, 100, 4), values);
+
+        for (int i = 0; i < n; i++) {
+            // Same one-step forecast, score, likelihood and alert whatever the horizon.
+            double[] a = one.get(i);
+            double[] b = four.get(i);
+            assertEquals(Double.doubleToRawLongBits(a[0]), Double.doubleToRawLongBits(b[0]), "row " + i);
+            assertArrayEquals(new double[] {a[1], a[2], a[3]}, new double[] {b[4], b[5], b[6]}, 0.0, "row " + i);
+        }
+    }
+}
