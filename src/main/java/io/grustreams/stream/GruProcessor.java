@@ -153,6 +153,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         if (hadForecast) {
             System.arraycopy(state.forecast, 0, expected, 0, expected.length);
+            metrics.forecastError(meanAbsError(event.values, expected));
         }
         if (hadForecast && residualsInRange()) {
             detector.score(state.anomaly, event.values, expected, verdict);
@@ -226,6 +227,15 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (hadState) {
             metrics.rewarm();
         }
+    }
+
+    /** (1/D) sum_i |x_i - y_i|: the forecast error the metrics report for one event. */
+    private static double meanAbsError(double[] actual, double[] expected) {
+        double sum = 0.0;
+        for (int i = 0; i < actual.length; i++) {
+            sum += Math.abs(actual[i] - expected[i]);
+        }
+        return sum / actual.length;
     }
 
     /** The detector rejects residuals beyond {@link AnomalyDetector#MAX_RESIDUAL}; such an event is not scored. */
