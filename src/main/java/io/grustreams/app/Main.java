@@ -5,6 +5,8 @@ import io.grustreams.app.cli.BrokerCommand;
 import io.grustreams.app.cli.ModelCommand;
 import io.grustreams.app.cli.VerifyReferenceCommand;
 import io.grustreams.app.cli.NabCommand;
+import io.grustreams.app.cli.ProduceCommand;
+import io.grustreams.app.cli.TopicsCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +28,8 @@ import picocli.CommandLine.ParseResult;
                 BrokerCommand.class,
                 NabCommand.class,
                 BenchCommand.class,
+                TopicsCommand.class,
+                ProduceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
