@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grustreams.app.http.HttpEndpoint;
 import io.grustreams.stream.StreamSettings;
 import io.grustreams.stream.TopicSpec;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class DeploymentFilesTest {
 
     /** The app's HTTP keys; the rest of gru.* must be StreamSettings'. */
-    private static final List<String> HTTP_KEYS = List.of("gru.http.host", "gru.http.port");
+    private static final List<String> HTTP_KEYS = List.of(HttpEndpoint.HOST, HttpEndpoint.PORT);
 
     private static final ObjectMapper YAML = yamlMapper();
 
@@ -83,7 +85,7 @@ class DeploymentFilesTest {
         }
         assertNotNull(p.getProperty("bootstrap.servers"), where + ": bootstrap.servers");
         assertNotNull(p.getProperty("state.dir"), where + ": state.dir");
-        return Integer.parseInt(p.getProperty("gru.http.port"));
+        return Integer.parseInt(p.getProperty(HttpEndpoint.PORT));
     }
 
     private static List<String> strings(JsonNode array) {
@@ -124,7 +126,7 @@ class DeploymentFilesTest {
         String advertised = services.get("kafka").get("environment").get("KAFKA_ADVERTISED_LISTENERS").asText();
         assertEquals("PLAINTEXT://" + app.getProperty("bootstrap.servers"), advertised);
         assertTrue(strings(services.get("app").get("ports")).contains("127.0.0.1:" + port + ":" + port));
-        assertEquals("app:" + port, app.getProperty("application.server"));
+        assertEquals(new HostInfo("app", port), HttpEndpoint.from(app).advertised());
 
         JsonNode scrape = documents(Path.of("deploy", "prometheus.yml")).get(0).get("scrape_configs").get(0);
         assertEquals("/metrics", scrape.get("metrics_path").asText());
@@ -174,6 +176,8 @@ class DeploymentFilesTest {
         assertTrue(script.contains("application.server=${POD_NAME}." + service.at("/metadata/name").asText()
                 + ".${POD_NAMESPACE}.svc.cluster.local:" + port), script);
         assertTrue(script.contains("run --config /tmp/app.properties"), script);
+        app.setProperty("application.server", "gru-streams-0.gru-streams.default.svc.cluster.local:" + port);
+        assertEquals(port, HttpEndpoint.from(app).bind().getPort());
 
         // The state directory is on the persistent volume.
         String claim = set.at("/spec/volumeClaimTemplates/0/metadata/name").asText();
