@@ -32,6 +32,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsNotStartedException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -100,7 +101,9 @@ public final class HttpApi implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.client = HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).executor(executor).build();
+        // The client keeps its own (daemon) threads: sharing the server's would let forwarded requests
+        // that wait on their answers take every thread the answers need.
+        this.client = HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).build();
         this.productMetrics = new ProductMetrics(streams::metrics, meters);
         this.kafkaMetrics = new KafkaStreamsMetrics(streams);
         server.setExecutor(executor);
@@ -158,7 +161,13 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void key(HttpExchange ex, String key) throws IOException {
-        KeyQueryMetadata meta = streams.queryMetadataForKey(settings.stateStore(), key, keySerializer);
+        KeyQueryMetadata meta;
+        try {
+            meta = streams.queryMetadataForKey(settings.stateStore(), key, keySerializer);
+        } catch (StreamsNotStartedException e) {
+            sendJson(ex, 503, error("Kafka Streams has not started yet; retry"));
+            return;
+        }
         if (meta == null || meta.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             sendJson(ex, 503, error("key owner unknown while the instance starts or rebalances; retry"));
             return;

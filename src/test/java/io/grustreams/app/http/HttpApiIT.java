@@ -183,6 +183,7 @@ class HttpApiIT {
             // Not started yet: alive, not ready.
             assertEquals(200, get(a.uri("/health")).statusCode());
             assertEquals(503, get(a.uri("/ready")).statusCode());
+            assertEquals(503, get(a.uri("/keys/sensor-0")).statusCode());
 
             a.streams().start();
             b.streams().start();
