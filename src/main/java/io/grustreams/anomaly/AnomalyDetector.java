@@ -1,5 +1,6 @@
 package io.grustreams.anomaly;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -118,14 +119,8 @@ public final class AnomalyDetector {
             raw = powInt(Gaussian.twoSidedCoverage(bestZ), features);
         }
 
-        // Step 4: fold the residuals in (West 1979), a = max(alpha, 1/n).
-        state.residualCount++;
-        double a = Math.max(alpha, 1.0 / state.residualCount);
-        for (int i = 0; i < features; i++) {
-            double d = (actual[i] - expected[i]) - state.mean[i];
-            state.mean[i] += a * d;
-            state.variance[i] = (1.0 - a) * (state.variance[i] + a * d * d);
-        }
+        // Step 4.
+        fold(state, actual, expected);
 
         out.transition = AnomalyVerdict.Transition.NONE;
         out.alertOpen = state.alertOpen;
@@ -160,6 +155,51 @@ public final class AnomalyDetector {
         }
         // Step 6.
         AlertMachine.step(state, config, out.likelihood, out);
+    }
+
+    /** Step 4: folds one event's residuals into the statistics (West 1979), a = max(alpha, 1/n). */
+    private void fold(AnomalyState state, double[] actual, double[] expected) {
+        state.residualCount++;
+        double a = Math.max(alpha, 1.0 / state.residualCount);
+        for (int i = 0; i < features; i++) {
+            double d = (actual[i] - expected[i]) - state.mean[i];
+            state.mean[i] += a * d;
+            state.variance[i] = (1.0 - a) * (state.variance[i] + a * d * d);
+        }
+    }
+
+    /**
+     * Forgets the residual statistics (mean, variance, count), for when another forecaster takes
+     * over: its residuals have their own bias and spread, and judging them against the old
+     * forecaster's would flag a well-behaved series as anomalous. The raw-score and likelihood
+     * windows and the alert machine are kept: raw scores are calibrated (uniform under the null)
+     * whichever forecaster made them, so their history stays a valid reference, and an open alert
+     * still resolves through its own hysteresis. Until {@link AnomalyConfig#residualWarmup()}
+     * residuals have been folded in again ({@link #learn} or {@link #score}), events are not scored.
+     *
+     * @param state modified
+     */
+    public void restartResiduals(AnomalyState state) {
+        checkState(state);
+        state.residualCount = 0;
+        Arrays.fill(state.mean, 0.0);
+        Arrays.fill(state.variance, 0.0);
+    }
+
+    /**
+     * Folds one residual into the statistics without scoring it or touching the windows and the
+     * alert machine: for residuals of past events recomputed under a new forecaster (the stream's
+     * re-warm replays a key's recent inputs). Same arithmetic as step 4 of {@link #score}.
+     * Allocates nothing.
+     *
+     * @param state modified
+     * @param actual not modified
+     * @param expected not modified
+     * @throws IllegalArgumentException as {@link #score}; the state is then unchanged
+     */
+    public void learn(AnomalyState state, double[] actual, double[] expected) {
+        checkShapes(state, actual, expected);
+        fold(state, actual, expected);
     }
 
     /**

@@ -21,16 +21,32 @@ public final class GruModel {
     private final String name;
     private final long version;
     private final Instant createdAt;
+    private final Instant effectiveFrom;
+    private final long effectiveFromMillis;
     private final List<String> featureNames;
     private final Normalization normalization;
     private final Parameters parameters;
     private final Map<String, Object> provenance;
 
     /**
+     * A model effective from {@link Instant#EPOCH}, i.e. for every event; set the event time it
+     * takes over from with {@link #withEffectiveFrom}.
+     *
      * @param provenance free-form JSON-like map (String, Number, Boolean, List, Map values); copied
      * @throws IllegalArgumentException naming the field that is inconsistent
      */
     public GruModel(String name, long version, Instant createdAt, List<String> featureNames,
+            Normalization normalization, Parameters parameters, Map<String, Object> provenance) {
+        this(name, version, createdAt, Instant.EPOCH, featureNames, normalization, parameters, provenance);
+    }
+
+    /**
+     * @param effectiveFrom the event time from which the stream processes events with this model
+     *     (see {@link #effectiveFrom()}); not before {@link Instant#EPOCH}
+     * @param provenance free-form JSON-like map (String, Number, Boolean, List, Map values); copied
+     * @throws IllegalArgumentException naming the field that is inconsistent
+     */
+    public GruModel(String name, long version, Instant createdAt, Instant effectiveFrom, List<String> featureNames,
             Normalization normalization, Parameters parameters, Map<String, Object> provenance) {
         this.name = Objects.requireNonNull(name, "name");
         if (name.isBlank()) {
@@ -41,6 +57,17 @@ public final class GruModel {
         }
         this.version = version;
         this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
+        this.effectiveFrom = Objects.requireNonNull(effectiveFrom, "effectiveFrom");
+        if (effectiveFrom.isBefore(Instant.EPOCH)) {
+            // Event times are non-negative epoch milliseconds; an earlier instant could never be compared.
+            throw new IllegalArgumentException("effectiveFrom must not be before the epoch: " + effectiveFrom);
+        }
+        try {
+            // Sub-millisecond digits are cut, as the stream cuts them from event timestamps.
+            this.effectiveFromMillis = effectiveFrom.toEpochMilli();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("effectiveFrom is beyond epoch milliseconds: " + effectiveFrom, e);
+        }
         this.featureNames = List.copyOf(Objects.requireNonNull(featureNames, "featureNames"));
         this.normalization = Objects.requireNonNull(normalization, "normalization");
         this.parameters = Objects.requireNonNull(parameters, "parameters");
@@ -81,6 +108,21 @@ public final class GruModel {
         return createdAt;
     }
 
+    /**
+     * The event time from which this model serves: the stream processes an event with the newest
+     * model (highest version) whose {@code effectiveFrom} is at or before the event's timestamp, so
+     * outputs depend on the events and the model records only, not on when an instance read the
+     * record. {@link Instant#EPOCH} (the default, and what a format-1 file reads as) means every event.
+     */
+    public Instant effectiveFrom() {
+        return effectiveFrom;
+    }
+
+    /** {@link #effectiveFrom()} in epoch milliseconds, as event timestamps are compared. */
+    public long effectiveFromMillis() {
+        return effectiveFromMillis;
+    }
+
     public List<String> featureNames() {
         return featureNames;
     }
@@ -108,7 +150,23 @@ public final class GruModel {
 
     /** This model with another version (the trainer and the rollback command re-version models). */
     public GruModel withVersion(long newVersion) {
-        return new GruModel(name, newVersion, createdAt, featureNames, normalization, parameters, provenance);
+        return new GruModel(name, newVersion, createdAt, effectiveFrom, featureNames, normalization, parameters,
+                provenance);
+    }
+
+    /**
+     * This model effective from another event time: what a publisher sets, typically publish time
+     * plus a lead so that every instance has read the record before the stream reaches it.
+     */
+    public GruModel withEffectiveFrom(Instant newEffectiveFrom) {
+        return new GruModel(name, version, createdAt, newEffectiveFrom, featureNames, normalization, parameters,
+                provenance);
+    }
+
+    /** This model with another provenance (the rollback command notes what it re-published). */
+    public GruModel withProvenance(Map<String, Object> newProvenance) {
+        return new GruModel(name, version, createdAt, effectiveFrom, featureNames, normalization, parameters,
+                newProvenance);
     }
 
     /** Total parameter count, cell and readout. */
@@ -119,18 +177,21 @@ public final class GruModel {
     @Override
     public boolean equals(Object o) {
         return o instanceof GruModel m && m.name.equals(name) && m.version == version
-                && m.createdAt.equals(createdAt) && m.featureNames.equals(featureNames)
+                && m.createdAt.equals(createdAt) && m.effectiveFrom.equals(effectiveFrom)
+                && m.featureNames.equals(featureNames)
                 && m.normalization.equals(normalization) && m.parameters.equals(parameters)
                 && m.provenance.equals(provenance);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, version, createdAt, featureNames, normalization, parameters, provenance);
+        return Objects.hash(name, version, createdAt, effectiveFrom, featureNames, normalization, parameters,
+                provenance);
     }
 
     @Override
     public String toString() {
-        return "GruModel[" + name + " v" + version + ", " + parameters.layout() + ", features " + featureNames + "]";
+        return "GruModel[" + name + " v" + version + ", effective from " + effectiveFrom + ", " + parameters.layout()
+                + ", features " + featureNames + "]";
     }
 }

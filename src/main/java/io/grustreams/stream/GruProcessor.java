@@ -18,9 +18,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The per-event path: parse, load the key's state, (re-)warm it under the served model, score the
- * event against the pending forecast, step the GRU, emit forecast and alert, store the state.
- * One store get and one put per good event; bad input goes, unchanged, to the dead-letter child.
+ * The per-event path: parse, load the key's state, pick the model effective at the event's time
+ * ({@link ModelRegistry#select}), (re-)warm the key under it if another model built its state,
+ * score the event against the pending forecast, step the GRU, emit forecast and alert, store the
+ * state. One store get and one put per good event; bad input goes, unchanged, to the dead-letter
+ * child.
+ *
+ * <p>A model swap costs nothing at swap time: each key is re-warmed on its own next event, by
+ * replaying its ring buffer (the last W inputs) from h = 0 under the new model. The same replay
+ * gives the new model's residuals on those W inputs, from which the key's residual statistics are
+ * re-estimated (see {@link #rewarm}), so a swap does not flag the new model's different bias and
+ * spread as anomalies.
  *
  * <p>Owns all scratch: the parser's result, one {@link KeyState}, one verdict, one JSON writer,
  * and per served model a {@link GruStepper} with its input and output arrays. Not thread-safe;
@@ -91,7 +99,8 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private double[] replay;
     private double[] replayForecast;
     private final Map<GruModel, Served> served = new IdentityHashMap<>();
-    private long lastServedVersion = Long.MIN_VALUE;
+    /** Version of the model that processed this task's previous event; NO_MODEL before any. */
+    private long lastServedVersion = KeyState.NO_MODEL;
 
     GruProcessor(StreamSettings settings, ModelRegistry registry, AnomalyConfig anomalyConfig) {
         this.settings = settings;
@@ -115,8 +124,9 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         this.expected = new double[d];
         this.replay = new double[d];
         this.replayForecast = new double[d];
-        GruModel newest = registry.newest();
-        noteServed(newest == null ? -1L : newest.version());
+        if (registry.newest() == null) {
+            metrics.servedModel(KeyState.NO_MODEL);
+        }
     }
 
     @Override
@@ -136,7 +146,6 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             state.eventCount++;
             state.lastTimestamp = ts;
             metrics.eventWithoutModel();
-            noteServed(-1L);
             store.put(key, codec.encode(state));
             return;
         }
@@ -207,25 +216,51 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
 
     /**
-     * Rebuilds the hidden state under {@code s} from h = 0 by replaying the ring buffer, oldest
-     * first, so that the key's state is what the new model would have built from the last W events.
-     * The pending forecast becomes the replay's last forecast (of the event now being processed).
+     * Rebuilds the key's model state under {@code s}, as if the new model had run over the last W
+     * events from h = 0 (ring buffer, oldest first):
+     * <ul>
+     *   <li>hidden state: h_i = GRU(h_{i-1}, x_i), i = 1..W, h_0 = 0, bit for bit what a fresh run of
+     *       the new model over those inputs gives;</li>
+     *   <li>pending forecast: the replay's last y_W, the new model's forecast of the event now being
+     *       processed, so that event is scored against the model that will be judged;</li>
+     *   <li>residual statistics: restarted and re-estimated from the new model's residuals
+     *       x_{i+1} - y_i on the ring (AnomalyDetector#learn), because the old model's bias and
+     *       spread say nothing about the new one's, and judging one by the other is what raises false
+     *       alerts at a swap. With W above {@code gru.anomaly.residual-warmup} the key is scored again
+     *       at once; with fewer inputs it learns from the next events unscored, as a new key does;</li>
+     *   <li>raw-score and likelihood windows and the alert machine: kept (raw scores are calibrated
+     *       whatever the model; an open alert resolves through its own hysteresis).</li>
+     * </ul>
+     * The first residual of the replay, made from h = 0, is its least settled; it is kept, as the
+     * exponential weighting lets the later ones dominate once W exceeds the residual half-life.
      */
     private void rewarm(Served s) {
+        long start = System.nanoTime();
         boolean hadState = state.modelVersion != KeyState.NO_MODEL || state.ringSize() > 0;
         state.clearModelState();
         state.resetHidden(s.hiddenSize);
         state.modelVersion = s.model.version();
-        for (int i = 0; i < state.ringSize(); i++) {
+        int n = state.ringSize();
+        if (n > 0) {
+            if (state.anomaly == null) {
+                state.anomaly = detector.newState();
+            }
+            detector.restartResiduals(state.anomaly);
+        }
+        for (int i = 0; i < n; i++) {
             state.ringValue(i, replay);
+            // Residual of x_i against y_{i-1}, the forecast the new model made for it.
+            if (i > 0 && inRange(replay, replayForecast)) {
+                detector.learn(state.anomaly, replay, replayForecast);
+            }
             s.observe(state.hidden, replay, replayForecast);
         }
-        if (state.ringSize() > 0) {
+        if (n > 0) {
             System.arraycopy(replayForecast, 0, state.forecast, 0, replayForecast.length);
             state.hasForecast = true;
         }
         if (hadState) {
-            metrics.rewarm();
+            metrics.rewarm(System.nanoTime() - start);
         }
     }
 
@@ -240,8 +275,12 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     /** The detector rejects residuals beyond {@link AnomalyDetector#MAX_RESIDUAL}; such an event is not scored. */
     private boolean residualsInRange() {
-        for (int i = 0; i < event.values.length; i++) {
-            if (!(Math.abs(event.values[i] - state.forecast[i]) <= AnomalyDetector.MAX_RESIDUAL)) {
+        return inRange(event.values, state.forecast);
+    }
+
+    private static boolean inRange(double[] actual, double[] expected) {
+        for (int i = 0; i < actual.length; i++) {
+            if (!(Math.abs(actual[i] - expected[i]) <= AnomalyDetector.MAX_RESIDUAL)) {
                 return false;
             }
         }
@@ -260,8 +299,14 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         return s;
     }
 
+    /** Counts a swap when this task's events move to another model (not the first model it serves). */
     private void noteServed(long version) {
         if (version != lastServedVersion) {
+            if (lastServedVersion != KeyState.NO_MODEL) {
+                metrics.swap();
+                LOG.info("task {} now processes events with model v{} (was v{})", context.taskId(), version,
+                        lastServedVersion);
+            }
             lastServedVersion = version;
             metrics.servedModel(version);
         }

@@ -42,7 +42,7 @@ public final class GruTopology {
 
     /** The topology with a registry of its own. */
     public static Topology build(StreamSettings settings) {
-        return build(settings, new ModelRegistry(settings.features(), settings.modelName()));
+        return build(settings, ModelRegistry.forSettings(settings));
     }
 
     /**

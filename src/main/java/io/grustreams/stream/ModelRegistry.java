@@ -2,6 +2,7 @@ package io.grustreams.stream;
 
 import io.grustreams.model.GruModel;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,19 +17,37 @@ import java.util.Optional;
  * stream thread: reads are lock-free on an immutable snapshot, writes are serialized.
  *
  * <p>Models are held by their record key on the models topic, so a tombstone for a key removes the
- * model it carried. A model is servable when its feature names are the stream's {@code gru.features}
- * (in any order) and, if {@code gru.model.name} is set, its name is that one.
+ * model it carried. Publishers key each record {@link #recordKey name@version}, so that compaction
+ * keeps every version; a key of that form must match the model it carries. A model is servable when
+ * its feature names are the stream's {@code gru.features} (in any order) and, if {@code gru.model.name}
+ * is set, its name is that one.
  *
- * <p>Selection today: the newest servable model, by highest version and, among equal versions, the
- * one registered last. {@link #select(long)} takes the event time so that per-version
- * {@code effectiveFrom} selection can be added without changing callers.
+ * <p><b>Selection</b> ({@link #select(long)}): the newest kept model (highest version; among equal
+ * versions the one registered last) whose {@link GruModel#effectiveFrom()} is at or before the event
+ * time; an event older than every kept model's {@code effectiveFrom} gets the kept model with the
+ * earliest one. So which model processes an event depends only on the event and the model records,
+ * not on when they were read, as long as a record is read before the stream reaches its
+ * {@code effectiveFrom}.
+ *
+ * <p><b>Retention</b>: the registry keeps the {@code keep} newest models ({@code gru.model.keep});
+ * an older one is dropped when a newer arrives. Only events older than every kept model's
+ * {@code effectiveFrom} notice: they get the oldest kept model.
  */
 public final class ModelRegistry {
 
-    private record Entry(GruModel model, long sequence) {
+    /** Separates name and version in a model record's key, as in {@code boiler@3}. */
+    public static final char KEY_SEPARATOR = '@';
+
+    private record Entry(String key, GruModel model, long sequence) {
     }
 
-    private record Snapshot(Map<String, Entry> byKey, GruModel newest) {
+    /**
+     * @param byKey every kept model by record key
+     * @param newestFirst the kept models, newest first
+     * @param effective {@code newestFirst[i].effectiveFromMillis()}, for an allocation-free scan
+     * @param earliest the kept model with the earliest effectiveFrom (the newest among equals)
+     */
+    private record Snapshot(Map<String, Entry> byKey, GruModel[] newestFirst, long[] effective, GruModel earliest) {
     }
 
     private static final Comparator<Entry> NEWEST = Comparator.comparingLong((Entry e) -> e.model().version())
@@ -36,16 +55,42 @@ public final class ModelRegistry {
 
     private final List<String> features;
     private final Optional<String> modelName;
-    private volatile Snapshot snapshot = new Snapshot(Map.of(), null);
+    private final int keep;
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), new GruModel[0], new long[0], null);
     private long sequence;
 
     /**
+     * A registry that keeps the 4 newest models.
+     *
      * @param features the stream's {@code gru.features}
      * @param modelName the stream's {@code gru.model.name}; empty to serve any name
      */
     public ModelRegistry(List<String> features, Optional<String> modelName) {
+        this(features, modelName, 4);
+    }
+
+    /**
+     * @param features the stream's {@code gru.features}
+     * @param modelName the stream's {@code gru.model.name}; empty to serve any name
+     * @param keep models kept, at least 1 ({@code gru.model.keep})
+     */
+    public ModelRegistry(List<String> features, Optional<String> modelName, int keep) {
         this.features = List.copyOf(features);
         this.modelName = Objects.requireNonNull(modelName, "modelName");
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep must be at least 1: " + keep);
+        }
+        this.keep = keep;
+    }
+
+    /** The registry for a stream's settings. */
+    public static ModelRegistry forSettings(StreamSettings settings) {
+        return new ModelRegistry(settings.features(), settings.modelName(), settings.modelKeep());
+    }
+
+    /** The record key a model is published under on the models topic: {@code name@version}. */
+    public static String recordKey(GruModel model) {
+        return model.name() + KEY_SEPARATOR + model.version();
     }
 
     /**
@@ -67,24 +112,46 @@ public final class ModelRegistry {
     }
 
     /**
-     * Registers a model under its record key, replacing what the key held.
+     * Why a record under {@code recordKey} carrying {@code model} cannot be served, or empty if it
+     * can: {@link #rejection(GruModel)}, or a key of the form {@code name@version} naming another
+     * model (a copy under the wrong key would shadow or be shadowed by the real one).
+     */
+    public Optional<String> rejection(String recordKey, GruModel model) {
+        if (recordKey.indexOf(KEY_SEPARATOR) >= 0 && !recordKey.equals(recordKey(model))) {
+            return Optional.of("record key '" + recordKey + "' does not match the model it carries, '"
+                    + recordKey(model) + "'");
+        }
+        return rejection(model);
+    }
+
+    /**
+     * Registers a model under its record key, replacing what the key held. If more than
+     * {@code keep} models are then held, the oldest are dropped (possibly this one).
      *
      * @return empty if registered, else why it was not (the registry is then unchanged)
      */
     public synchronized Optional<String> offer(String recordKey, GruModel model) {
         Objects.requireNonNull(recordKey, "recordKey");
-        Optional<String> why = rejection(model);
+        Optional<String> why = rejection(recordKey, model);
         if (why.isPresent()) {
             return why;
         }
         Map<String, Entry> next = new LinkedHashMap<>(snapshot.byKey());
-        next.put(recordKey, new Entry(model, sequence++));
+        next.put(recordKey, new Entry(recordKey, model, sequence++));
+        if (next.size() > keep) {
+            List<Entry> oldestFirst = new ArrayList<>(next.values());
+            oldestFirst.sort(NEWEST);
+            for (int i = 0; i < oldestFirst.size() - keep; i++) {
+                next.remove(oldestFirst.get(i).key());
+            }
+        }
         publish(next);
         return Optional.empty();
     }
 
     /**
-     * Removes the model held under a record key (a tombstone on the models topic).
+     * Removes the model held under a record key (a tombstone on the models topic). A model dropped
+     * earlier to respect {@code keep} does not come back by itself; the caller re-offers it.
      *
      * @return true if the key held a model
      */
@@ -98,28 +165,53 @@ public final class ModelRegistry {
         return true;
     }
 
+    /** Whether a model is held under this record key. */
+    public boolean holds(String recordKey) {
+        return snapshot.byKey().containsKey(recordKey);
+    }
+
     private void publish(Map<String, Entry> byKey) {
-        GruModel newest = byKey.values().stream().max(NEWEST).map(Entry::model).orElse(null);
-        snapshot = new Snapshot(Map.copyOf(byKey), newest);
+        List<Entry> entries = new ArrayList<>(byKey.values());
+        entries.sort(NEWEST.reversed());
+        GruModel[] newestFirst = new GruModel[entries.size()];
+        long[] effective = new long[entries.size()];
+        GruModel earliest = null;
+        for (int i = 0; i < newestFirst.length; i++) {
+            newestFirst[i] = entries.get(i).model();
+            effective[i] = newestFirst[i].effectiveFromMillis();
+            // Strictly earlier: among equal effective times the newest (met first) stays.
+            if (earliest == null || effective[i] < earliest.effectiveFromMillis()) {
+                earliest = newestFirst[i];
+            }
+        }
+        snapshot = new Snapshot(Map.copyOf(byKey), newestFirst, effective, earliest);
     }
 
     /**
-     * The model that processes an event with this event time, or null while none is servable.
-     * Lock-free; allocates nothing.
+     * The model that processes an event with this event time (epoch ms), or null while none is
+     * servable: see the class comment. Lock-free; allocates nothing.
      */
     public GruModel select(long eventTime) {
-        return snapshot.newest();
+        Snapshot s = snapshot;
+        long[] effective = s.effective();
+        for (int i = 0; i < effective.length; i++) {
+            if (effective[i] <= eventTime) {
+                return s.newestFirst()[i];
+            }
+        }
+        return s.earliest();
     }
 
-    /** The newest servable model, or null. */
+    /** The newest kept model (highest version) whatever its effective time, or null. */
     public GruModel newest() {
-        return snapshot.newest();
+        GruModel[] m = snapshot.newestFirst();
+        return m.length == 0 ? null : m[0];
     }
 
-    /** Every registered model, oldest first (by version, then registration). */
+    /** Every kept model, oldest first (by version, then registration). */
     public List<GruModel> models() {
-        List<Entry> entries = new ArrayList<>(snapshot.byKey().values());
-        entries.sort(NEWEST);
-        return entries.stream().map(Entry::model).toList();
+        List<GruModel> out = new ArrayList<>(List.of(snapshot.newestFirst()));
+        Collections.reverse(out);
+        return out;
     }
 }

@@ -18,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * removes the key's model; anything else is rejected with a logged reason and a count in
  * {@link StreamMetrics#MODELS_REJECTED}, and the store and registry stay as they were.
  *
+ * <p>The registry keeps only the newest {@code gru.model.keep} models; the store keeps every
+ * record. When a tombstone removes a kept model, the store is scanned to re-offer the models the
+ * registry had dropped, so the registry holds what a fresh start from the same topic would.
+ *
  * <p>Restarts: the topology adds the store with {@code Topology.addGlobalStore}, which in Kafka
  * 4.3 restores by re-running this processor over the topic ({@code reprocessOnRestore}), so every
  * record read at startup is validated like a live one. {@link #init} also registers what the
@@ -58,13 +62,14 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
     public void process(Record<String, byte[]> record) {
         String key = record.key();
         if (key == null) {
-            reject(null, "the record has no key (publish each model under a key such as name:version)");
+            reject(null, "the record has no key (publish each model under its key name@version)");
             return;
         }
         if (record.value() == null) {
             store.delete(key);
             if (registry.remove(key)) {
                 LOG.info("model under key '{}' removed by a tombstone", key);
+                refill();
             }
             publishGauges();
             return;
@@ -76,9 +81,23 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
         store.put(key, record.value());
         registry.offer(key, model.get());
         metrics.modelAccepted();
-        LOG.info("model {} v{} accepted under key '{}' (parameters {})", model.get().name(), model.get().version(),
-                key, ModelCodec.checksum(model.get().parameters()));
+        LOG.info("model {} v{} effective from {} accepted under key '{}' (parameters {}){}", model.get().name(),
+                model.get().version(), model.get().effectiveFrom(), key, ModelCodec.checksum(model.get().parameters()),
+                registry.holds(key) ? "" : "; older than the " + registry.models().size()
+                        + " models kept (gru.model.keep), so not kept");
         publishGauges();
+    }
+
+    /** Re-offers the stored models the registry does not hold (dropped to respect gru.model.keep). */
+    private void refill() {
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                if (!registry.holds(kv.key)) {
+                    parse(kv.key, kv.value).ifPresent(m -> registry.offer(kv.key, m));
+                }
+            }
+        }
     }
 
     /** The model in {@code value} if it is valid and servable, else empty after rejecting it. */
@@ -91,7 +110,7 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
             reject(key, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             return Optional.empty();
         }
-        Optional<String> why = registry.rejection(model);
+        Optional<String> why = registry.rejection(key, model);
         if (why.isPresent()) {
             reject(key, why.get());
             return Optional.empty();
@@ -110,6 +129,6 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
 
     private void publishGauges() {
         GruModel newest = registry.newest();
-        metrics.servedModel(newest == null ? -1L : newest.version());
+        metrics.registry(newest == null ? -1L : newest.version(), registry.models().size());
     }
 }

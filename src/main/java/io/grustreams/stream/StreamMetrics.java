@@ -30,8 +30,20 @@ public final class StreamMetrics {
     public static final String MODELS_ACCEPTED = "models-accepted-total";
     /** Gauge: 1 while no model can be served (events only fill ring buffers), else 0. */
     public static final String WAITING_FOR_MODEL = "waiting-for-model";
-    /** Gauge: version of the newest servable model, -1 for none. */
+    /** Gauge: version of the model that processed the instance's latest event, -1 before any. */
     public static final String MODEL_VERSION = "model-version";
+    /** Gauge: highest version in the model registry, whether yet effective or not; -1 for none. */
+    public static final String MODEL_NEWEST_VERSION = "model-newest-version";
+    /** Gauge: models the registry keeps ({@code gru.model.keep} at most). */
+    public static final String MODELS_KEPT = "models-kept";
+    /**
+     * Counter: times a stream task processed an event with another model than its previous event
+     * (each task of an instance counts a roll-out once).
+     */
+    public static final String MODEL_SWAPS = "model-swaps-total";
+    /** Average and maximum (of a 30 s sample window) nanoseconds one key's re-warm took. */
+    public static final String REWARM_TIME_AVG = "rewarm-time-ns-avg";
+    public static final String REWARM_TIME_MAX = "rewarm-time-ns-max";
     /** Counter: good events that arrived while no model could be served. */
     public static final String EVENTS_WITHOUT_MODEL = "events-without-model-total";
     /** Counter: forecast records emitted. */
@@ -55,6 +67,10 @@ public final class StreamMetrics {
     private Sensor alertsOpen;
     private Sensor alertsResolved;
     private Sensor rewarms;
+    private Sensor rewarmTime;
+    private Sensor swaps;
+    private Sensor newestVersion;
+    private Sensor kept;
     private Sensor stateResets;
     private Sensor modelsAccepted;
     private Sensor modelsRejected;
@@ -79,6 +95,14 @@ public final class StreamMetrics {
         alertsOpen = counter(ALERTS, "Alert records emitted, by transition", "transition", "OPEN");
         alertsResolved = counter(ALERTS, "Alert records emitted, by transition", "transition", "RESOLVED");
         rewarms = counter(REWARMS, "Hidden states rebuilt from the ring buffer under another model");
+        swaps = counter(MODEL_SWAPS, "Times a task processed an event with another model than its previous event");
+        newestVersion = gauge(MODEL_NEWEST_VERSION, "Highest model version in the registry, -1 for none");
+        kept = gauge(MODELS_KEPT, "Models the registry keeps");
+        rewarmTime = metrics.addSensor(GROUP + ".rewarm-time", Sensor.RecordingLevel.INFO);
+        rewarmTime.add(new MetricName(REWARM_TIME_AVG, GROUP, "Average nanoseconds of one key's re-warm", Map.of()),
+                new Avg());
+        rewarmTime.add(new MetricName(REWARM_TIME_MAX, GROUP, "Maximum nanoseconds of one key's re-warm", Map.of()),
+                new Max());
         stateResets = counter(STATE_RESETS, "Per-key states that could not be read and were started afresh");
         modelsAccepted = counter(MODELS_ACCEPTED, "Model records accepted into the registry");
         modelsRejected = counter(MODELS_REJECTED, "Model records rejected (invalid or not servable here)");
@@ -113,8 +137,14 @@ public final class StreamMetrics {
         forecastError.record(meanAbsError);
     }
 
-    void rewarm() {
+    /** @param nanos how long the re-warm took */
+    void rewarm(long nanos) {
         rewarms.record();
+        rewarmTime.record(nanos);
+    }
+
+    void swap() {
+        swaps.record();
     }
 
     void stateReset() {
@@ -129,10 +159,16 @@ public final class StreamMetrics {
         modelsRejected.record();
     }
 
-    /** Sets both model gauges from the newest servable model's version, -1 for none. */
+    /** The model that processed the latest event, -1 for none. */
     void servedModel(long version) {
         modelVersion.record(version);
-        waiting.record(version < 0 ? 1.0 : 0.0);
+    }
+
+    /** The registry's state: its newest version (-1 for none) and how many models it keeps. */
+    void registry(long newest, int models) {
+        newestVersion.record(newest);
+        kept.record(models);
+        waiting.record(models == 0 ? 1.0 : 0.0);
     }
 
     private Sensor counter(String name, String description, String... tags) {

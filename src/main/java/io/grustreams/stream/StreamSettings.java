@@ -39,6 +39,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *       model</td></tr>
  *   <tr><td>{@code gru.event.max.bytes}</td><td>65536</td><td>larger event values are dead letters</td></tr>
  *   <tr><td>{@code gru.model.name}</td><td>(any)</td><td>serve only models of this name</td></tr>
+ *   <tr><td>{@code gru.model.keep}</td><td>4</td><td>model versions the registry keeps, newest first, for
+ *       events older than the newest one's {@code effectiveFrom}</td></tr>
  *   <tr><td>{@code gru.anomaly.*}</td><td>see {@link AnomalyConfig}</td><td>one key per knob, in kebab case:
  *       {@code residual-half-life, residual-warmup, min-residual-std, short-window, long-window,
  *       learning-period, min-likelihood-variance, open-threshold, open-after, resolve-threshold,
@@ -63,6 +65,7 @@ public final class StreamSettings {
     public static final String RING_SIZE = "gru.ring.size";
     public static final String EVENT_MAX_BYTES = "gru.event.max.bytes";
     public static final String MODEL_NAME = "gru.model.name";
+    public static final String MODEL_KEEP = "gru.model.keep";
     public static final String ANOMALY_PREFIX = "gru.anomaly.";
 
     /** The gru.anomaly.* keys and the AnomalyConfig knob each sets. */
@@ -86,10 +89,11 @@ public final class StreamSettings {
     private final int ringSize;
     private final int eventMaxBytes;
     private final Optional<String> modelName;
+    private final int modelKeep;
     private final AnomalyConfig anomaly;
 
     private StreamSettings(Map<String, String> topics, String stateStore, String modelStore, List<String> features,
-            int ringSize, int eventMaxBytes, Optional<String> modelName, AnomalyConfig anomaly) {
+            int ringSize, int eventMaxBytes, Optional<String> modelName, int modelKeep, AnomalyConfig anomaly) {
         this.topics = Map.copyOf(topics);
         this.stateStore = stateStore;
         this.modelStore = modelStore;
@@ -97,6 +101,7 @@ public final class StreamSettings {
         this.ringSize = ringSize;
         this.eventMaxBytes = eventMaxBytes;
         this.modelName = modelName;
+        this.modelKeep = modelKeep;
         this.anomaly = anomaly;
     }
 
@@ -148,7 +153,7 @@ public final class StreamSettings {
      */
     public static StreamSettings fromProperties(Properties props) {
         Set<String> known = new HashSet<>(List.of(STATE_STORE, MODEL_STORE, FEATURES, RING_SIZE, EVENT_MAX_BYTES,
-                MODEL_NAME));
+                MODEL_NAME, MODEL_KEEP));
         for (String knob : ANOMALY_KEYS.keySet()) {
             known.add(ANOMALY_PREFIX + knob);
         }
@@ -188,7 +193,8 @@ public final class StreamSettings {
         int maxBytes = intSetting(props, EVENT_MAX_BYTES, 65536, 64, DEFAULT_MAX_REQUEST_BYTES / 2);
         String name = props.getProperty(MODEL_NAME);
         Optional<String> modelName = name == null || name.isBlank() ? Optional.empty() : Optional.of(name.trim());
-        return new StreamSettings(topics, stateStore, modelStore, features, ring, maxBytes, modelName,
+        int keep = intSetting(props, MODEL_KEEP, 4, 1, 1000);
+        return new StreamSettings(topics, stateStore, modelStore, features, ring, maxBytes, modelName, keep,
                 anomalyConfig(props));
     }
 
@@ -304,6 +310,11 @@ public final class StreamSettings {
         return modelName;
     }
 
+    /** Model versions the registry keeps (the newest by version). */
+    public int modelKeep() {
+        return modelKeep;
+    }
+
     /** Anomaly detection knobs for every key. */
     public AnomalyConfig anomaly() {
         return anomaly;
@@ -313,18 +324,19 @@ public final class StreamSettings {
     public boolean equals(Object o) {
         return o instanceof StreamSettings s && s.topics.equals(topics) && s.stateStore.equals(stateStore)
                 && s.modelStore.equals(modelStore) && s.features.equals(features) && s.ringSize == ringSize
-                && s.eventMaxBytes == eventMaxBytes && s.modelName.equals(modelName) && s.anomaly.equals(anomaly);
+                && s.eventMaxBytes == eventMaxBytes && s.modelName.equals(modelName) && s.modelKeep == modelKeep
+                && s.anomaly.equals(anomaly);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(topics, stateStore, modelStore, features, ringSize, eventMaxBytes, modelName, anomaly);
+        return Objects.hash(topics, stateStore, modelStore, features, ringSize, eventMaxBytes, modelName, modelKeep, anomaly);
     }
 
     @Override
     public String toString() {
         return "StreamSettings[topics " + topics + ", stores " + stateStore + "/" + modelStore + ", features "
                 + features + ", W " + ringSize + ", eventMaxBytes " + eventMaxBytes + ", model "
-                + modelName.orElse("(any)") + ", " + anomaly + "]";
+                + modelName.orElse("(any)") + ", keep " + modelKeep + ", " + anomaly + "]";
     }
 }

@@ -59,6 +59,54 @@ class AnomalyDetectorTest {
     }
 
     @Test
+    void shouldLearnResidualsBitForBitAsScoringFoldsThem() {
+        AnomalyDetector detector = new AnomalyDetector(AnomalyConfig.defaults(), FEATURES);
+        AnomalyState scored = detector.newState();
+        AnomalyState learned = detector.newState();
+        Stream a = new Stream(11);
+        Stream b = new Stream(11);
+        AnomalyVerdict verdict = new AnomalyVerdict();
+        for (int e = 0; e < 500; e++) {
+            a.next(0.0);
+            b.next(0.0);
+            detector.score(scored, a.actual, a.expected, verdict);
+            detector.learn(learned, b.actual, b.expected);
+        }
+        assertEquals(scored.residualCount, learned.residualCount);
+        assertArrayEquals(scored.mean, learned.mean);
+        assertArrayEquals(scored.variance, learned.variance);
+        // Learning leaves the score windows alone.
+        assertEquals(0, learned.shortCount);
+        assertEquals(0, learned.longCount);
+    }
+
+    @Test
+    void shouldRestartOnlyTheResidualStatistics() {
+        AnomalyDetector detector = new AnomalyDetector(AnomalyConfig.defaults(), FEATURES);
+        AnomalyState state = detector.newState();
+        Stream stream = new Stream(3);
+        run(detector, state, stream, 2_000, 1_500, 25, 6.0);
+        int shortCount = state.shortCount;
+        int longCount = state.longCount;
+        double longSum = state.longSum;
+        boolean open = state.alertOpen;
+        detector.restartResiduals(state);
+        assertEquals(0, state.residualCount);
+        assertArrayEquals(new double[FEATURES], state.mean);
+        assertArrayEquals(new double[FEATURES], state.variance);
+        assertEquals(shortCount, state.shortCount);
+        assertEquals(longCount, state.longCount);
+        assertEquals(longSum, state.longSum);
+        assertEquals(open, state.alertOpen);
+        // Unscored again until the warm-up is complete.
+        AnomalyVerdict verdict = new AnomalyVerdict();
+        stream.next(0.0);
+        detector.score(state, stream.actual, stream.expected, verdict);
+        assertFalse(verdict.scored());
+        assertEquals(AnomalyVerdict.LEARNING_RESIDUALS, verdict.reason());
+    }
+
+    @Test
     void shouldOpenNothingOnTenThousandEventsOfNormalNoise() {
         AnomalyDetector detector = new AnomalyDetector(AnomalyConfig.defaults(), FEATURES);
         List<Edge> edges = run(detector, detector.newState(), new Stream(42), 10_000, -1, 0, 0.0);

@@ -45,7 +45,7 @@ public final class TestModels {
         provenance.put("data", Map.of("topic", "events"));
         provenance.put("keys", List.of("a", "b"));
         return new GruModel("golden-" + variant.id(), 7, Instant.parse("2025-01-02T03:04:05Z"),
-                List.of("cpu", "latency_ms"),
+                Instant.parse("2025-01-02T04:00:00Z"), List.of("cpu", "latency_ms"),
                 new Normalization(new double[] {0.5, 120.0}, new double[] {0.25, 30.0}),
                 new Parameters(layout, v), provenance);
     }

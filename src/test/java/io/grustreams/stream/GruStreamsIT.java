@@ -188,7 +188,7 @@ class GruStreamsIT {
         try (Instance streams = start(dir.resolve("fresh"))) {
             assertEquals(1.0, metric(streams, StreamMetrics.MODELS_ACCEPTED));
             assertEquals(1.0, metric(streams, StreamMetrics.MODELS_REJECTED));
-            assertEquals(1.0, metric(streams, StreamMetrics.MODEL_VERSION));
+            assertEquals(1.0, metric(streams, StreamMetrics.MODEL_NEWEST_VERSION));
             events(List.of("a"), new double[][] {{1.0, 2.0}}, 0, 2);
             List<JsonNode> out = forecasts(2);
             double[][] expected = TopologyHarness.direct(v1, new double[][] {{1.0}, {2.0}});
@@ -199,7 +199,7 @@ class GruStreamsIT {
         }
         // Restarted on its own state: the models come back from the local store as well.
         try (Instance again = start(dir.resolve("fresh"))) {
-            assertEquals(1.0, metric(again, StreamMetrics.MODEL_VERSION));
+            assertEquals(1.0, metric(again, StreamMetrics.MODEL_NEWEST_VERSION));
             assertEquals(0.0, metric(again, StreamMetrics.WAITING_FOR_MODEL));
         }
     }

@@ -69,4 +69,59 @@ class ModelRegistryTest {
         r.offer("y", boiler);
         assertSame(boiler, r.newest());
     }
+
+    private static GruModel at(GruModel m, long epochMs) {
+        return m.withEffectiveFrom(java.time.Instant.ofEpochMilli(epochMs));
+    }
+
+    @Test
+    void shouldSelectTheNewestModelEffectiveAtTheEventTime() {
+        ModelRegistry r = new ModelRegistry(FEATURES, Optional.empty());
+        GruModel v1 = at(TestModels.random("m", 1, FEATURES, 4, 1), 100);
+        GruModel v2 = at(TestModels.random("m", 2, FEATURES, 4, 2), 200);
+        // A planned roll-out (v3, later) overtaken by a hot fix (v4, sooner): v4 wins once effective.
+        GruModel v3 = at(TestModels.random("m", 3, FEATURES, 4, 3), 500);
+        GruModel v4 = at(TestModels.random("m", 4, FEATURES, 4, 4), 300);
+        for (GruModel m : List.of(v3, v1, v4, v2)) {
+            assertEquals(Optional.empty(), r.offer(ModelRegistry.recordKey(m), m));
+        }
+        assertSame(v1, r.select(100));
+        assertSame(v1, r.select(199));
+        assertSame(v2, r.select(200));
+        assertSame(v4, r.select(300));
+        assertSame(v4, r.select(Long.MAX_VALUE));
+        // Older than every model: the earliest effective one.
+        assertSame(v1, r.select(0));
+        assertSame(v4, r.newest());
+    }
+
+    @Test
+    void shouldKeepOnlyTheNewestModelsAndRefillNothingByItself() {
+        ModelRegistry r = new ModelRegistry(FEATURES, Optional.empty(), 2);
+        GruModel v1 = at(TestModels.random("m", 1, FEATURES, 4, 1), 100);
+        GruModel v2 = at(TestModels.random("m", 2, FEATURES, 4, 2), 200);
+        GruModel v3 = at(TestModels.random("m", 3, FEATURES, 4, 3), 300);
+        r.offer("m@2", v2);
+        r.offer("m@3", v3);
+        r.offer("m@1", v1);
+        assertEquals(List.of(v2, v3), r.models());
+        assertFalse(r.holds("m@1"));
+        // v1 was dropped: an event from v1's time gets the oldest kept model.
+        assertSame(v2, r.select(150));
+        assertTrue(r.remove("m@3"));
+        assertEquals(List.of(v2), r.models());
+    }
+
+    @Test
+    void shouldKeyRecordsByNameAndVersionAndRejectAKeyNamingAnotherModel() {
+        ModelRegistry r = new ModelRegistry(FEATURES, Optional.empty());
+        GruModel v7 = TestModels.random("boiler", 7, FEATURES, 4, 1);
+        assertEquals("boiler@7", ModelRegistry.recordKey(v7));
+        Optional<String> why = r.offer("boiler@6", v7);
+        assertTrue(why.orElseThrow().contains("record key 'boiler@6' does not match the model it carries, 'boiler@7'"),
+                why.get());
+        assertEquals(Optional.empty(), r.offer("boiler@7", v7));
+        // Keys without '@' (older conventions) are taken as they are.
+        assertEquals(Optional.empty(), r.offer("boiler:7", v7));
+    }
 }

@@ -36,6 +36,7 @@ class StreamSettingsTest {
         assertEquals(256, s.ringSize());
         assertEquals(65536, s.eventMaxBytes());
         assertEquals(Optional.empty(), s.modelName());
+        assertEquals(4, s.modelKeep());
     }
 
     @Test
@@ -44,7 +45,7 @@ class StreamSettingsTest {
                 "gru.topic.events", "in", "gru.topic.forecasts", "out", "gru.topic.alerts", "al",
                 "gru.topic.models", "m", "gru.topic.dead-letters", "dlq", "gru.store.state", "st",
                 "gru.store.models", "ms", "gru.features", " temp , load ", "gru.ring.size", "16",
-                "gru.event.max.bytes", "1024", "gru.model.name", "boiler", "bootstrap.servers", "x:9092"));
+                "gru.event.max.bytes", "1024", "gru.model.name", "boiler", "gru.model.keep", "2", "bootstrap.servers", "x:9092"));
         assertEquals(List.of("in", "out", "al", "m", "dlq"), List.of(s.topic("events"), s.topic("forecasts"),
                 s.topic("alerts"), s.topic("models"), s.topic("dead-letters")));
         assertEquals("st", s.stateStore());
@@ -53,6 +54,7 @@ class StreamSettingsTest {
         assertEquals(16, s.ringSize());
         assertEquals(1024, s.eventMaxBytes());
         assertEquals(Optional.of("boiler"), s.modelName());
+        assertEquals(2, s.modelKeep());
     }
 
     @Test
@@ -74,6 +76,7 @@ class StreamSettingsTest {
                 Map.entry(props("gru.ring.size", "0"), "gru.ring.size must be in"),
                 Map.entry(props("gru.ring.size", "lots"), "gru.ring.size is not an integer"),
                 Map.entry(props("gru.event.max.bytes", "10"), "gru.event.max.bytes must be in"),
+                Map.entry(props("gru.model.keep", "0"), "gru.model.keep must be in"),
                 Map.entry(props("gru.features", "a,,b"), "gru.features has an empty feature name"),
                 Map.entry(props("gru.features", "a,b,a"), "gru.features names 'a' twice"),
                 Map.entry(props("gru.topic.events", "has space"), "gru.topic.events 'has space'"),

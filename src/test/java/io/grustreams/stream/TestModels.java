@@ -22,12 +22,19 @@ final class TestModels {
      * tanh is nearly linear over normalized inputs of a few units. Mean 10, std 2.
      */
     static GruModel persistence(String name, long version) {
+        return persistence(name, version, 0.0);
+    }
+
+    /** {@link #persistence} whose forecasts are all {@code offset} higher (raw units): a biased model. */
+    static GruModel persistence(String name, long version, double offset) {
         GruLayout layout = GruLayout.of(Variant.CHO, 1, 1, 1);
         Parameters p = Parameters.zeros(layout);
         double a = 0.1;
         p.set("b_z", 0, 0, 20.0);
         p.set("W_h", 0, 1, a);
         p.set("W_y", 0, 0, 1.0 / a);
+        // The readout works in normalized units: std 2.
+        p.set("b_y", 0, 0, offset / 2.0);
         return new GruModel(name, version, Instant.parse("2024-05-01T00:00:00Z"), List.of("value"),
                 new Normalization(new double[] {10.0}, new double[] {2.0}), p, Map.of("kind", "persistence"));
     }

@@ -24,10 +24,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code gru-streams model ...}: model files. */
+/** {@code gru-streams model ...}: model files and the models topic. */
 @Command(name = "model",
-        description = "Model files: import weights trained elsewhere.",
-        subcommands = {ModelCommand.ImportPytorch.class})
+        description = "Model files and the models topic: import weights trained elsewhere, list, publish, roll back.",
+        subcommands = {ModelCommand.ImportPytorch.class, ModelListCommand.class, ModelPublishCommand.class,
+                ModelRollbackCommand.class})
 public final class ModelCommand implements Runnable {
 
     @Spec

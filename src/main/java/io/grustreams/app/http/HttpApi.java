@@ -45,7 +45,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *       owns the key (Kafka Streams' {@code queryMetadataForKey}), the request is forwarded once to
  *       that instance's {@code application.server} and its answer relayed. 404 for a key never seen,
  *       503 while the key's partition is being (re)assigned or restored.</li>
- *   <li>{@code GET /models}: the served model and every registered one.</li>
+ *   <li>{@code GET /models}: the newest model, the one effective for events happening now, and every
+ *       kept one, newest first.</li>
  *   <li>{@code GET /health}: 200 while the process serves HTTP (liveness).</li>
  *   <li>{@code GET /ready}: 200 when Kafka Streams is RUNNING, else 503 (readiness).</li>
  *   <li>{@code GET /metrics}: Prometheus text format: Kafka Streams' own metrics (Micrometer's
@@ -228,7 +229,8 @@ public final class HttpApi implements AutoCloseable {
         alert.put("open", v.alertOpen()).put("cooldownRemaining", v.cooldownRemaining());
         ObjectNode model = o.putObject("model");
         model.put("version", v.modelVersion() < 0 ? null : v.modelVersion());
-        GruModel served = registry.newest();
+        // The model an event at the key's last event time gets: the one its next event is likely to meet.
+        GruModel served = v.eventCount() == 0 ? registry.newest() : registry.select(v.lastTimestamp());
         model.put("servedVersion", served == null ? null : served.version());
         model.put("current", served != null && served.version() == v.modelVersion());
         o.put("ringSize", v.ringSize());
@@ -263,7 +265,10 @@ public final class HttpApi implements AutoCloseable {
     private ObjectNode models() {
         ObjectNode o = JSON.createObjectNode();
         GruModel newest = registry.newest();
-        o.set("served", newest == null ? null : modelJson(newest));
+        GruModel now = registry.select(System.currentTimeMillis());
+        o.set("newest", newest == null ? null : modelJson(newest));
+        // Events are served by event time; for events happening now, this one.
+        o.set("effectiveNow", now == null ? null : modelJson(now));
         ArrayNode all = o.putArray("models");
         // Newest first: the registry lists oldest first.
         var models = registry.models();
@@ -278,6 +283,7 @@ public final class HttpApi implements AutoCloseable {
     private static ObjectNode modelJson(GruModel m) {
         ObjectNode o = JSON.createObjectNode();
         o.put("name", m.name()).put("version", m.version()).put("createdAt", m.createdAt().toString())
+                .put("effectiveFrom", m.effectiveFrom().toString())
                 .put("variant", m.variant().toString()).put("hiddenSize", m.layout().hiddenSize())
                 .put("parameters", m.parameterCount());
         o.putArray("features").addAll(JSON.<ArrayNode>valueToTree(m.featureNames()));

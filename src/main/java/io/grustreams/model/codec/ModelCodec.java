@@ -40,8 +40,9 @@ import java.util.Set;
  *
  * <pre>
  * {
- *   "format": "gru-streams-model",   "formatVersion": 1,
+ *   "format": "gru-streams-model",   "formatVersion": 2,
  *   "name": "...", "version": 3, "createdAt": "2025-01-01T00:00:00Z",
+ *   "effectiveFrom": "2025-01-01T00:01:00Z",
  *   "variant": "cho" | "pytorch", "inputSize": D, "hiddenSize": H,
  *   "featureNames": [D strings],
  *   "normalization": {"mean": [D], "std": [D]},
@@ -56,6 +57,14 @@ import java.util.Set;
  * in their shortest round-trip form and read back bit-identical. The checksum is
  * {@link #checksum(Parameters)} and is verified on load.
  *
+ * <p>Versions: this build writes version 2 and reads 1 and 2. Version 2 added the required
+ * {@code effectiveFrom} ({@link GruModel#effectiveFrom()}); a version-1 file reads as effective
+ * from the epoch, i.e. for every event, which is how version-1 models were served. The version
+ * was bumped rather than the field made optional in version 1 because loading rejects unknown
+ * fields: an older build would refuse a version-1 file carrying it anyway, with a less helpful
+ * message than "unsupported version 2", and a required field means a model's effective time is
+ * always written down rather than silently defaulted by whichever build reads it.
+ *
  * <p>Loading is strict: an unknown format or version, a missing or unknown field, a wrong shape,
  * a non-finite number, an unknown variant or a checksum mismatch throws a
  * {@link ModelFormatException} that names the field.
@@ -63,16 +72,26 @@ import java.util.Set;
 public final class ModelCodec {
 
     public static final String FORMAT = "gru-streams-model";
-    public static final int FORMAT_VERSION = 1;
+    /** The version this build writes. */
+    public static final int FORMAT_VERSION = 2;
+    /** The oldest version this build reads. */
+    public static final int OLDEST_READABLE_VERSION = 1;
 
-    private static final Set<String> FIELDS = Set.of("format", "formatVersion", "name", "version", "createdAt",
+    private static final Set<String> FIELDS_V1 = Set.of("format", "formatVersion", "name", "version", "createdAt",
             "variant", "inputSize", "hiddenSize", "featureNames", "normalization", "provenance", "checksum",
             "parameters");
+    private static final Set<String> FIELDS_V2 = union(FIELDS_V1, "effectiveFrom");
     private static final Set<String> NORMALIZATION_FIELDS = Set.of("mean", "std");
     /** Bounds the parameter vector (an int-indexed array) before anything is allocated from the sizes. */
     private static final long MAX_PARAMETERS = Integer.MAX_VALUE - 16;
 
     private ModelCodec() {
+    }
+
+    private static Set<String> union(Set<String> a, String b) {
+        Set<String> u = new HashSet<>(a);
+        u.add(b);
+        return Set.copyOf(u);
     }
 
     /** The model file of {@code m}: UTF-8 JSON, ending with a newline. */
@@ -93,6 +112,7 @@ public final class ModelCodec {
             g.writeStringField("name", m.name());
             g.writeNumberField("version", m.version());
             g.writeStringField("createdAt", m.createdAt().toString());
+            g.writeStringField("effectiveFrom", m.effectiveFrom().toString());
             g.writeStringField("variant", m.variant().id());
             g.writeNumberField("inputSize", layout.inputSize());
             g.writeNumberField("hiddenSize", layout.hiddenSize());
@@ -199,11 +219,11 @@ public final class ModelCodec {
             throw new ModelFormatException("format", "unknown format '" + format + "', expected '" + FORMAT + "'");
         }
         long formatVersion = Json.integer(Json.require(root, "formatVersion", "formatVersion"), "formatVersion");
-        if (formatVersion != FORMAT_VERSION) {
+        if (formatVersion < OLDEST_READABLE_VERSION || formatVersion > FORMAT_VERSION) {
             throw new ModelFormatException("formatVersion", "unsupported version " + formatVersion
-                    + " (this build reads version " + FORMAT_VERSION + ")");
+                    + " (this build reads versions " + OLDEST_READABLE_VERSION + " to " + FORMAT_VERSION + ")");
         }
-        Json.rejectUnknown(root, FIELDS, "");
+        Json.rejectUnknown(root, formatVersion == 1 ? FIELDS_V1 : FIELDS_V2, "");
 
         String name = Json.text(Json.require(root, "name", "name"), "name");
         if (name.isBlank()) {
@@ -213,12 +233,17 @@ public final class ModelCodec {
         if (version < 0) {
             throw new ModelFormatException("version", "must not be negative, found " + version);
         }
-        String createdText = Json.text(Json.require(root, "createdAt", "createdAt"), "createdAt");
-        Instant createdAt;
+        Instant createdAt = instant(root, "createdAt");
+        // Version 1 had no effective time: its models served every event.
+        Instant effectiveFrom = formatVersion == 1 ? Instant.EPOCH : instant(root, "effectiveFrom");
+        if (effectiveFrom.isBefore(Instant.EPOCH)) {
+            throw new ModelFormatException("effectiveFrom", "must not be before 1970-01-01T00:00:00Z, found "
+                    + effectiveFrom);
+        }
         try {
-            createdAt = Instant.parse(createdText);
-        } catch (DateTimeParseException e) {
-            throw new ModelFormatException("createdAt", "not an ISO-8601 instant: '" + createdText + "'", e);
+            effectiveFrom.toEpochMilli();
+        } catch (ArithmeticException e) {
+            throw new ModelFormatException("effectiveFrom", "beyond epoch milliseconds: " + effectiveFrom, e);
         }
         String variantId = Json.text(Json.require(root, "variant", "variant"), "variant");
         Variant variant;
@@ -267,9 +292,19 @@ public final class ModelCodec {
                     + " but its parameters hash to " + actual + " (corrupted or edited by hand)");
         }
         try {
-            return new GruModel(name, version, createdAt, featureNames, normalization, parameters, provenance);
+            return new GruModel(name, version, createdAt, effectiveFrom, featureNames, normalization, parameters,
+                    provenance);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("$", e.getMessage(), e);
+        }
+    }
+
+    private static Instant instant(JsonNode root, String field) {
+        String text = Json.text(Json.require(root, field, field), field);
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new ModelFormatException(field, "not an ISO-8601 instant: '" + text + "'", e);
         }
     }
 

@@ -106,7 +106,7 @@ class HttpApiIT {
         p.setProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         Path stateDir = Files.createDirectories(Path.of("target", "test-state"));
         p.setProperty(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(stateDir, "HttpApiIT-" + name).toString());
-        ModelRegistry registry = new ModelRegistry(settings.features(), settings.modelName());
+        ModelRegistry registry = ModelRegistry.forSettings(settings);
         KafkaStreams streams = new KafkaStreams(GruTopology.build(settings, registry), p);
         HttpApi api = new HttpApi(streams, settings, registry, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 new InetSocketAddress("127.0.0.1", port), host);
@@ -173,7 +173,7 @@ class HttpApiIT {
     void shouldAnswerKeyQueriesOnEveryInstanceForwardingToTheOwner() throws IOException {
         StreamSettings settings = StreamSettings.fromProperties(gru);
         kafka.produce(settings.modelsTopic(), new StringSerializer(), new ByteArraySerializer(),
-                List.of(KeyValue.pair("boiler:3", ModelCodec.toJson(persistence(3)))));
+                List.of(KeyValue.pair(ModelRegistry.recordKey(persistence(3)), ModelCodec.toJson(persistence(3)))));
         List<String> keys = new ArrayList<>();
         for (int k = 0; k < 12; k++) {
             keys.add("sensor-" + k);
@@ -235,7 +235,8 @@ class HttpApiIT {
             assertEquals(404, unknown.statusCode(), unknown.body());
 
             JsonNode models = JSON.readTree(get(b.uri("/models")).body());
-            assertEquals(3, models.get("served").get("version").asLong());
+            assertEquals(3, models.get("newest").get("version").asLong());
+            assertEquals(3, models.get("effectiveNow").get("version").asLong());
             assertEquals("boiler", models.get("models").get(0).get("name").asText());
 
             assertEquals(200, get(a.uri("/ready")).statusCode());

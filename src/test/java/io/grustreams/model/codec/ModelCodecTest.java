@@ -40,10 +40,16 @@ class ModelCodecTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The golden file of the current format version. */
     private static byte[] golden(Variant v) throws IOException {
-        try (InputStream in = ModelCodecTest.class.getResourceAsStream("/golden/model-v1-" + v.id() + ".json")) {
+        return golden(ModelCodec.FORMAT_VERSION, v);
+    }
+
+    private static byte[] golden(int formatVersion, Variant v) throws IOException {
+        String name = "/golden/model-v" + formatVersion + "-" + v.id() + ".json";
+        try (InputStream in = ModelCodecTest.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("golden file for " + v.id() + " missing from the test resources");
+                throw new IllegalStateException("golden file " + name + " missing from the test resources");
             }
             return in.readAllBytes();
         }
@@ -63,6 +69,32 @@ class ModelCodecTest {
         GruModel expected = TestModels.goldenModel(variant);
         assertEquals(expected, read);
         assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(read.parameters().values()[4]));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void shouldReadAVersion1FileAsEffectiveFromTheEpoch(Variant variant) throws IOException {
+        GruModel read = ModelCodec.fromJson(golden(1, variant));
+        assertEquals(TestModels.goldenModel(variant).withEffectiveFrom(Instant.EPOCH), read);
+        assertEquals(0L, read.effectiveFromMillis());
+    }
+
+    @Test
+    void shouldRejectEffectiveFromInAVersion1File() throws IOException {
+        // effectiveFrom belongs to version 2: a version-1 file carrying it was not written by a codec.
+        ObjectNode root = (ObjectNode) JSON.readTree(golden(1, Variant.CHO));
+        root.put("effectiveFrom", "2025-01-02T04:00:00Z");
+        assertRejected(JSON.writeValueAsBytes(root), "effectiveFrom");
+    }
+
+    @Test
+    void shouldKeepEffectiveFromThroughReVersioning() {
+        GruModel m = TestModels.goldenModel(Variant.CHO);
+        assertEquals(Instant.parse("2025-01-02T04:00:00Z"), m.withVersion(9).effectiveFrom());
+        GruModel later = m.withEffectiveFrom(Instant.parse("2025-02-01T00:00:00.123456Z"));
+        assertEquals(Instant.parse("2025-02-01T00:00:00.123Z").toEpochMilli(), later.effectiveFromMillis());
+        assertEquals(later, ModelCodec.fromJson(ModelCodec.toJson(later)));
+        assertThrows(IllegalArgumentException.class, () -> m.withEffectiveFrom(Instant.parse("1969-12-31T23:59:59Z")));
     }
 
     @ParameterizedTest
@@ -137,12 +169,18 @@ class ModelCodecTest {
         return Stream.of(
                 new Broken("unknown format", Variant.CHO, r -> r.put("format", "gru-model"), "format"),
                 new Broken("format not a string", Variant.CHO, r -> r.put("format", 1), "format"),
-                new Broken("unsupported formatVersion", Variant.CHO, r -> r.put("formatVersion", 2), "formatVersion"),
+                new Broken("unsupported formatVersion", Variant.CHO, r -> r.put("formatVersion", 3), "formatVersion"),
+                new Broken("formatVersion 0", Variant.CHO, r -> r.put("formatVersion", 0), "formatVersion"),
                 new Broken("fractional formatVersion", Variant.CHO, r -> r.put("formatVersion", 1.5), "formatVersion"),
                 new Broken("unknown top-level field", Variant.CHO, r -> r.put("effectiveFromm", "x"), "effectiveFromm"),
                 new Broken("blank name", Variant.CHO, r -> r.put("name", " "), "name"),
                 new Broken("negative version", Variant.CHO, r -> r.put("version", -1), "version"),
                 new Broken("bad createdAt", Variant.CHO, r -> r.put("createdAt", "yesterday"), "createdAt"),
+                new Broken("bad effectiveFrom", Variant.CHO, r -> r.put("effectiveFrom", "soon"), "effectiveFrom"),
+                new Broken("effectiveFrom before the epoch", Variant.CHO,
+                        r -> r.put("effectiveFrom", "1969-07-20T20:17:40Z"), "effectiveFrom"),
+                new Broken("effectiveFrom beyond epoch milliseconds", Variant.CHO,
+                        r -> r.put("effectiveFrom", "+1000000000-01-01T00:00:00Z"), "effectiveFrom"),
                 new Broken("unknown variant", Variant.CHO, r -> r.put("variant", "lstm"), "variant"),
                 new Broken("zero hiddenSize", Variant.CHO, r -> r.put("hiddenSize", 0), "hiddenSize"),
                 new Broken("absurd hiddenSize", Variant.CHO, r -> r.put("hiddenSize", 1_000_000), "hiddenSize"),
@@ -195,7 +233,8 @@ class ModelCodecTest {
     }
 
     static Stream<String> requiredFields() {
-        return Stream.of("format", "formatVersion", "name", "version", "createdAt", "variant", "inputSize",
+        return Stream.of("format", "formatVersion", "name", "version", "createdAt", "effectiveFrom", "variant",
+                "inputSize",
                 "hiddenSize", "featureNames", "normalization", "provenance", "checksum", "parameters");
     }
 
@@ -242,6 +281,7 @@ class ModelCodecTest {
         assertEquals(ModelCodec.FORMAT, root.get("format").asText());
         assertEquals(ModelCodec.FORMAT_VERSION, root.get("formatVersion").asInt());
         assertEquals("gru-streams-model", ModelCodec.FORMAT);
-        assertEquals(1, ModelCodec.FORMAT_VERSION);
+        assertEquals(2, ModelCodec.FORMAT_VERSION);
+        assertEquals(1, ModelCodec.OLDEST_READABLE_VERSION);
     }
 }
