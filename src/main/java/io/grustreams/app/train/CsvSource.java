@@ -1,0 +1,243 @@
+package io.grustreams.app.train;
+
+import io.grustreams.train.History;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Training events from CSV files ({@code --input}): one file, or every {@code *.csv} of a directory in
+ * name order. Each file starts with a header naming its columns: {@code key}, {@code timestamp} (or
+ * {@code ts}: epoch milliseconds or an ISO-8601 instant) and one column per feature of
+ * {@code gru.features}; with a single feature, a column {@code value} also serves. Other columns are
+ * ignored; fields may be double-quoted. A key's events keep their order in the files.
+ *
+ * <p>A row that cannot be read is skipped and counted by reason, as the stream counts dead letters:
+ * {@code wrong-column-count}, {@code bad-key}, {@code bad-timestamp}, {@code wrong-type},
+ * {@code not-finite}. A header without the needed columns is a configuration error.
+ */
+final class CsvSource {
+
+    private final List<String> features;
+
+    CsvSource(List<String> features) {
+        this.features = List.copyOf(features);
+    }
+
+    /**
+     * Reads the files.
+     *
+     * @param window when present, only events at most this long before the newest event are kept
+     * @throws IllegalArgumentException if there is no CSV file or a header lacks a needed column
+     */
+    SourceData read(Path input, Optional<Duration> window) throws IOException {
+        List<Path> files = files(input);
+        History.Builder all = History.builder(features.size());
+        Map<String, Long> bad = new LinkedHashMap<>();
+        long records = 0;
+        for (Path file : files) {
+            records += readFile(file, all, bad);
+        }
+        History history = all.build();
+        long newest = history.lastTimestamp();
+        if (window.isPresent() && !history.isEmpty()) {
+            history = since(history, newest - window.get().toMillis());
+        }
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("kind", "files");
+        provenance.put("input", input.toString());
+        provenance.put("files", files.size());
+        window.ifPresent(w -> provenance.put("window", w.toString()));
+        if (!history.isEmpty()) {
+            provenance.put("from", Instant.ofEpochMilli(history.firstTimestamp()).toString());
+            provenance.put("to", Instant.ofEpochMilli(newest).toString());
+        }
+        provenance.put("records", records);
+        provenance.put("badRecords", bad.values().stream().mapToLong(Long::longValue).sum());
+        return new SourceData(history, records, bad, provenance);
+    }
+
+    /** The events of {@code h} at or after {@code cutoff}, each key's order kept. */
+    private static History since(History h, long cutoff) {
+        History.Builder b = History.builder(h.features());
+        double[] v = new double[h.features()];
+        for (History.KeySeries s : h.series()) {
+            for (int t = 0; t < s.length(); t++) {
+                if (s.timestamp(t) >= cutoff) {
+                    s.copyValues(t, v);
+                    b.add(s.key(), s.timestamp(t), v);
+                }
+            }
+        }
+        return b.build();
+    }
+
+    private static List<Path> files(Path input) throws IOException {
+        if (Files.isDirectory(input)) {
+            List<Path> list;
+            try (Stream<Path> s = Files.list(input)) {
+                list = s.filter(p -> p.getFileName().toString().endsWith(".csv") && Files.isRegularFile(p))
+                        .sorted().toList();
+            }
+            if (list.isEmpty()) {
+                throw new IllegalArgumentException("--input " + input + ": the directory has no .csv file");
+            }
+            return list;
+        }
+        if (!Files.isRegularFile(input)) {
+            throw new IllegalArgumentException("--input " + input + ": no such file or directory");
+        }
+        return List.of(input);
+    }
+
+    /** @return rows read (good and bad, not the header or blank lines). @param rows, bad modified */
+    private long readFile(Path file, History.Builder rows, Map<String, Long> bad) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = in.readLine();
+            while (header != null && header.isBlank()) {
+                header = in.readLine();
+            }
+            if (header == null) {
+                return 0;
+            }
+            List<String> names = split(stripBom(header));
+            if (names == null) {
+                throw new IllegalArgumentException(file + ": the header line has an unclosed quote");
+            }
+            Columns cols = columns(file, names);
+            double[] values = new double[features.size()];
+            long count = 0;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                count++;
+                String reason = parse(line, names.size(), cols, rows, values);
+                if (reason != null) {
+                    bad.merge(reason, 1L, Long::sum);
+                }
+            }
+            return count;
+        }
+    }
+
+    private record Columns(int key, int ts, int[] features) {
+    }
+
+    private Columns columns(Path file, List<String> names) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            index.putIfAbsent(names.get(i).trim(), i);
+        }
+        Integer key = index.get("key");
+        Integer ts = index.containsKey("timestamp") ? index.get("timestamp") : index.get("ts");
+        int[] f = new int[features.size()];
+        List<String> missing = new ArrayList<>();
+        for (int j = 0; j < f.length; j++) {
+            Integer c = index.get(features.get(j));
+            if (c == null && features.size() == 1) {
+                c = index.get("value");
+            }
+            if (c == null) {
+                missing.add(features.get(j));
+            } else {
+                f[j] = c;
+            }
+        }
+        if (key == null) {
+            missing.add(0, "key");
+        }
+        if (ts == null) {
+            missing.add(key == null ? 1 : 0, "timestamp");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException(file + ": the header " + names + " lacks the column(s) " + missing
+                    + " (needed: key, timestamp, and the features of gru.features " + features + ")");
+        }
+        return new Columns(key, ts, f);
+    }
+
+    /** Adds the row or returns why it is bad. @param rows modified @param values scratch, modified */
+    private String parse(String line, int width, Columns cols, History.Builder rows, double[] values) {
+        List<String> fields = split(line);
+        if (fields == null || fields.size() != width) {
+            return "wrong-column-count";
+        }
+        String key = fields.get(cols.key()).trim();
+        if (key.isEmpty()) {
+            return "bad-key";
+        }
+        long ts;
+        String tsText = fields.get(cols.ts()).trim();
+        try {
+            ts = tsText.chars().allMatch(Character::isDigit) && !tsText.isEmpty()
+                    ? Long.parseLong(tsText) : Instant.parse(tsText).toEpochMilli();
+        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+            return "bad-timestamp";
+        }
+        for (int j = 0; j < values.length; j++) {
+            String text = fields.get(cols.features()[j]).trim();
+            try {
+                values[j] = Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+                return "wrong-type";
+            }
+            // Double.parseDouble accepts "NaN", "Infinity" and overflows like 1e999 to infinity.
+            if (!Double.isFinite(values[j])) {
+                return "not-finite";
+            }
+        }
+        rows.add(key, ts, values);
+        return null;
+    }
+
+    /** RFC 4180 fields of one line; null on an unclosed quote. */
+    static List<String> split(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"') {
+                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                        cur.append('"');
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    cur.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else if (c != '\r') {
+                cur.append(c);
+            }
+        }
+        if (quoted) {
+            return null;
+        }
+        out.add(cur.toString());
+        return out;
+    }
+
+    private static String stripBom(String s) {
+        return s.startsWith("\uFEFF") ? s.substring(1) : s;
+    }
+}

@@ -1,0 +1,32 @@
+package io.grustreams.app.train;
+
+import io.grustreams.train.History;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a training source read: the per-key history, how many records it saw, the bad ones by reason,
+ * and a description of the source for the model's provenance.
+ *
+ * @param history the good events
+ * @param records records (rows) read, good and bad
+ * @param badRecords bad records by reason code, sorted
+ * @param provenance where the data came from; JSON-like values
+ */
+record SourceData(History history, long records, Map<String, Long> badRecords, Map<String, Object> provenance) {
+
+    SourceData {
+        badRecords = Collections.unmodifiableMap(new TreeMap<>(badRecords));
+        provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
+    }
+
+    long badRecordCount() {
+        long n = 0;
+        for (long v : badRecords.values()) {
+            n += v;
+        }
+        return n;
+    }
+}

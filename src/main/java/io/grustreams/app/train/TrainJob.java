@@ -1,0 +1,212 @@
+package io.grustreams.app.train;
+
+import io.grustreams.app.Main;
+import io.grustreams.model.GruModel;
+import io.grustreams.model.codec.ModelCodec;
+import io.grustreams.stream.ModelRegistry;
+import io.grustreams.stream.StreamSettings;
+import io.grustreams.train.InsufficientDataException;
+import io.grustreams.train.RetrainConfig;
+import io.grustreams.train.RetrainRequest;
+import io.grustreams.train.RetrainResult;
+import io.grustreams.train.Retrainer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * One retraining run of {@code gru-streams train}: read the window, find the current model, train,
+ * judge, write the model file, publish, and write the report and the loss curve.
+ *
+ * <p>Outputs, in {@code outDir}, named {@code <model>-v<version>-<start time>}: {@code .model.json}
+ * (the new model, published or not), {@code .json} (the {@link RunReport}) and {@code .png} (the
+ * {@link LossCurvePlot}). The model is published keyed {@code name@version}
+ * ({@link ModelRegistry#recordKey}), effective from {@code --effective-from} or publish time plus a
+ * lead. Publishing happens only after the model file is written and only if the champion/challenger
+ * gate says so and this is not a dry run; a failure before it publishes nothing.
+ */
+final class TrainJob {
+
+    /** Where the data and the current model come from, and what is done with the result. */
+    record Plan(Properties file, StreamSettings settings, String modelName, RetrainConfig config,
+            Optional<Path> input, Optional<Duration> window, Path outDir, boolean dryRun,
+            Optional<Path> championFile, Optional<Instant> effectiveFrom, Duration lead) {
+    }
+
+    /**
+     * @param published whether the model went to the models topic
+     * @param reason the champion/challenger verdict
+     * @param model the new model
+     * @param report the report file
+     */
+    record Outcome(boolean published, String reason, GruModel model, Path report) {
+    }
+
+    static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private final Plan plan;
+    private final Clock clock;
+    private final PrintWriter out;
+
+    TrainJob(Plan plan, Clock clock, PrintWriter out) {
+        this.plan = plan;
+        this.clock = clock;
+        this.out = out;
+    }
+
+    /**
+     * Runs once.
+     *
+     * @throws InsufficientDataException if the window cannot train or validate a model (nothing published)
+     * @throws IllegalArgumentException on bad configuration (nothing published)
+     * @throws IllegalStateException if Kafka cannot be read or written, or the model is too large for the
+     *     models topic (nothing published)
+     */
+    Outcome run() throws IOException {
+        // Milliseconds: the precision of Kafka timestamps, and readable in file names and reports.
+        Instant started = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        long t0 = System.nanoTime();
+        StreamSettings settings = plan.settings();
+        Optional<KafkaClients> kafka = kafka();
+
+        SourceData source;
+        if (plan.input().isPresent()) {
+            source = new CsvSource(settings.features()).read(plan.input().get(), plan.window());
+        } else {
+            KafkaClients clients = kafka.orElseThrow(() -> new IllegalArgumentException(
+                    "bootstrap.servers is not set in the configuration file (needed to read the events topic)"));
+            source = new EventsTopicSource(clients, settings.eventsTopic(), settings.features(),
+                    settings.eventMaxBytes()).read(plan.window().orElse(DEFAULT_WINDOW), started);
+        }
+        out.printf(Locale.ROOT, "read %,d records from %s: %,d events of %,d keys, %,d bad%s%n", source.records(),
+                describe(source), source.history().events(), source.history().keys(), source.badRecordCount(),
+                source.badRecords().isEmpty() ? "" : " " + source.badRecords());
+        if (source.history().isEmpty()) {
+            throw new InsufficientDataException("no events in " + describe(source) + "; nothing to train on");
+        }
+
+        Optional<ModelsTopic> models = kafka.map(c -> new ModelsTopic(c, settings.modelsTopic()));
+        Optional<GruModel> champion = Optional.empty();
+        long maxVersion = 0;
+        if (models.isPresent()) {
+            // Read even with --champion: the new version must exceed every version on the topic to be served.
+            ModelsTopic.Current current = models.get().current(settings, started);
+            for (String why : current.skipped()) {
+                out.println("models topic: not a model this stream serves: " + why);
+            }
+            champion = current.champion();
+            maxVersion = current.maxVersion();
+        }
+        if (plan.championFile().isPresent()) {
+            champion = Optional.of(ModelCodec.read(plan.championFile().get()));
+            maxVersion = Math.max(maxVersion, champion.get().version());
+        }
+        out.println(champion.map(c -> "current model: " + c.name() + " v" + c.version() + " (" + c.layout() + ")")
+                .orElse("current model: none"));
+        double readSeconds = (System.nanoTime() - t0) / 1e9;
+
+        long version = maxVersion + 1;
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("trainer", "gru-streams train");
+        provenance.put("gruStreamsVersion", Main.version());
+        provenance.put("source", source.provenance());
+        RetrainRequest request = new RetrainRequest(plan.modelName(), settings.features(), version, started, champion,
+                provenance);
+        ConsoleProgress progress = new ConsoleProgress(out, System::nanoTime, 5_000_000_000L);
+        long t1 = System.nanoTime();
+        RetrainResult result = new Retrainer(plan.config()).run(source.history(), request, progress);
+        double trainSeconds = (System.nanoTime() - t1) / 1e9;
+
+        // The event time the stream switches at: given, or publish time plus a lead, so that every
+        // instance has read the record before its events reach that time (docs/hotswap.md).
+        Instant effective = plan.effectiveFrom()
+                .orElseGet(() -> clock.instant().truncatedTo(ChronoUnit.MILLIS).plus(plan.lead()));
+        GruModel model = result.model().withEffectiveFrom(effective);
+        byte[] bytes = ModelCodec.toJson(model);
+        Files.createDirectories(plan.outDir());
+        String base = model.name() + "-v" + model.version() + "-" + STAMP.format(started);
+        Path modelFile = plan.outDir().resolve(base + ".model.json");
+        Path reportFile = plan.outDir().resolve(base + ".json");
+        Path curveFile = plan.outDir().resolve(base + ".png");
+        ModelCodec.write(model, modelFile);
+
+        Optional<ModelsTopic.Published> published = Optional.empty();
+        String verdict = result.decision().reason();
+        String key = ModelRegistry.recordKey(model);
+        if (result.decision().publish() && !plan.dryRun()) {
+            ModelsTopic topic = models.orElseThrow(() -> new IllegalArgumentException(
+                    "bootstrap.servers is not set in the configuration file (needed to publish; or use --dry-run)"));
+            published = Optional.of(topic.publish(key, bytes));
+        }
+
+        Optional<String> note = Optional.empty();
+        try {
+            new LossCurvePlot(model.name() + " v" + model.version() + ": " + (published.isPresent() ? "published"
+                    : "not published"), result.trainLosses(), result.validationMses(), result.persistenceMse(),
+                    result.championMse(), result.bestEpoch()).write(curveFile);
+        } catch (IOException | RuntimeException | Error e) {
+            // The model is trained (and maybe published): a missing picture must not fail the run.
+            note = Optional.of("the loss curve could not be drawn: " + e);
+            out.println("warning: " + note.get());
+        }
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("report", reportFile.toString());
+        files.put("lossCurve", curveFile.toString());
+        files.put("model", modelFile.toString());
+        RunReport report = new RunReport(started, clock.instant(), readSeconds, trainSeconds, source, result, model,
+                bytes.length, progress.epochSeconds(), plan.dryRun(), models.map(ModelsTopic::topic), published,
+                files, note);
+        report.write(reportFile);
+
+        if (published.isPresent()) {
+            out.printf(Locale.ROOT, "published %s v%d to %s as %s (partition %d, offset %d), effective from %s: %s%n",
+                    model.name(), model.version(), settings.modelsTopic(), key, published.get().partition(),
+                    published.get().offset(), model.effectiveFrom(), verdict);
+        } else {
+            out.printf(Locale.ROOT, "not published%s: %s%n", plan.dryRun() && result.decision().publish()
+                    ? " (dry run)" : "", verdict);
+        }
+        out.printf(Locale.ROOT, "validation RMSE %.5g (persistence %.5g); report %s%n", Math.sqrt(result.validationMse()),
+                Math.sqrt(result.persistenceMse()), reportFile);
+        out.flush();
+        return new Outcome(published.isPresent(), verdict, model, reportFile);
+    }
+
+    /**
+     * Kafka clients when the configuration names a broker: the models topic is then read for the current
+     * model (and the events topic without --input). Without one, only a dry run on files can go on.
+     */
+    private Optional<KafkaClients> kafka() {
+        String bootstrap = plan.file().getProperty("bootstrap.servers");
+        if (bootstrap != null && !bootstrap.isBlank()) {
+            return Optional.of(new KafkaClients(plan.file()));
+        }
+        if (!plan.dryRun()) {
+            throw new IllegalArgumentException("bootstrap.servers is not set in the configuration file "
+                    + "(needed to publish the model; use --dry-run to train without publishing)");
+        }
+        return Optional.empty();
+    }
+
+    private static String describe(SourceData source) {
+        Map<String, Object> p = source.provenance();
+        if ("topic".equals(p.get("kind"))) {
+            return "topic '" + p.get("topic") + "' from " + p.get("from") + " to " + p.get("to");
+        }
+        return p.get("files") + " file(s) under " + p.get("input");
+    }
+}

@@ -1,0 +1,253 @@
+package io.grustreams.app.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grustreams.app.Main;
+import io.grustreams.model.GruModel;
+import io.grustreams.model.codec.ModelCodec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TrainCommandTest {
+
+    @TempDir
+    Path dir;
+    private Path config;
+    private Path csv;
+
+    /** Output and error text of one command run, and its exit code. */
+    private record Run(int exit, String out, String err) {
+    }
+
+    @BeforeEach
+    void files() throws IOException {
+        config = dir.resolve("gru.properties");
+        Files.writeString(config, "gru.features=temp,load\ngru.ring.size=64\n");
+        csv = dir.resolve("events.csv");
+        Files.writeString(csv, sines(6, 400));
+    }
+
+    /** Sums of sines plus noise, two features, {@code keys} keys of {@code n} rows, one second apart. */
+    static String sines(int keys, int n) {
+        SplittableRandom rng = new SplittableRandom(3);
+        StringBuilder sb = new StringBuilder("key,timestamp,temp,load\n");
+        List<double[]> params = new ArrayList<>();
+        for (int k = 0; k < keys; k++) {
+            params.add(new double[] {12 + 18 * rng.nextDouble(), 2 * Math.PI * rng.nextDouble(),
+                    40 + 40 * rng.nextDouble(), 2 * Math.PI * rng.nextDouble()});
+        }
+        for (int t = 0; t < n; t++) {
+            for (int k = 0; k < keys; k++) {
+                double[] p = params.get(k);
+                double temp = 20 + 3 * Math.sin(2 * Math.PI * t / p[0] + p[1]) + 0.1 * rng.nextGaussian();
+                double load = 0.5 + 0.2 * Math.sin(2 * Math.PI * t / p[2] + p[3]) + 0.01 * rng.nextGaussian();
+                sb.append(String.format(Locale.ROOT, "dev-%d,%d,%s,%s%n", k, 1_700_000_000_000L + 1000L * t, temp, load));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static final String[] SMALL = {"--hidden", "12", "--sequence-length", "32", "--k1", "16", "--batch", "8",
+        "--epochs", "8", "--lr", "1e-2", "--seed", "5", "--threads", "2"};
+
+    /** "train", then SMALL's options with those of {@code more} taking precedence (picocli takes each once). */
+    private static String[] args(String... more) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String[] list : new String[][] {SMALL, more}) {
+            for (int i = 0; i < list.length; i++) {
+                boolean hasValue = i + 1 < list.length && !list[i + 1].startsWith("--");
+                options.put(list[i], hasValue ? list[++i] : null);
+            }
+        }
+        List<String> all = new ArrayList<>(List.of("train"));
+        options.forEach((k, v) -> {
+            all.add(k);
+            if (v != null) {
+                all.add(v);
+            }
+        });
+        return all.toArray(String[]::new);
+    }
+
+    private static Run run(CommandLine cl, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static Run main(String... args) {
+        return run(Main.commandLine(), args);
+    }
+
+    /** The command alone, on a fixed clock, with Main's error handling. */
+    private static Run fixedClock(String... args) {
+        TrainCommand cmd = new TrainCommand();
+        cmd.clock = Clock.fixed(Instant.parse("2025-03-01T12:00:00Z"), ZoneOffset.UTC);
+        CommandLine own = new CommandLine(cmd);
+        own.setExecutionExceptionHandler(Main.commandLine().getExecutionExceptionHandler());
+        // args start with the subcommand name "train", which the command alone does not take
+        return run(own, Arrays.copyOfRange(args, 1, args.length));
+    }
+
+    private static List<Path> files(Path d, String suffix) throws IOException {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+        }
+    }
+
+    @Test
+    void shouldTrainOnCsvFilesAndWriteModelReportAndLossCurve() throws IOException {
+        Path out = dir.resolve("runs");
+        Run r = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--out", out.toString()));
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("read 2,400 records from 1 file(s)"), r.out());
+        assertTrue(r.out().contains("epoch 1/8  train"), r.out());
+        assertTrue(r.out().contains("not published (dry run): no current model to compare with"), r.out());
+
+        List<Path> models = files(out, ".model.json");
+        assertEquals(1, models.size());
+        GruModel model = ModelCodec.read(models.get(0));
+        assertEquals("gru", model.name());
+        assertEquals(1, model.version());
+        assertEquals(List.of("temp", "load"), model.featureNames());
+        assertEquals(12, model.layout().hiddenSize());
+
+        Path report = out.resolve(models.get(0).getFileName().toString().replace(".model.json", ".json"));
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertTrue(json.get("decision").get("publish").asBoolean());
+        assertFalse(json.get("decision").get("published").asBoolean());
+        assertTrue(json.get("decision").get("dryRun").asBoolean());
+        assertEquals("files", json.get("source").get("kind").asText());
+        assertEquals(64, json.get("hyperParameters").get("warmupSteps").asInt(), "W defaults to gru.ring.size");
+        assertTrue(json.get("validation").get("rmse").asDouble() < json.get("validation").get("persistenceRmse").asDouble());
+
+        Path png = out.resolve(models.get(0).getFileName().toString().replace(".model.json", ".png"));
+        assertEquals(LossCurvePlot.WIDTH, ImageIO.read(png.toFile()).getWidth());
+        assertTrue(r.err().isEmpty(), r.err());
+    }
+
+    @Test
+    void shouldWriteIdenticalModelFilesForTheSameDataAndSeed() throws IOException {
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        assertEquals(0, fixedClock(args("--config", config.toString(), "--input", csv.toString(), "--dry-run",
+                "--out", a.toString())).exit());
+        assertEquals(0, fixedClock(args("--config", config.toString(), "--input", csv.toString(), "--dry-run",
+                "--out", b.toString(), "--threads", "1")).exit());
+        byte[] first = Files.readAllBytes(files(a, ".model.json").get(0));
+        byte[] second = Files.readAllBytes(files(b, ".model.json").get(0));
+        assertArrayEquals(first, second);
+        GruModel model = ModelCodec.fromJson(first);
+        assertEquals(Instant.parse("2025-03-01T12:00:00Z"), model.createdAt());
+        assertEquals(Instant.parse("2025-03-01T12:01:00Z"), model.effectiveFrom(), "publish time + the 1 minute lead");
+    }
+
+    @Test
+    void shouldNotPublishAModelWorseThanTheCurrentOne() throws IOException {
+        Path first = dir.resolve("first");
+        assertEquals(0, main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run",
+                "--out", first.toString())).exit());
+        Path champion = files(first, ".model.json").get(0);
+        Path second = dir.resolve("second");
+        Run r = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--out",
+                second.toString(), "--champion", champion.toString(), "--hidden", "2", "--epochs", "1"));
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("current model: gru v1"), r.out());
+        assertTrue(r.out().contains("not published: validation MSE"), r.out());
+        assertTrue(r.out().contains("does not beat the current model gru v1"), r.out());
+        JsonNode json = new ObjectMapper().readTree(files(second, ".json").stream()
+                .filter(p -> !p.toString().endsWith(".model.json")).findFirst().orElseThrow().toFile());
+        assertFalse(json.get("decision").get("publish").asBoolean());
+        assertEquals(2, json.get("model").get("version").asInt());
+    }
+
+    @Test
+    void shouldEndWithOneLineAndPublishNothingOnBadConfiguration() throws IOException {
+        Files.writeString(config, "gru.features=temp,load\ngru.typo=1\nbootstrap.servers=127.0.0.1:1\n");
+        Path out = dir.resolve("runs");
+        Run r = main(args("--config", config.toString(), "--input", csv.toString(), "--out", out.toString()));
+        assertEquals(1, r.exit());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("error: --config " + config + ": unknown setting 'gru.typo'"), r.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void shouldEndWithOneLineOnAnEmptyWindow() throws IOException {
+        Files.writeString(csv, "key,timestamp,temp,load\n");
+        Path out = dir.resolve("runs");
+        Run r = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--out",
+                out.toString()));
+        assertEquals(1, r.exit());
+        assertEquals("error: no events in 1 file(s) under " + csv + "; nothing to train on", r.err().strip());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void shouldNameTheBadOption() {
+        Run r = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--validation-fraction",
+                "1.5"));
+        assertEquals(1, r.exit());
+        assertEquals("error: bad training option: validationFraction must be in (0, 1): 1.5", r.err().strip());
+        Run w = main(args("--config", config.toString(), "--window", "yesterday"));
+        assertEquals("error: --window 'yesterday' is not a duration such as PT24H, 24h, 90m or 1d", w.err().strip());
+        Run e = main(args("--config", config.toString(), "--effective-from", "tomorrow"));
+        assertEquals("error: --effective-from 'tomorrow' is not an ISO-8601 instant such as 2026-12-01T00:00:00Z",
+                e.err().strip());
+    }
+
+    @Test
+    void shouldSetAGivenEffectiveFrom() throws IOException {
+        Path out = dir.resolve("runs");
+        assertEquals(0, main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--out",
+                out.toString(), "--epochs", "1", "--effective-from", "2026-12-01T00:00:00Z")).exit());
+        assertEquals(Instant.parse("2026-12-01T00:00:00Z"), ModelCodec.read(files(out, ".model.json").get(0))
+                .effectiveFrom());
+    }
+
+    @Test
+    void shouldRequireABrokerToPublish() {
+        Run r = main(args("--config", config.toString(), "--input", csv.toString()));
+        assertEquals(1, r.exit());
+        assertTrue(r.err().startsWith("error: bootstrap.servers is not set in the configuration file"), r.err());
+    }
+
+    @Test
+    void shouldReadIsoAndShortDurations() {
+        assertEquals(Duration.ofHours(24), TrainCommand.duration("--window", "PT24H"));
+        assertEquals(Duration.ofHours(24), TrainCommand.duration("--window", "24h"));
+        assertEquals(Duration.ofMinutes(90), TrainCommand.duration("--window", "90m"));
+        assertEquals(Duration.ofDays(1), TrainCommand.duration("--window", "1d"));
+        assertEquals(Duration.ofMillis(500), TrainCommand.duration("--window", "500ms"));
+        assertThrows(IllegalArgumentException.class, () -> TrainCommand.duration("--every", "-PT1H"));
+    }
+}

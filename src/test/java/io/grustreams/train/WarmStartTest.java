@@ -1,0 +1,81 @@
+package io.grustreams.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grustreams.model.GruLayout;
+import io.grustreams.model.GruModel;
+import io.grustreams.model.GruStepper;
+import io.grustreams.model.Normalization;
+import io.grustreams.model.TestModels;
+import io.grustreams.model.Variant;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class WarmStartTest {
+
+    private static final List<String> FEATURES = List.of("a", "b", "c");
+
+    private static GruModel champion(Variant v) {
+        GruLayout layout = GruLayout.of(v, 3, 5, 3);
+        return new GruModel("m", 3, Instant.EPOCH, FEATURES,
+                new Normalization(new double[] {10, -2, 0.5}, new double[] {2, 0.5, 3}),
+                TestModels.randomParameters(layout, 9, 0.6), Map.of());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void shouldForecastAsTheChampionUnderTheNewNormalization(Variant v) {
+        GruModel champion = champion(v);
+        Normalization target = new Normalization(new double[] {12, -1, 0}, new double[] {3, 0.25, 1.5});
+        GruModel moved = new GruModel("m", 4, Instant.EPOCH, FEATURES, target,
+                WarmStart.renormalize(champion, target), Map.of());
+        GruStepper a = GruStepper.forModel(champion);
+        GruStepper b = GruStepper.forModel(moved);
+        double[] ha = new double[5];
+        double[] hb = new double[5];
+        double[] raw = new double[3];
+        double[] fa = new double[3];
+        double[] fb = new double[3];
+        SplittableRandom rng = new SplittableRandom(4);
+        double maxDiff = 0;
+        for (int t = 0; t < 200; t++) {
+            raw[0] = 10 + 4 * rng.nextGaussian();
+            raw[1] = -2 + rng.nextGaussian();
+            raw[2] = 3 * rng.nextGaussian();
+            a.observe(ha, raw, fa);
+            b.observe(hb, raw, fb);
+            for (int j = 0; j < 3; j++) {
+                maxDiff = Math.max(maxDiff, Math.abs(fa[j] - fb[j]) / Math.max(1, Math.abs(fa[j])));
+            }
+        }
+        assertTrue(maxDiff < 1e-12, "forecasts differ by " + maxDiff);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void shouldLeaveTheParametersAloneForTheSameNormalization(Variant v) {
+        GruModel champion = champion(v);
+        double[] p = WarmStart.renormalize(champion, champion.normalization()).values();
+        double[] q = champion.parameters().values();
+        for (int i = 0; i < p.length; i++) {
+            assertEquals(q[i], p[i], 1e-15 * Math.max(1, Math.abs(q[i])), "parameter " + i);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void shouldNameWhatDoesNotMatch(Variant v) {
+        GruModel champion = champion(v);
+        Variant other = v == Variant.CHO ? Variant.PYTORCH : Variant.CHO;
+        assertTrue(WarmStart.mismatch(champion, v, 5, FEATURES).isEmpty());
+        assertEquals("hidden size 5 is not 6", WarmStart.mismatch(champion, v, 6, FEATURES).get());
+        assertTrue(WarmStart.mismatch(champion, other, 5, FEATURES).get().startsWith("variant "));
+        assertEquals("features [a, b, c] are not [a, c, b]",
+                WarmStart.mismatch(champion, v, 5, List.of("a", "c", "b")).get());
+    }
+}
