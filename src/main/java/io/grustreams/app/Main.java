@@ -5,12 +5,9 @@ import io.grustreams.app.cli.BrokerCommand;
 import io.grustreams.app.cli.ModelCommand;
 import io.grustreams.app.cli.VerifyReferenceCommand;
 import io.grustreams.app.cli.NabCommand;
-<<<<<<< HEAD
 import io.grustreams.app.cli.ProduceCommand;
 import io.grustreams.app.cli.TopicsCommand;
-=======
 import io.grustreams.app.train.TrainCommand;
->>>>>>> main
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
