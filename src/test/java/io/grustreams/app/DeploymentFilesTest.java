@@ -32,9 +32,6 @@ import org.junit.jupiter.api.Test;
  */
 class DeploymentFilesTest {
 
-    /** The app's HTTP keys; the rest of gru.* must be StreamSettings'. */
-    private static final List<String> HTTP_KEYS = List.of(HttpEndpoint.HOST, HttpEndpoint.PORT);
-
     private static final ObjectMapper YAML = yamlMapper();
 
     /**
@@ -71,14 +68,8 @@ class DeploymentFilesTest {
 
     /** Checks an app config against the code and topics/; returns its HTTP port. */
     private static int checkAppConfig(String where, Properties p) throws IOException {
-        Properties gruOnly = new Properties();
-        for (String key : p.stringPropertyNames()) {
-            if (!HTTP_KEYS.contains(key)) {
-                gruOnly.setProperty(key, p.getProperty(key));
-            }
-        }
-        // Unknown gru.* keys and bad values throw here.
-        StreamSettings settings = StreamSettings.fromProperties(gruOnly);
+        // What run, train and topics apply read: unknown gru.* keys and bad values throw here.
+        StreamSettings settings = StreamSettings.fromProperties(p);
         for (TopicSpec spec : TopicSpec.loadDirectory(Path.of("topics"))) {
             assertEquals(spec.name(), settings.topic(spec.role()), where + ": topic of role " + spec.role()
                     + " is not the one topics/ creates");

@@ -1,5 +1,6 @@
 package io.grustreams.app.http;
 
+import io.grustreams.stream.StreamSettings;
 import java.net.InetSocketAddress;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -21,8 +22,8 @@ import org.apache.kafka.streams.state.HostInfo;
  */
 public record HttpEndpoint(InetSocketAddress bind, HostInfo advertised) {
 
-    public static final String HOST = "gru.http.host";
-    public static final String PORT = "gru.http.port";
+    public static final String HOST = StreamSettings.HTTP_HOST;
+    public static final String PORT = StreamSettings.HTTP_PORT;
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
 
