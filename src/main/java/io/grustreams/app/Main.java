@@ -2,6 +2,7 @@ package io.grustreams.app;
 
 import io.grustreams.app.bench.BenchCommand;
 import io.grustreams.app.cli.BrokerCommand;
+import io.grustreams.app.cli.DemoCommand;
 import io.grustreams.app.cli.ModelCommand;
 import io.grustreams.app.cli.VerifyReferenceCommand;
 import io.grustreams.app.cli.NabCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.ParseResult;
                 BenchCommand.class,
                 TopicsCommand.class,
                 ProduceCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

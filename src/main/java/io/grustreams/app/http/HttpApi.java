@@ -178,7 +178,7 @@ public final class HttpApi implements AutoCloseable {
             local(ex, key, meta.partition());
         } else if (ex.getRequestHeaders().containsKey(FORWARDED_HEADER)) {
             // Forwarded to us, but the owner moved meanwhile: answering for another owner could loop.
-            sendJson(ex, 503, error("key moved to " + owner + " during a rebalance; retry"));
+            sendJson(ex, 503, error("key moved to " + hostPort(owner) + " during a rebalance; retry"));
         } else {
             forward(ex, key, owner);
         }
@@ -196,7 +196,7 @@ public final class HttpApi implements AutoCloseable {
             return;
         }
         if (stored == null) {
-            sendJson(ex, 404, error("no state for key '" + key + "'").put("host", self.toString()));
+            sendJson(ex, 404, error("no state for key '" + key + "'").put("host", hostPort(self)));
             return;
         }
         KeyStateView v;
@@ -211,7 +211,7 @@ public final class HttpApi implements AutoCloseable {
 
     private ObjectNode keyJson(String key, int partition, KeyStateView v) {
         ObjectNode o = JSON.createObjectNode();
-        o.put("key", key).put("host", self.toString()).put("partition", partition);
+        o.put("key", key).put("host", hostPort(self)).put("partition", partition);
         o.put("events", v.eventCount());
         o.put("lastEventTime", v.eventCount() == 0 ? null : Instant.ofEpochMilli(v.lastTimestamp()).toString());
         ObjectNode hidden = o.putObject("hidden");
@@ -246,7 +246,7 @@ public final class HttpApi implements AutoCloseable {
             return;
         }
         HttpRequest req = HttpRequest.newBuilder(uri).timeout(FORWARD_TIMEOUT)
-                .header(FORWARDED_HEADER, self.toString()).GET().build();
+                .header(FORWARDED_HEADER, hostPort(self)).GET().build();
         HttpResponse<byte[]> resp;
         try {
             resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
@@ -258,7 +258,7 @@ public final class HttpApi implements AutoCloseable {
             sendJson(ex, 503, error("interrupted while asking " + owner));
             return;
         }
-        ex.getResponseHeaders().set(FORWARDED_HEADER, owner.toString());
+        ex.getResponseHeaders().set(FORWARDED_HEADER, hostPort(owner));
         send(ex, resp.statusCode(), "application/json", resp.body());
     }
 
@@ -288,6 +288,10 @@ public final class HttpApi implements AutoCloseable {
                 .put("parameters", m.parameterCount());
         o.putArray("features").addAll(JSON.<ArrayNode>valueToTree(m.featureNames()));
         return o;
+    }
+
+    private static String hostPort(HostInfo h) {
+        return h.host() + ":" + h.port();
     }
 
     private static ObjectNode error(String message) {

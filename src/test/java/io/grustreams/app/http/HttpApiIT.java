@@ -229,7 +229,7 @@ class HttpApiIT {
                 assertFalse(ja.get("alert").get("open").asBoolean());
             }
             // Keys spread over both instances' partitions, so some answers above were forwarded.
-            assertEquals(Set.of(a.host().toString(), b.host().toString()), owners);
+            assertEquals(Set.of("127.0.0.1:" + a.host().port(), "127.0.0.1:" + b.host().port()), owners);
 
             HttpResponse<String> unknown = getSettled(a.uri("/keys/never-seen"));
             assertEquals(404, unknown.statusCode(), unknown.body());
