@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Makes the broker's topics agree with {@link TopicSpec}s, idempotently: a missing topic is
@@ -75,6 +76,7 @@ public final class TopicApplier {
         List<Outcome> out = new ArrayList<>();
         for (TopicSpec spec : specs) {
             if (!existing.contains(spec.name()) && create(spec)) {
+                awaitVisible(spec.name());
                 out.add(new Outcome(spec.name(), Action.CREATED, List.of(describe(spec))));
             } else {
                 out.add(update(spec));
@@ -98,6 +100,42 @@ public final class TopicApplier {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failure("create topic " + spec.name(), e);
+        }
+    }
+
+    /**
+     * Waits until a broker's metadata has the new topic with a leader for every partition: the
+     * controller acknowledges a creation before brokers know it, and a client started right after
+     * {@code topics apply} (compose starts the app then) would otherwise find no partitions.
+     */
+    private void awaitVisible(String topic) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            try {
+                TopicDescription d = admin.describeTopics(List.of(topic)).topicNameValues().get(topic)
+                        .get(timeoutMs, TimeUnit.MILLISECONDS);
+                if (!d.partitions().isEmpty() && d.partitions().stream().allMatch(p -> p.leader() != null)) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw failure("describe new topic " + topic, e.getCause());
+                }
+            } catch (TimeoutException e) {
+                throw failure("describe new topic " + topic, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure("describe new topic " + topic, e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw failure("see new topic " + topic, new TimeoutException());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure("see new topic " + topic, e);
+            }
         }
     }
 
