@@ -52,8 +52,19 @@ public final class Main implements Runnable {
     /** The configured command line; tests call this to run commands in-process. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        withStandardHelp(cl);
         cl.setExecutionExceptionHandler(new OneLineErrors());
         return cl;
+    }
+
+    /** Every command answers --help and --version, whether or not its class asked for them. */
+    private static void withStandardHelp(CommandLine cl) {
+        if (!cl.getCommandSpec().mixinStandardHelpOptions()) {
+            cl.getCommandSpec().mixinStandardHelpOptions(true);
+        }
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            withStandardHelp(sub);
+        }
     }
 
     public static void main(String[] args) {
