@@ -7,6 +7,7 @@ import io.grustreams.app.cli.ModelCommand;
 import io.grustreams.app.cli.VerifyReferenceCommand;
 import io.grustreams.app.cli.NabCommand;
 import io.grustreams.app.cli.ProduceCommand;
+import io.grustreams.app.cli.RunCommand;
 import io.grustreams.app.cli.TopicsCommand;
 import io.grustreams.app.train.TrainCommand;
 import java.io.PrintWriter;
@@ -28,6 +29,7 @@ import picocli.CommandLine.ParseResult;
                 ModelCommand.class,
                 VerifyReferenceCommand.class,
                 BrokerCommand.class,
+                RunCommand.class,
                 NabCommand.class,
                 TrainCommand.class,
                 BenchCommand.class,

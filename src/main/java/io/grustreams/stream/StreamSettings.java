@@ -2,6 +2,7 @@ package io.grustreams.stream;
 
 import io.grustreams.anomaly.AnomalyConfig;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,16 +157,29 @@ public final class StreamSettings {
     }
 
     /**
+     * Every {@code gru.*} key {@link #fromProperties} accepts, sorted; for tools that map other
+     * spellings (such as environment variable names) back to keys.
+     */
+    public static Set<String> keys() {
+        Set<String> known = new TreeSet<>(List.of(STATE_STORE, MODEL_STORE, FEATURES, RING_SIZE, EVENT_MAX_BYTES,
+                MODEL_NAME, MODEL_KEEP, HTTP_HOST, HTTP_PORT));
+        for (String knob : ANOMALY_KEYS.keySet()) {
+            known.add(ANOMALY_PREFIX + knob);
+        }
+        for (String role : TopicSpec.ROLES) {
+            known.add(TOPIC_PREFIX + role);
+        }
+        return Collections.unmodifiableSet(known);
+    }
+
+    /**
      * Reads the {@code gru.*} keys; other keys are ignored.
      *
      * @throws IllegalArgumentException naming the key whose value is invalid, or an unknown {@code gru.*} key
      */
     public static StreamSettings fromProperties(Properties props) {
-        Set<String> known = new HashSet<>(List.of(STATE_STORE, MODEL_STORE, FEATURES, RING_SIZE, EVENT_MAX_BYTES,
-                MODEL_NAME, MODEL_KEEP, HTTP_HOST, HTTP_PORT));
-        for (String knob : ANOMALY_KEYS.keySet()) {
-            known.add(ANOMALY_PREFIX + knob);
-        }
+        // One list of keys for both, so that what keys() reports is exactly what is accepted.
+        Set<String> known = new HashSet<>(keys());
         Map<String, String> topics = new LinkedHashMap<>();
         for (String role : List.of(ROLE_EVENTS, ROLE_FORECASTS, ROLE_ALERTS, ROLE_MODELS, ROLE_DEAD_LETTERS)) {
             String key = TOPIC_PREFIX + role;

@@ -208,7 +208,7 @@ public final class StreamBench implements Callable<Integer> {
         out.flush();
     }
 
-    private GruModel model(List<String> names) {
+    GruModel model(List<String> names) {
         Random rnd = new Random(seed);
         GruLayout layout = GruLayout.of(Variant.CHO, features, hidden, features);
         double[] w = new double[layout.size()];
@@ -225,7 +225,7 @@ public final class StreamBench implements Callable<Integer> {
     }
 
     /** A cycle of event payloads (sine plus noise per feature), serialized once. */
-    private byte[][] payloads(List<String> names) {
+    byte[][] payloads(List<String> names) {
         Random rnd = new Random(seed + 1);
         byte[][] p = new byte[1024][];
         for (int i = 0; i < p.length; i++) {
@@ -239,7 +239,7 @@ public final class StreamBench implements Callable<Integer> {
         return p;
     }
 
-    private void createTopics(String bootstrap, StreamSettings s) throws InterruptedException {
+    void createTopics(String bootstrap, StreamSettings s) throws InterruptedException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             List<NewTopic> topics = new ArrayList<>();
             for (String t : List.of(s.eventsTopic(), s.forecastsTopic(), s.alertsTopic(), s.deadLettersTopic())) {
@@ -252,7 +252,7 @@ public final class StreamBench implements Callable<Integer> {
         }
     }
 
-    private static void publishModel(String bootstrap, StreamSettings s, GruModel m) throws Exception {
+    static void publishModel(String bootstrap, StreamSettings s, GruModel m) throws Exception {
         Map<String, Object> c = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(c, new StringSerializer(), new ByteArraySerializer())) {
@@ -261,7 +261,7 @@ public final class StreamBench implements Callable<Integer> {
         }
     }
 
-    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         Map<String, Object> c = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         return new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
@@ -287,7 +287,7 @@ public final class StreamBench implements Callable<Integer> {
         return streams;
     }
 
-    private static double forecasts(KafkaStreams streams) {
+    static double forecasts(KafkaStreams streams) {
         for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
             if (e.getKey().group().equals(StreamMetrics.GROUP) && e.getKey().name().equals(StreamMetrics.FORECASTS)) {
                 return ((Number) e.getValue().metricValue()).doubleValue();
@@ -307,7 +307,7 @@ public final class StreamBench implements Callable<Integer> {
         }
     }
 
-    private static void pause() {
+    static void pause() {
         try {
             Thread.sleep(1);
         } catch (InterruptedException e) {
@@ -316,7 +316,7 @@ public final class StreamBench implements Callable<Integer> {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

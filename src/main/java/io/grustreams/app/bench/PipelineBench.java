@@ -1,0 +1,386 @@
+package io.grustreams.app.bench;
+
+import io.grustreams.app.broker.InProcessKafkaBroker;
+import io.grustreams.stream.GruTopology;
+import io.grustreams.stream.StreamMetrics;
+import io.grustreams.stream.StreamSettings;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gru-streams bench pipeline}: what the GRU costs on top of Kafka Streams itself. On an
+ * in-process broker it pre-produces {@code --events} events over {@code --keys} keys once, then
+ * drains that same topic, from the start, with two topologies under exactly_once_v2:
+ * <ul>
+ *   <li>(b) the full GRU topology ({@link GruTopology}), a model published first;</li>
+ *   <li>(a) a passthrough baseline with the same serdes (bytes in, bytes out) and the same kind of
+ *       store (persistent, cached, changelogged, {@code Bytes}/{@code byte[]}), doing one get and one
+ *       put per record of a value as large as the GRU's mean per-key state at the end of (b), then
+ *       forwarding the record unchanged.</li>
+ * </ul>
+ * It prints records/s of each and, last, the ratio b/a. A rate is timed from the first record the
+ * topology processed to the last, so group join and store restore are not counted; the producer is
+ * idle during the timing. Built on {@link StreamBench}'s model, payloads and helpers.
+ */
+@Command(name = "pipeline",
+        description = {"Records/s of a passthrough topology (same serdes, one state get+put per record) and of the",
+                "GRU topology over the same pre-produced events on an in-process broker, both exactly_once_v2;",
+                "the last line is the ratio GRU / passthrough."})
+public final class PipelineBench implements Callable<Integer> {
+
+    private static final Duration WAIT = Duration.ofMinutes(30);
+    private static final String PASSTHROUGH_STORE = "passthrough-state";
+    private static final long POLL_MS = 5;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--json", description = "One JSON object with both rates and the ratio.")
+    boolean json;
+
+    @Option(names = "--events", defaultValue = "1000000", description = "Events N (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--keys", defaultValue = "1000", description = "Distinct keys K (default: ${DEFAULT-VALUE}).")
+    int keys;
+
+    @Option(names = "--input-size", defaultValue = "1", description = "Features per event, D (default: ${DEFAULT-VALUE}).")
+    int inputSize;
+
+    @Option(names = "--hidden", defaultValue = "32", description = "Hidden size H (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--partitions", defaultValue = "2", description = "Partitions of the events topic (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A gru.* setting for the GRU topology, such as gru.ring.size=64 (repeatable).")
+    Map<String, String> set = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--kafka", paramLabel = "KEY=VALUE",
+            description = "A Kafka Streams setting for both topologies, such as commit.interval.ms=1000 (repeatable).")
+    Map<String, String> kafka = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where Kafka Streams state goes, in a new subdirectory deleted at the end"
+                    + " (default: the system temp dir).")
+    Path stateParent;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the model and the events (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    /** What one topology did: records, seconds from its first to its last record, and its mean state size. */
+    record Run(long records, double seconds, double meanStateBytes) {
+        double recordsPerSecond() {
+            return records / seconds;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (events < 1 || keys < 1 || inputSize < 1 || hidden < 1 || partitions < 1 || threads < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "need --events, --keys, --input-size, --hidden, --partitions, --threads >= 1");
+        }
+        StreamBench base = new StreamBench();
+        base.features = inputSize;
+        base.hidden = hidden;
+        base.seed = seed;
+        base.partitions = partitions;
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < inputSize; i++) {
+            names.add("f" + i);
+        }
+        Properties gru = new Properties();
+        gru.setProperty(StreamSettings.FEATURES, String.join(",", names));
+        for (Map.Entry<String, String> e : set.entrySet()) {
+            if (!e.getKey().startsWith(StreamSettings.PREFIX)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--set takes gru.* keys, not " + e.getKey());
+            }
+            gru.setProperty(e.getKey(), e.getValue());
+        }
+        StreamSettings settings;
+        try {
+            settings = StreamSettings.fromProperties(gru);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        String passthroughOut = settings.forecastsTopic() + "-passthrough";
+        Path stateDir = stateParent == null ? Files.createTempDirectory("gru-streams-pipeline-")
+                : Files.createTempDirectory(Files.createDirectories(stateParent), "gru-streams-pipeline-");
+        try (InProcessKafkaBroker broker = InProcessKafkaBroker.builder().build()) {
+            broker.start();
+            String bootstrap = broker.bootstrapServers();
+            base.createTopics(bootstrap, settings);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                admin.createTopics(List.of(new NewTopic(passthroughOut, partitions, (short) 1))).all()
+                        .get(2, TimeUnit.MINUTES);
+            }
+            StreamBench.publishModel(bootstrap, settings, base.model(names));
+            preProduce(bootstrap, settings.eventsTopic(), base.payloads(names));
+
+            Run gruRun;
+            try (KafkaStreams streams = start(bootstrap, gru, "gru-streams-pipeline-gru",
+                    GruTopology.build(settings), stateDir.resolve("gru"))) {
+                gruRun = drain(streams, forecastCounter(streams));
+                gruRun = new Run(gruRun.records(), gruRun.seconds(), meanValueBytes(streams, settings.stateStore()));
+                close(streams);
+            }
+            int stateBytes = (int) Math.round(gruRun.meanStateBytes());
+            AtomicLong processed = new AtomicLong();
+            Run passRun;
+            try (KafkaStreams streams = start(bootstrap, gru, "gru-streams-pipeline-passthrough",
+                    passthrough(settings.eventsTopic(), passthroughOut, stateBytes, processed),
+                    stateDir.resolve("passthrough"))) {
+                passRun = drain(streams, processed::get);
+                passRun = new Run(passRun.records(), passRun.seconds(), meanValueBytes(streams, PASSTHROUGH_STORE));
+                close(streams);
+            }
+            report(passRun, gruRun);
+        } finally {
+            StreamBench.deleteRecursively(stateDir);
+        }
+        return 0;
+    }
+
+    private void preProduce(String bootstrap, String topic, byte[][] payloads) {
+        byte[][] keyBytes = new byte[keys][];
+        for (int k = 0; k < keys; k++) {
+            keyBytes[k] = ("key-" + k).getBytes(StandardCharsets.UTF_8);
+        }
+        try (KafkaProducer<byte[], byte[]> producer = StreamBench.producer(bootstrap)) {
+            for (int i = 0; i < events; i++) {
+                producer.send(new ProducerRecord<>(topic, keyBytes[i % keys], payloads[(i / keys) % payloads.length]));
+            }
+            producer.flush();
+        }
+    }
+
+    /**
+     * The baseline: bytes in, one get and one put of a {@code stateBytes} value per record (a new
+     * array each time, as the GRU's state codec writes one), the record forwarded unchanged.
+     */
+    static Topology passthrough(String in, String out, int stateBytes, AtomicLong processed) {
+        StoreBuilder<KeyValueStore<Bytes, byte[]>> store = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(PASSTHROUGH_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                .withCachingEnabled();
+        Topology t = new Topology();
+        t.addSource("source", new ByteArrayDeserializer(), new ByteArrayDeserializer(), in);
+        t.addProcessor("passthrough", new ProcessorSupplier<byte[], byte[], byte[], byte[]>() {
+            @Override
+            public Processor<byte[], byte[], byte[], byte[]> get() {
+                return new PassthroughProcessor(stateBytes, processed);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(store);
+            }
+        }, "source");
+        t.addSink("sink", out, new ByteArraySerializer(), new ByteArraySerializer(), "passthrough");
+        return t;
+    }
+
+    /** Reads the previous value, writes a new one with a per-key counter in its first 8 bytes. */
+    static final class PassthroughProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+        private final int stateBytes;
+        private final AtomicLong processed;
+        private ProcessorContext<byte[], byte[]> context;
+        private KeyValueStore<Bytes, byte[]> store;
+
+        PassthroughProcessor(int stateBytes, AtomicLong processed) {
+            this.stateBytes = Math.max(8, stateBytes);
+            this.processed = processed;
+        }
+
+        @Override
+        public void init(ProcessorContext<byte[], byte[]> context) {
+            this.context = context;
+            this.store = context.getStateStore(PASSTHROUGH_STORE);
+        }
+
+        @Override
+        public void process(Record<byte[], byte[]> record) {
+            Bytes key = Bytes.wrap(record.key());
+            byte[] previous = store.get(key);
+            byte[] next = previous == null ? new byte[stateBytes] : Arrays.copyOf(previous, stateBytes);
+            long count = java.nio.ByteBuffer.wrap(next).getLong(0) + 1;
+            java.nio.ByteBuffer.wrap(next).putLong(0, count);
+            store.put(key, next);
+            context.forward(record);
+            processed.incrementAndGet();
+        }
+    }
+
+    private KafkaStreams start(String bootstrap, Properties gru, String applicationId, Topology topology, Path dir)
+            throws java.io.IOException {
+        Properties p = StreamSettings.kafkaProperties(gru);
+        kafka.forEach(p::setProperty);
+        p.setProperty(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.setProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.setProperty(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(dir).toString());
+        p.setProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.setProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
+        KafkaStreams streams = new KafkaStreams(topology, p);
+        streams.start();
+        return streams;
+    }
+
+    /** Waits for the first record, then times until all {@link #events} are processed. */
+    private Run drain(KafkaStreams streams, LongSupplier processed) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (processed.getAsLong() == 0) {
+            check(streams, deadline, processed);
+            sleep();
+        }
+        long t0 = System.nanoTime();
+        while (processed.getAsLong() < events) {
+            check(streams, deadline, processed);
+            sleep();
+        }
+        return new Run(processed.getAsLong(), (System.nanoTime() - t0) / 1e9, 0);
+    }
+
+    private void check(KafkaStreams streams, long deadline, LongSupplier processed) {
+        if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+            throw new IllegalStateException("only " + processed.getAsLong() + " of " + events
+                    + " records processed within " + WAIT + " (state " + streams.state() + ")");
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * The GRU topology's forecast count. The metric is looked up once and then read directly:
+     * {@link KafkaStreams#metrics()} copies every metric of the instance, which polled every few
+     * milliseconds would take CPU from the topology being timed.
+     */
+    private static LongSupplier forecastCounter(KafkaStreams streams) {
+        Metric[] found = new Metric[1];
+        return () -> {
+            if (found[0] == null) {
+                for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
+                    if (e.getKey().group().equals(StreamMetrics.GROUP)
+                            && e.getKey().name().equals(StreamMetrics.FORECASTS)) {
+                        found[0] = e.getValue();
+                    }
+                }
+                if (found[0] == null) {
+                    return 0L;
+                }
+            }
+            return ((Number) found[0].metricValue()).longValue();
+        };
+    }
+
+    private static double meanValueBytes(KafkaStreams streams, String storeName) {
+        ReadOnlyKeyValueStore<Bytes, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(storeName,
+                QueryableStoreTypes.<Bytes, byte[]>keyValueStore()));
+        long n = 0;
+        long bytes = 0;
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                n++;
+                bytes += kv.value.length;
+            }
+        }
+        return n == 0 ? 0 : (double) bytes / n;
+    }
+
+    private static void close(KafkaStreams streams) {
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
+    }
+
+    private void report(Run passthrough, Run gru) {
+        PrintWriter out = spec.commandLine().getOut();
+        double ratio = gru.recordsPerSecond() / passthrough.recordsPerSecond();
+        if (json) {
+            Map<String, Object> f = BenchHarness.fields();
+            f.put("bench", "pipeline");
+            f.put("guarantee", StreamsConfig.EXACTLY_ONCE_V2);
+            f.put("events", events);
+            f.put("keys", keys);
+            f.put("input_size", inputSize);
+            f.put("hidden_size", hidden);
+            f.put("partitions", partitions);
+            f.put("threads", threads);
+            f.put("settings", set.toString());
+            f.put("kafka", kafka.toString());
+            f.put("state_bytes", Math.round(gru.meanStateBytes()));
+            f.put("passthrough_records_per_s", passthrough.recordsPerSecond());
+            f.put("gru_records_per_s", gru.recordsPerSecond());
+            f.put("ratio", ratio);
+            f.put("machine", BenchHarness.machine());
+            out.println(BenchHarness.jsonLine(f));
+        } else {
+            out.printf(Locale.ROOT, "bench pipeline: exactly_once_v2, %d events x %d keys, D %d, H %d, %d partitions,"
+                    + " %d thread(s), settings %s, kafka %s, state %.0f bytes per key; %s%n", events, keys, inputSize,
+                    hidden, partitions, threads, set, kafka, gru.meanStateBytes(), BenchHarness.machine());
+            out.printf(Locale.ROOT, "passthrough: %.0f records/s (%.2f s)%n", passthrough.recordsPerSecond(),
+                    passthrough.seconds());
+            out.printf(Locale.ROOT, "gru:         %.0f records/s (%.2f s)%n", gru.recordsPerSecond(), gru.seconds());
+            out.printf(Locale.ROOT, "ratio gru/passthrough: %.3f%n", ratio);
+        }
+        out.flush();
+    }
+}
