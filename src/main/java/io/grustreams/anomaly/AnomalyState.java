@@ -117,6 +117,16 @@ public final class AnomalyState {
         return residualCount;
     }
 
+    /** Running residual mean of feature {@code f} (actual minus expected, original units). */
+    public double residualMean(int f) {
+        return mean[f];
+    }
+
+    /** Running residual standard deviation of feature {@code f}, the square root of its variance. */
+    public double residualStd(int f) {
+        return Math.sqrt(variance[f]);
+    }
+
     /** Whether an alert is open for this key. */
     public boolean alertOpen() {
         return alertOpen;

@@ -3,10 +3,13 @@ package io.grustreams.app;
 import io.grustreams.app.bench.BenchCommand;
 import io.grustreams.app.cli.BacktestCommand;
 import io.grustreams.app.cli.BrokerCommand;
+import io.grustreams.app.cli.DemoCommand;
 import io.grustreams.app.cli.ModelCommand;
 import io.grustreams.app.cli.VerifyReferenceCommand;
 import io.grustreams.app.cli.NabCommand;
+import io.grustreams.app.cli.ProduceCommand;
 import io.grustreams.app.cli.RunCommand;
+import io.grustreams.app.cli.TopicsCommand;
 import io.grustreams.app.train.TrainCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -32,6 +35,9 @@ import picocli.CommandLine.ParseResult;
                 BacktestCommand.class,
                 TrainCommand.class,
                 BenchCommand.class,
+                TopicsCommand.class,
+                ProduceCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -108,6 +108,9 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                 scored ? verdict.rawScore() : Double.NaN, scored ? verdict.likelihood() : Double.NaN,
                 verdict.anomalyScore(), verdict.alertOpen()), ts), GruTopology.FORECASTS_SINK);
         metrics.forecast();
+        if (hadForecast) {
+            metrics.forecastError(meanAbsError(event.values, expected));
+        }
         if (verdict.transition() != AnomalyVerdict.Transition.NONE) {
             boolean open = verdict.transition() == AnomalyVerdict.Transition.OPEN;
             context.forward(new Record<>(record.key(), writer.alert(event.key, ts, verdict.transition().name(),
@@ -157,5 +160,14 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                 meta == null ? null : meta.topic(), meta == null ? -1 : meta.partition(),
                 meta == null ? -1L : meta.offset())), GruTopology.DEAD_LETTERS_SINK);
         metrics.deadLetter(event.reason());
+    }
+
+    /** (1/D) sum_i |x_i - y_i|: the forecast error the metrics report for one event. */
+    private static double meanAbsError(double[] actual, double[] expected) {
+        double sum = 0.0;
+        for (int i = 0; i < actual.length; i++) {
+            sum += Math.abs(actual[i] - expected[i]);
+        }
+        return sum / actual.length;
     }
 }

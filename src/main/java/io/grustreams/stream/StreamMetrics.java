@@ -54,6 +54,11 @@ public final class StreamMetrics {
     public static final String REWARMS = "rewarms-total";
     /** Counter: per-key states that could not be read and were started afresh. */
     public static final String STATE_RESETS = "state-resets-total";
+    /**
+     * Mean absolute forecast error |x_t - y_{t-1}| over the features of a forecast event, original units:
+     * {@value #FORECAST_ERROR}-avg and -max over Kafka's metric window (30 s samples by default).
+     */
+    public static final String FORECAST_ERROR = "forecast-error";
 
     private final StreamsMetrics metrics;
     private final Map<BadInput, Sensor> deadLetters = new EnumMap<>(BadInput.class);
@@ -71,6 +76,7 @@ public final class StreamMetrics {
     private Sensor modelsRejected;
     private Sensor modelVersion;
     private Sensor waiting;
+    private Sensor forecastError;
 
     /**
      * Registers every sensor, so each counter reads 0 before its first event and the hot path only
@@ -102,6 +108,11 @@ public final class StreamMetrics {
         modelsRejected = counter(MODELS_REJECTED, "Model records rejected (invalid or not servable here)");
         modelVersion = gauge(MODEL_VERSION, "Version of the newest servable model, -1 for none");
         waiting = gauge(WAITING_FOR_MODEL, "1 while no model can be served, else 0");
+        forecastError = metrics.addSensor(GROUP + '.' + FORECAST_ERROR, Sensor.RecordingLevel.INFO);
+        forecastError.add(new MetricName(FORECAST_ERROR + "-avg", GROUP,
+                "Mean absolute forecast error of an event, averaged over the metric window", Map.of()), new Avg());
+        forecastError.add(new MetricName(FORECAST_ERROR + "-max", GROUP,
+                "Largest mean absolute forecast error of an event in the metric window", Map.of()), new Max());
     }
 
     void deadLetter(BadInput reason) {
@@ -119,6 +130,11 @@ public final class StreamMetrics {
     /** @param open true for an OPEN transition, false for RESOLVED */
     void alert(boolean open) {
         (open ? alertsOpen : alertsResolved).record();
+    }
+
+    /** @param meanAbsError mean over features of |actual - expected| of one event */
+    void forecastError(double meanAbsError) {
+        forecastError.record(meanAbsError);
     }
 
     /** @param nanos how long the re-warm took */

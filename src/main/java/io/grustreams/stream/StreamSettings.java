@@ -42,6 +42,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *   <tr><td>{@code gru.model.name}</td><td>(any)</td><td>serve only models of this name</td></tr>
  *   <tr><td>{@code gru.model.keep}</td><td>4</td><td>model versions the registry keeps, newest first, for
  *       events older than the newest one's {@code effectiveFrom}</td></tr>
+ *   <tr><td>{@code gru.http.host}, {@code gru.http.port}</td><td>127.0.0.1, 8080</td><td>the app's HTTP API;
+ *       not read here (see {@link #HTTP_HOST})</td></tr>
  *   <tr><td>{@code gru.anomaly.*}</td><td>see {@link AnomalyConfig}</td><td>one key per knob, in kebab case:
  *       {@code residual-half-life, residual-warmup, min-residual-std, short-window, long-window,
  *       learning-period, min-likelihood-variance, open-threshold, open-after, resolve-threshold,
@@ -67,6 +69,13 @@ public final class StreamSettings {
     public static final String EVENT_MAX_BYTES = "gru.event.max.bytes";
     public static final String MODEL_NAME = "gru.model.name";
     public static final String MODEL_KEEP = "gru.model.keep";
+    /**
+     * The app's HTTP API address and port (read by {@code app.http.HttpEndpoint}, not by the
+     * topology): accepted here so that one file configures {@code run}, {@code train} and
+     * {@code topics apply}, and a typo in them is still an unknown key.
+     */
+    public static final String HTTP_HOST = "gru.http.host";
+    public static final String HTTP_PORT = "gru.http.port";
     public static final String ANOMALY_PREFIX = "gru.anomaly.";
 
     /** The gru.anomaly.* keys and the AnomalyConfig knob each sets. */
@@ -153,7 +162,7 @@ public final class StreamSettings {
      */
     public static Set<String> keys() {
         Set<String> known = new TreeSet<>(List.of(STATE_STORE, MODEL_STORE, FEATURES, RING_SIZE, EVENT_MAX_BYTES,
-                MODEL_NAME));
+                MODEL_NAME, MODEL_KEEP, HTTP_HOST, HTTP_PORT));
         for (String knob : ANOMALY_KEYS.keySet()) {
             known.add(ANOMALY_PREFIX + knob);
         }
@@ -169,11 +178,8 @@ public final class StreamSettings {
      * @throws IllegalArgumentException naming the key whose value is invalid, or an unknown {@code gru.*} key
      */
     public static StreamSettings fromProperties(Properties props) {
-        Set<String> known = new HashSet<>(List.of(STATE_STORE, MODEL_STORE, FEATURES, RING_SIZE, EVENT_MAX_BYTES,
-                MODEL_NAME, MODEL_KEEP));
-        for (String knob : ANOMALY_KEYS.keySet()) {
-            known.add(ANOMALY_PREFIX + knob);
-        }
+        // One list of keys for both, so that what keys() reports is exactly what is accepted.
+        Set<String> known = new HashSet<>(keys());
         Map<String, String> topics = new LinkedHashMap<>();
         for (String role : List.of(ROLE_EVENTS, ROLE_FORECASTS, ROLE_ALERTS, ROLE_MODELS, ROLE_DEAD_LETTERS)) {
             String key = TOPIC_PREFIX + role;

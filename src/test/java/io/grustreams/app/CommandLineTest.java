@@ -9,8 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
-/** The command line is consistent: every command answers --help, the root --version. */
+/**
+ * The command line is consistent: every command answers --help, the root --version, and the broker
+ * flag is spelled alike everywhere.
+ */
 class CommandLineTest {
 
     private static List<CommandLine> allCommands(CommandLine root) {
@@ -66,5 +70,18 @@ class CommandLineTest {
         int code = root.execute("bench", "--no-such-option");
         assertTrue(code != 0);
         assertTrue(err.toString().contains("Unknown option: '--no-such-option'"), err.toString());
+    }
+
+    @Test
+    void shouldSpellTheBrokerFlagTheSameInEveryCommand() {
+        for (CommandLine cl : allCommands(Main.commandLine())) {
+            for (OptionSpec o : cl.getCommandSpec().options()) {
+                for (String n : o.names()) {
+                    if (n.contains("bootstrap")) {
+                        assertEquals("--bootstrap-servers", n, path(cl));
+                    }
+                }
+            }
+        }
     }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Benchmarks: median and spread over measured rounds after warm-up.",
         subcommands = {StepBenchCommand.class, TrainBenchCommand.class, RetrainBenchCommand.class, StreamBench.class,
-                PipelineBench.class, AnomalyBench.class, NabScoreBench.class})
+                PipelineBench.class, AnomalyBench.class, NabScoreBench.class, RestoreBench.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,9 +1,14 @@
 package io.grustreams.app.cli;
 
 import io.grustreams.app.AppConfig;
+import io.grustreams.app.http.HttpApi;
+import io.grustreams.app.http.HttpEndpoint;
 import io.grustreams.stream.GruTopology;
+import io.grustreams.stream.ModelRegistry;
 import io.grustreams.stream.StreamSettings;
 import io.grustreams.stream.TopicSpec;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,7 +112,18 @@ public final class RunCommand implements Callable<Integer> {
                 kafka.getProperty(StreamsConfig.STATE_DIR_CONFIG, "(default)"),
                 kafka.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
 
-        KafkaStreams streams = new KafkaStreams(GruTopology.build(settings), kafka);
+        // The HTTP API: other instances forward key queries to this one's application.server.
+        HttpEndpoint http;
+        try {
+            http = HttpEndpoint.from(cfg.properties());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        kafka.setProperty(StreamsConfig.APPLICATION_SERVER_CONFIG, http.applicationServer());
+        ModelRegistry registry = ModelRegistry.forSettings(settings);
+        KafkaStreams streams = new KafkaStreams(GruTopology.build(settings, registry), kafka);
+        HttpApi api = new HttpApi(streams, settings, registry, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                http.bind(), http.advertised());
         CountDownLatch stopped = new CountDownLatch(1);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.warn("a stream thread failed, replacing it: {}", e.toString());
@@ -131,6 +147,8 @@ public final class RunCommand implements Callable<Integer> {
         }, "gru-streams-run-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
+            api.start();
+            LOG.info("gru-streams run: HTTP on {} (application.server {})", http.bind(), http.applicationServer());
             streams.start();
             stopped.await();
         } catch (InterruptedException e) {
@@ -142,6 +160,7 @@ public final class RunCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // The JVM is shutting down: the hook closes Kafka Streams.
             }
+            api.close();
         }
         if (streams.state() == KafkaStreams.State.ERROR) {
             spec.commandLine().getErr().println("error: Kafka Streams stopped in state ERROR (see the log)");

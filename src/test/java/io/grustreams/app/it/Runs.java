@@ -9,6 +9,8 @@ import io.grustreams.stream.StreamSettings;
 import io.grustreams.testkit.KafkaCluster;
 import java.io.IOException;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +55,10 @@ final class Runs {
         // A dead instance's partitions move after the session timeout: keep it at the broker's minimum.
         p.setProperty("session.timeout.ms", "6000");
         p.setProperty("heartbeat.interval.ms", "1000");
+        // run serves HTTP: a free port each, so instances of one JVM and other builds do not collide on 8080.
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            p.setProperty(StreamSettings.HTTP_PORT, Integer.toString(probe.getLocalPort()));
+        }
         extra.forEach(p::setProperty);
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             p.store(w, "run-command IT");

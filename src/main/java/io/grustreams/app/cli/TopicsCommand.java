@@ -1,0 +1,122 @@
+package io.grustreams.app.cli;
+
+import io.grustreams.app.topics.TopicApplier;
+import io.grustreams.stream.StreamSettings;
+import io.grustreams.stream.TopicSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gru-streams topics apply}: creates or updates the product's topics from the
+ * {@code topics/} files, idempotently (see {@link TopicApplier}).
+ */
+@Command(name = "topics",
+        mixinStandardHelpOptions = true,
+        description = "Manages the product's Kafka topics.",
+        subcommands = TopicsCommand.Apply.class)
+public final class TopicsCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The {@code apply} subcommand. */
+    @Command(name = "apply",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Creates the topics declared in the topics directory, or updates existing ones:",
+                "configs that differ are set, missing partitions added. Never deletes or shrinks.",
+                "Prints one line per topic: created, updated (what changed) or unchanged."})
+    public static final class Apply implements Callable<Integer> {
+
+        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+                description = "Kafka brokers; overrides bootstrap.servers of --config (default: localhost:9092).")
+        String bootstrapServers;
+
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "The app's properties file: its gru.topic.<role> keys rename topics, and its "
+                        + "Kafka admin-client keys (bootstrap.servers, security.*, sasl.*, ssl.*) are used.")
+        Path config;
+
+        @Option(names = "--dir", paramLabel = "DIR", defaultValue = "topics",
+                description = "Directory of topic files (default: ${DEFAULT-VALUE}).")
+        Path dir;
+
+        @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "30000",
+                description = "Longest wait for each broker request (default: ${DEFAULT-VALUE}).")
+        long timeoutMs;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("no topics directory " + dir + "; pass --dir DIR");
+            }
+            Properties props = new Properties();
+            if (config != null) {
+                try (Reader r = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
+                    props.load(r);
+                }
+            }
+            List<TopicSpec> specs = named(TopicSpec.loadDirectory(dir), props);
+            if (specs.isEmpty()) {
+                throw new IllegalArgumentException("no *.properties topic files in " + dir);
+            }
+            Properties adminProps = new Properties();
+            for (String key : props.stringPropertyNames()) {
+                if (AdminClientConfig.configNames().contains(key)) {
+                    adminProps.setProperty(key, props.getProperty(key));
+                }
+            }
+            if (bootstrapServers != null) {
+                adminProps.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            }
+            adminProps.putIfAbsent(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+            adminProps.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeoutMs));
+            PrintWriter out = spec.commandLine().getOut();
+            try (Admin admin = Admin.create(adminProps)) {
+                for (TopicApplier.Outcome o : new TopicApplier(admin, timeoutMs).apply(specs)) {
+                    out.println(o);
+                }
+            }
+            out.flush();
+            return 0;
+        }
+
+        /** The specs under the names the app's gru.topic.<role> keys give them. */
+        private static List<TopicSpec> named(List<TopicSpec> specs, Properties props) {
+            Properties topicKeys = new Properties();
+            for (String key : props.stringPropertyNames()) {
+                if (key.startsWith(StreamSettings.TOPIC_PREFIX)) {
+                    topicKeys.setProperty(key, props.getProperty(key));
+                }
+            }
+            List<TopicSpec> out = new ArrayList<>();
+            for (TopicSpec s : specs) {
+                String override = topicKeys.getProperty(StreamSettings.TOPIC_PREFIX + s.role());
+                out.add(override == null ? s : s.withName(StreamSettings.fromProperties(topicKeys).topic(s.role())));
+            }
+            return out;
+        }
+    }
+}
