@@ -70,7 +70,7 @@ public final class RestoreBench implements Callable<Integer> {
     @Option(names = "--keys", defaultValue = "20000", description = "Keys in the changelog (default: ${DEFAULT-VALUE}).")
     int keys;
 
-    @Option(names = "--state-bytes", defaultValue = "5819",
+    @Option(names = "--state-bytes", defaultValue = "5883",
             description = "Bytes per key's state (default: ${DEFAULT-VALUE}, a default state with H=32).")
     int stateBytes;
 
