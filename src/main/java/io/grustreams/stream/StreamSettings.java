@@ -100,6 +100,13 @@ public final class StreamSettings {
      * {@link #DEFAULT_BATCH_BYTES} each, so the larger batches do not make {@code send} block.
      */
     public static final long DEFAULT_BUFFER_BYTES = 64L * 1024 * 1024;
+    /**
+     * Record cache set by {@link #kafkaProperties}, per instance, instead of Kafka Streams' 10 MiB.
+     * A key's state is 5–20 KiB (W = 256 raw events of D features, the anomaly windows), so 10 MiB
+     * holds fewer than 1,000 keys at D = 8: past that every put evicts, and each eviction writes a
+     * whole state to RocksDB and the changelog, per event. 64 MiB holds several thousand keys.
+     */
+    public static final long DEFAULT_CACHE_BYTES = 64L * 1024 * 1024;
 
     private static final int MAX_RING = 1 << 16;
     private static final String GLOBAL_PROCESSING_HANDLER = "processing.exception.handler.global.enabled";
@@ -260,7 +267,8 @@ public final class StreamSettings {
      * hidden state), {@code application.id=gru-streams}, byte-array default serdes, and a producer
      * request limit of {@value #DEFAULT_MAX_REQUEST_BYTES} bytes so a 1 MiB bad input still reaches the
      * dead-letter topic, and the processing exception handler enabled for the global thread. For
-     * throughput: {@code commit.interval.ms} {@value #DEFAULT_COMMIT_INTERVAL_MS}, producer
+     * throughput: {@code commit.interval.ms} {@value #DEFAULT_COMMIT_INTERVAL_MS},
+     * {@code statestore.cache.max.bytes} {@value #DEFAULT_CACHE_BYTES}, producer
      * {@code batch.size} {@value #DEFAULT_BATCH_BYTES} and {@code buffer.memory}
      * {@value #DEFAULT_BUFFER_BYTES} (see those constants for why).
      *
@@ -281,6 +289,7 @@ public final class StreamSettings {
         out.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 String.valueOf(DEFAULT_MAX_REQUEST_BYTES));
         out.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(DEFAULT_COMMIT_INTERVAL_MS));
+        out.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(DEFAULT_CACHE_BYTES));
         out.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG),
                 String.valueOf(DEFAULT_BATCH_BYTES));
         out.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG),
