@@ -3,6 +3,7 @@ package io.grustreams.anomaly;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -208,16 +209,32 @@ public final class AnomalyState {
      *     match {@code config}, or the checksum if the bytes were altered
      */
     public static AnomalyState readFrom(ByteBuffer in, AnomalyConfig config) {
+        return readFrom(in, config, null);
+    }
+
+    /**
+     * As {@link #readFrom(ByteBuffer, AnomalyConfig)}, but overwrites {@code reuse} instead of
+     * allocating a state when it has the record's feature count and windows: a stream reads one
+     * state per event, and the windows' arrays are most of a state's bytes.
+     *
+     * @param in modified (position only; byte order left as it was)
+     * @param config the configuration the state will be scored under; its window sizes must match
+     * @param reuse a state no one else reads any more, or null. Modified: on success it equals what a
+     *     new state would hold, if returned; after an exception its content is undefined
+     * @return {@code reuse} if its shape matches the record, otherwise a new state
+     * @throws IllegalArgumentException as {@link #readFrom(ByteBuffer, AnomalyConfig)}
+     */
+    public static AnomalyState readFrom(ByteBuffer in, AnomalyConfig config, AnomalyState reuse) {
         ByteOrder order = in.order();
         in.order(ByteOrder.BIG_ENDIAN);
         try {
-            return read(in, config);
+            return read(in, config, reuse);
         } finally {
             in.order(order);
         }
     }
 
-    private static AnomalyState read(ByteBuffer in, AnomalyConfig config) {
+    private static AnomalyState read(ByteBuffer in, AnomalyConfig config, AnomalyState reuse) {
         int start = in.position();
         int magic = getInt(in, "magic");
         if (magic != MAGIC) {
@@ -246,7 +263,8 @@ public final class AnomalyState {
                     + fieldAt(version, present, features, shortWindow, longWindow) + ": " + present
                     + " bytes of a " + size + "-byte record");
         }
-        AnomalyState s = new AnomalyState(features, shortWindow, longWindow);
+        AnomalyState s = reuse != null && reuse.features == features && reuse.shortRing.length == shortWindow
+                && reuse.longWindow() == longWindow ? reuse : new AnomalyState(features, shortWindow, longWindow);
         s.residualCount = in.getLong();
         if (s.residualCount < 0) {
             throw corrupt("residualCount", Long.toString(s.residualCount));
@@ -282,6 +300,9 @@ public final class AnomalyState {
         s.cooldownRemaining = count(in.getInt(), "cooldownRemaining");
         if (version >= 2) {
             readNovelty(in, s);
+        } else {
+            // A v1 record has no novelty fields: they start as in a new state.
+            s.clearNovelty();
         }
         int end = in.position();
         int stored = in.getInt();
@@ -291,6 +312,16 @@ public final class AnomalyState {
                     + Integer.toHexString(actual));
         }
         return s;
+    }
+
+    /** The v2 fields as a new state has them: no values, no blocks. */
+    private void clearNovelty() {
+        valueCount = 0L;
+        Arrays.fill(low, 0.0);
+        Arrays.fill(high, 0.0);
+        noveltyFill = 0;
+        noveltyMax = 0.0;
+        Arrays.fill(noveltyMaxima, 0.0);
     }
 
     /** The v2 fields: range and |z| block maxima. */

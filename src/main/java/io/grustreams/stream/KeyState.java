@@ -33,6 +33,11 @@ final class KeyState {
     final double[] forecast;
     /** Residual statistics and alert state; null until the key's first forecast is scored. */
     AnomalyState anomaly;
+    /**
+     * The last anomaly state {@link #clear} let go of, for {@link KeyStateCodec#decode} to read the
+     * next key's into instead of allocating one per event; never read as state.
+     */
+    AnomalyState spareAnomaly;
 
     private final double[] ring;
     private int ringStart;
@@ -51,6 +56,9 @@ final class KeyState {
 
     /** Back to the state of a key never seen. */
     void clear() {
+        if (anomaly != null) {
+            spareAnomaly = anomaly;
+        }
         anomaly = null;
         eventCount = 0L;
         lastTimestamp = 0L;

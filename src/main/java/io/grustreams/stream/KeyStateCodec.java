@@ -151,7 +151,7 @@ final class KeyStateCodec {
         ByteBuffer section = in.slice(in.position(), length);
         in.position(in.position() + length);
         try {
-            AnomalyState a = AnomalyState.readFrom(section, anomalyConfig);
+            AnomalyState a = AnomalyState.readFrom(section, anomalyConfig, into.spareAnomaly);
             if (a.features() != into.features || section.hasRemaining()) {
                 return false;
             }

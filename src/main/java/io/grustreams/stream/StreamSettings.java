@@ -88,6 +88,34 @@ public final class StreamSettings {
      * plus headers, so it must fit an input of the broker's default 1 MiB message limit.
      */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+    /**
+     * Commit interval set by {@link #kafkaProperties}, in ms, instead of Kafka Streams' 100 ms under
+     * exactly-once. Every commit flushes the record cache, so each key touched since the last commit
+     * writes its whole state (several KiB: ring buffer, anomaly windows) to RocksDB and the changelog,
+     * and the stream thread then waits for the producer to flush it all. At 100 ms a key seen once per
+     * interval is rewritten once per event; at 1 s its events within the second cost one write. The
+     * price: outputs become visible to read_committed consumers up to about 1 s later.
+     */
+    public static final int DEFAULT_COMMIT_INTERVAL_MS = 1000;
+    /**
+     * Producer batch size set by {@link #kafkaProperties}, instead of the producer's 16 KiB. A produce
+     * request carries at most one batch per partition, so with 16 KiB batches a commit that flushes a
+     * few MiB of changelog (a state is several KiB) needs hundreds of round trips, during which the
+     * stream thread waits in {@code KafkaProducer.flush}.
+     */
+    public static final int DEFAULT_BATCH_BYTES = 1024 * 1024;
+    /**
+     * Producer buffer set by {@link #kafkaProperties}: room for 64 partitions' batches of
+     * {@link #DEFAULT_BATCH_BYTES} each, so the larger batches do not make {@code send} block.
+     */
+    public static final long DEFAULT_BUFFER_BYTES = 64L * 1024 * 1024;
+    /**
+     * Record cache set by {@link #kafkaProperties}, per instance, instead of Kafka Streams' 10 MiB.
+     * A key's state is 5–20 KiB (W = 256 raw events of D features, the anomaly windows), so 10 MiB
+     * holds fewer than 1,000 keys at D = 8: past that every put evicts, and each eviction writes a
+     * whole state to RocksDB and the changelog, per event. 64 MiB holds several thousand keys.
+     */
+    public static final long DEFAULT_CACHE_BYTES = 64L * 1024 * 1024;
 
     private static final int MAX_RING = 1 << 16;
     private static final String GLOBAL_PROCESSING_HANDLER = "processing.exception.handler.global.enabled";
@@ -244,7 +272,11 @@ public final class StreamSettings {
      * (state, forecasts and alerts commit together, so a crash never applies an event twice to a
      * hidden state), {@code application.id=gru-streams}, byte-array default serdes, and a producer
      * request limit of {@value #DEFAULT_MAX_REQUEST_BYTES} bytes so a 1 MiB bad input still reaches the
-     * dead-letter topic, and the processing exception handler enabled for the global thread.
+     * dead-letter topic, and the processing exception handler enabled for the global thread. For
+     * throughput: {@code commit.interval.ms} {@value #DEFAULT_COMMIT_INTERVAL_MS},
+     * {@code statestore.cache.max.bytes} {@value #DEFAULT_CACHE_BYTES}, producer
+     * {@code batch.size} {@value #DEFAULT_BATCH_BYTES} and {@code buffer.memory}
+     * {@value #DEFAULT_BUFFER_BYTES} (see those constants for why).
      *
      * @param props not modified
      * @return a new Properties
@@ -262,6 +294,12 @@ public final class StreamSettings {
         out.putIfAbsent(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         out.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 String.valueOf(DEFAULT_MAX_REQUEST_BYTES));
+        out.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(DEFAULT_COMMIT_INTERVAL_MS));
+        out.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(DEFAULT_CACHE_BYTES));
+        out.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG),
+                String.valueOf(DEFAULT_BATCH_BYTES));
+        out.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG),
+                String.valueOf(DEFAULT_BUFFER_BYTES));
         // The model processor handles its own bad records; this opts in now to Kafka 5.0's default for
         // unexpected errors in the global thread, so behaviour does not change on upgrade. Spelled out:
         // the constant is deprecated because the key goes away once this is the only behaviour.

@@ -2,6 +2,8 @@ package io.grustreams.anomaly;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,6 +98,30 @@ class AnomalyStateTest {
         byte[] v2 = AnomalyDetectorTest.bytes(s);
         assertEquals(AnomalyState.FORMAT_VERSION, ByteBuffer.wrap(v2).getInt(4));
         assertArrayEquals(v2, AnomalyDetectorTest.bytes(AnomalyState.readFrom(ByteBuffer.wrap(v2), SMALL)));
+    }
+
+    @Test
+    void shouldReadIntoAReusedStateOfTheSameShapeExactlyAsIntoANewOne() {
+        AnomalyState reuse = goldenState();
+        byte[] v1 = golden(GOLDEN_V1);
+        AnomalyState fromV1 = AnomalyState.readFrom(ByteBuffer.wrap(v1), SMALL, reuse);
+        assertSame(reuse, fromV1);
+        // The v2 novelty fields the reused state held must not leak into a v1 record's state.
+        assertArrayEquals(AnomalyDetectorTest.bytes(AnomalyState.readFrom(ByteBuffer.wrap(v1), SMALL)),
+                AnomalyDetectorTest.bytes(fromV1));
+        AnomalyState fromV2 = AnomalyState.readFrom(ByteBuffer.wrap(golden()), SMALL, reuse);
+        assertSame(reuse, fromV2);
+        assertArrayEquals(golden(), AnomalyDetectorTest.bytes(fromV2));
+    }
+
+    @Test
+    void shouldReadIntoANewStateWhenTheReusedOneHasAnotherShape() {
+        AnomalyState threeFeatures = new AnomalyDetector(SMALL, 3).newState();
+        AnomalyState s = AnomalyState.readFrom(ByteBuffer.wrap(golden()), SMALL, threeFeatures);
+        assertNotSame(threeFeatures, s);
+        assertEquals(2, s.features());
+        assertArrayEquals(golden(), AnomalyDetectorTest.bytes(s));
+        assertEquals(3, threeFeatures.features());
     }
 
     @Test
