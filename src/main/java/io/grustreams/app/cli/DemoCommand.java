@@ -290,7 +290,7 @@ public final class DemoCommand implements Callable<Integer> {
         train.setErr(new PrintWriter(trainLog));
         long t = System.nanoTime();
         int code = train.execute("train", "--config", config.toString(), "--once", "--window", "P7D",
-                "--hidden", "16", "--epochs", "8", "--patience", "3", "--sequence-length", "64",
+                "--hidden", "16", "--epochs", "60", "--patience", "8", "--sequence-length", "64", "--lr", "0.01",
                 "--effective-from", effectiveFrom.toString(), "--margin", "0",
                 "--seed", Long.toString(seed), "--out", work.resolve("train-runs").toString());
         long version = -1;
