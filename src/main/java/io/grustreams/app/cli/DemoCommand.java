@@ -83,6 +83,8 @@ public final class DemoCommand implements Callable<Integer> {
     private static final double FIRST_CUT = 0.30;
     private static final double SECOND_CUT = 0.60;
     private static final double SWAP_AT = 0.70;
+    /** The trainer's line for a published model: {@code published <name> v<version> to ...}. */
+    private static final Pattern PUBLISHED = Pattern.compile("^published \\S+ v(\\d+)");
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "N",
             description = "HTTP port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
@@ -203,9 +205,9 @@ public final class DemoCommand implements Callable<Integer> {
             awaitRunning(streams);
             watcher.start();
 
-            say(String.format(Locale.ROOT, "4. Replay: %d events of %d NAB series (%s), %s of their own time at %d events/s;"
+            say(String.format(Locale.ROOT, "4. Replay: %d events of %d NAB series (%s), %d days of their own time at %d events/s;"
                     + " no model yet", events.size(), series.size(),
-                    String.join(", ", series.stream().map(DemoSeries::key).toList()), DemoSeries.SPAN, rate));
+                    String.join(", ", series.stream().map(DemoSeries::key).toList()), DemoSeries.SPAN.toDays(), rate));
             long replayStarted = System.nanoTime();
             replay(bootstrap, settings, events, traces, 0, cut1);
             awaitProcessed(streams, cut1);
@@ -248,7 +250,7 @@ public final class DemoCommand implements Callable<Integer> {
             Map<String, String> figures = DemoReport.figures();
             figures.put("events replayed", Integer.toString(events.size()));
             figures.put("keys", Integer.toString(traces.size()));
-            figures.put("replayed span (event time)", DemoSeries.SPAN.toString());
+            figures.put("replayed span per key (event time)", DemoSeries.SPAN.toDays() + " days");
             figures.put("wall time of the replay incl. both trainings", String.format(Locale.ROOT, "%.1f s", replaySeconds));
             figures.put("events/s (replay pace asked)", Integer.toString(rate));
             figures.put("events/s (over the whole replay, trainings included)",
@@ -311,8 +313,6 @@ public final class DemoCommand implements Callable<Integer> {
         return version;
     }
 
-    private static final Pattern PUBLISHED = Pattern.compile("^published \\S+ v(\\d+)");
-
     private void say(String line) {
         synchronized (this) {
             out.println(line);
@@ -328,10 +328,9 @@ public final class DemoCommand implements Callable<Integer> {
                 "commit.interval.ms=200",
                 StreamSettings.HTTP_HOST + "=127.0.0.1",
                 StreamSettings.HTTP_PORT + "=" + port,
-                // A demo's keys are young: learn the score distribution over 100 events and the
-                // residuals over 10, so alerts can open within the few hundred events of taxi.
-                "gru.anomaly.residual-warmup=10",
-                "gru.anomaly.learning-period=100"));
+                // A demo's keys are young and each model swap re-warms them: score after 10 residuals
+                // rather than the default 30, so the taxi key (a few hundred events) is scored at all.
+                "gru.anomaly.residual-warmup=10"));
         if (!run.isEmpty()) {
             lines.add(StreamSettings.MODEL_NAME + "=demo" + run);
         }
