@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The stream's event parser for readers outside the topology (the trainer reads the events topic with
  * a plain consumer): the same rules, so a record the stream would send to the dead-letter topic is
- * bad here too, with the same {@link BadInput} reason. Formats in docs/records.md.
+ * bad here too, with the same {@link BadInput} reason. Formats in README "Records".
  *
  * <p>Holds one reused result: after {@link #decode} the accessors describe the last record until the
  * next call. Not thread-safe.

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Parses input events (docs/records.md) into a reused {@link ParsedEvent}:
+ * Parses input events (README, "Records") into a reused {@link ParsedEvent}:
  * {@code {"ts": <ISO-8601 or epoch ms>, "value": <number>}} for a stream of one feature, or
  * {@code {"ts": ..., "values": {"<feature>": <number>, ...}}} with exactly the features of
  * {@code gru.features}. Other top-level fields are ignored, so producers may add fields.

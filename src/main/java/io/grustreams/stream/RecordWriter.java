@@ -11,7 +11,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Writes forecast and alert records as JSON (formats in docs/records.md). One generator over one
+ * Writes forecast and alert records as JSON (formats in README "Records"). One generator over one
  * growable buffer, made once per processor: each record is a root value written, flushed and
  * copied out. Feature arrays are in {@code gru.features} order. Not thread-safe.
  */

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Turns a CSV file into input events (docs/records.md): one record per row, key from a key column
+ * Turns a CSV file into input events (README, "Records"): one record per row, key from a key column
  * (or one fixed key), {@code ts} from a timestamp column, the feature values from the value
  * columns. One value column gives {@code {"ts": ..., "value": x}}, several give
  * {@code {"ts": ..., "values": {"a": x, "b": y}}}.

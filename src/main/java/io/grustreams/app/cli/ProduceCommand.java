@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "produce",
         mixinStandardHelpOptions = true,
         description = {
-            "Replays a CSV file into a topic as gru-streams input events (docs/records.md).",
+            "Replays a CSV file into a topic as gru-streams input events (see the README, Records).",
             "Header row required. One value column gives {\"ts\":...,\"value\":x}; several give \"values\"."})
 public final class ProduceCommand implements Callable<Integer> {
 
