@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +48,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -83,6 +83,9 @@ public final class PipelineBench implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
+    @Mixin
+    GruWorkload workload;
+
     @Option(names = "--json", description = "One JSON object with both rates and the ratio.")
     boolean json;
 
@@ -92,33 +95,16 @@ public final class PipelineBench implements Callable<Integer> {
     @Option(names = "--keys", defaultValue = "1000", description = "Distinct keys K (default: ${DEFAULT-VALUE}).")
     int keys;
 
-    @Option(names = "--input-size", defaultValue = "1", description = "Features per event, D (default: ${DEFAULT-VALUE}).")
-    int inputSize;
 
-    @Option(names = "--hidden", defaultValue = "32", description = "Hidden size H (default: ${DEFAULT-VALUE}).")
-    int hidden;
 
-    @Option(names = "--partitions", defaultValue = "2", description = "Partitions of the events topic (default: ${DEFAULT-VALUE}).")
-    int partitions;
 
-    @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
-    int threads;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "A gru.* setting for the GRU topology, such as gru.ring.size=64 (repeatable).")
-    Map<String, String> set = new java.util.LinkedHashMap<>();
 
     @Option(names = "--kafka", paramLabel = "KEY=VALUE",
             description = "A Kafka Streams setting for both topologies, such as commit.interval.ms=1000 (repeatable).")
     Map<String, String> kafka = new java.util.LinkedHashMap<>();
 
-    @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Where Kafka Streams state goes, in a new subdirectory deleted at the end"
-                    + " (default: the system temp dir).")
-    Path stateParent;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the model and the events (default: ${DEFAULT-VALUE}).")
-    long seed;
 
     /** What one topology did: records, seconds from its first to its last record, and its mean state size. */
     record Run(long records, double seconds, double meanStateBytes) {
@@ -129,46 +115,26 @@ public final class PipelineBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (events < 1 || keys < 1 || inputSize < 1 || hidden < 1 || partitions < 1 || threads < 1) {
+        if (events < 1 || keys < 1 || workload.inputSize < 1 || workload.hidden < 1 || workload.partitions < 1
+                || workload.threads < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "need --events, --keys, --input-size, --hidden, --partitions, --threads >= 1");
         }
-        StreamBench base = new StreamBench();
-        base.features = inputSize;
-        base.hidden = hidden;
-        base.seed = seed;
-        base.partitions = partitions;
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < inputSize; i++) {
-            names.add("f" + i);
-        }
-        Properties gru = new Properties();
-        gru.setProperty(StreamSettings.FEATURES, String.join(",", names));
-        for (Map.Entry<String, String> e : set.entrySet()) {
-            if (!e.getKey().startsWith(StreamSettings.PREFIX)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--set takes gru.* keys, not " + e.getKey());
-            }
-            gru.setProperty(e.getKey(), e.getValue());
-        }
-        StreamSettings settings;
-        try {
-            settings = StreamSettings.fromProperties(gru);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        List<String> names = workload.featureNames();
+        Properties gru = workload.gruProperties(spec.commandLine());
+        StreamSettings settings = GruWorkload.settings(spec.commandLine(), gru);
         String passthroughOut = settings.forecastsTopic() + "-passthrough";
-        Path stateDir = stateParent == null ? Files.createTempDirectory("gru-streams-pipeline-")
-                : Files.createTempDirectory(Files.createDirectories(stateParent), "gru-streams-pipeline-");
+        Path stateDir = workload.newStateDir("gru-streams-pipeline-");
         try (InProcessKafkaBroker broker = InProcessKafkaBroker.builder().build()) {
             broker.start();
             String bootstrap = broker.bootstrapServers();
-            base.createTopics(bootstrap, settings);
+            workload.createTopics(bootstrap, settings);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                admin.createTopics(List.of(new NewTopic(passthroughOut, partitions, (short) 1))).all()
+                admin.createTopics(List.of(new NewTopic(passthroughOut, workload.partitions, (short) 1))).all()
                         .get(2, TimeUnit.MINUTES);
             }
-            StreamBench.publishModel(bootstrap, settings, base.model(names));
-            preProduce(bootstrap, settings.eventsTopic(), base.payloads(names));
+            StreamBench.publishModel(bootstrap, settings, workload.model(names));
+            preProduce(bootstrap, settings.eventsTopic(), workload.payloads(names));
 
             Run gruRun;
             try (KafkaStreams streams = start(bootstrap, gru, "gru-streams-pipeline-gru",
@@ -271,7 +237,7 @@ public final class PipelineBench implements Callable<Integer> {
         p.setProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.setProperty(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(dir).toString());
         p.setProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.setProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
+        p.setProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(workload.threads));
         KafkaStreams streams = new KafkaStreams(topology, p);
         streams.start();
         return streams;
@@ -360,11 +326,11 @@ public final class PipelineBench implements Callable<Integer> {
             f.put("guarantee", StreamsConfig.EXACTLY_ONCE_V2);
             f.put("events", events);
             f.put("keys", keys);
-            f.put("input_size", inputSize);
-            f.put("hidden_size", hidden);
-            f.put("partitions", partitions);
-            f.put("threads", threads);
-            f.put("settings", set.toString());
+            f.put("input_size", workload.inputSize);
+            f.put("hidden_size", workload.hidden);
+            f.put("partitions", workload.partitions);
+            f.put("threads", workload.threads);
+            f.put("settings", workload.set.toString());
             f.put("kafka", kafka.toString());
             f.put("state_bytes", Math.round(gru.meanStateBytes()));
             f.put("passthrough_records_per_s", passthrough.recordsPerSecond());
@@ -374,8 +340,8 @@ public final class PipelineBench implements Callable<Integer> {
             out.println(BenchHarness.jsonLine(f));
         } else {
             out.printf(Locale.ROOT, "bench pipeline: exactly_once_v2, %d events x %d keys, D %d, H %d, %d partitions,"
-                    + " %d thread(s), settings %s, kafka %s, state %.0f bytes per key; %s%n", events, keys, inputSize,
-                    hidden, partitions, threads, set, kafka, gru.meanStateBytes(), BenchHarness.machine());
+                    + " %d thread(s), settings %s, kafka %s, state %.0f bytes per key; %s%n", events, keys, workload.inputSize,
+                    workload.hidden, workload.partitions, workload.threads, workload.set, kafka, gru.meanStateBytes(), BenchHarness.machine());
             out.printf(Locale.ROOT, "passthrough: %.0f records/s (%.2f s)%n", passthrough.recordsPerSecond(),
                     passthrough.seconds());
             out.printf(Locale.ROOT, "gru:         %.0f records/s (%.2f s)%n", gru.recordsPerSecond(), gru.seconds());

@@ -1,11 +1,7 @@
 package io.grustreams.app.bench;
 
 import io.grustreams.app.broker.InProcessKafkaBroker;
-import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
-import io.grustreams.model.Normalization;
-import io.grustreams.model.Parameters;
-import io.grustreams.model.Variant;
 import io.grustreams.model.codec.ModelCodec;
 import io.grustreams.stream.GruTopology;
 import io.grustreams.stream.StreamMetrics;
@@ -17,22 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,6 +33,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -69,6 +58,9 @@ public final class StreamBench implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
+    @Mixin
+    GruWorkload workload;
+
     @Option(names = "--json", description = "One JSON object per line instead of a table.")
     boolean json;
 
@@ -78,21 +70,13 @@ public final class StreamBench implements Callable<Integer> {
     @Option(names = "--keys", defaultValue = "1000", description = "Distinct keys (default: ${DEFAULT-VALUE}).")
     int keys;
 
-    @Option(names = "--features", defaultValue = "1", description = "Features per event, D (default: ${DEFAULT-VALUE}).")
-    int features;
 
-    @Option(names = "--hidden", defaultValue = "32", description = "Hidden size H (default: ${DEFAULT-VALUE}).")
-    int hidden;
 
     @Option(names = "--guarantee", defaultValue = StreamsConfig.EXACTLY_ONCE_V2,
             description = "processing.guarantee: exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
     String guarantee;
 
-    @Option(names = "--partitions", defaultValue = "2", description = "Partitions of the events topic (default: ${DEFAULT-VALUE}).")
-    int partitions;
 
-    @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
-    int threads;
 
     @Option(names = "--warmup", defaultValue = "2", description = "Warm-up rounds, not reported (default: ${DEFAULT-VALUE}).")
     int warmup;
@@ -100,58 +84,33 @@ public final class StreamBench implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "A gru.* setting for the stream, such as gru.ring.size=64 (repeatable).")
-    Map<String, String> set = new java.util.LinkedHashMap<>();
 
-    @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Where the run's Kafka Streams state goes, in a new subdirectory deleted at the end"
-                    + " (default: the system temp dir).")
-    Path stateParent;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the model and the events (default: ${DEFAULT-VALUE}).")
-    long seed;
 
     @Override
     public Integer call() throws Exception {
-        if (events < 1 || keys < 1 || features < 1 || hidden < 1 || partitions < 1 || threads < 1 || warmup < 0
+        if (events < 1 || keys < 1 || workload.inputSize < 1 || workload.hidden < 1 || workload.partitions < 1 || workload.threads < 1 || warmup < 0
                 || rounds < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "need --events, --keys, --features, --hidden, --partitions, --threads, --rounds >= 1, --warmup >= 0");
+                    "need --events, --keys, --input-size, --hidden, --partitions, --threads, --rounds >= 1, --warmup >= 0");
         }
         if (!guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) && !guarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--guarantee must be "
                     + StreamsConfig.EXACTLY_ONCE_V2 + " or " + StreamsConfig.AT_LEAST_ONCE + ", got " + guarantee);
         }
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < features; i++) {
-            names.add("f" + i);
-        }
-        Properties gru = new Properties();
-        gru.setProperty(StreamSettings.FEATURES, String.join(",", names));
-        for (Map.Entry<String, String> e : set.entrySet()) {
-            if (!e.getKey().startsWith(StreamSettings.PREFIX)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--set takes gru.* keys, not " + e.getKey());
-            }
-            gru.setProperty(e.getKey(), e.getValue());
-        }
-        StreamSettings settings;
-        try {
-            settings = StreamSettings.fromProperties(gru);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-        Path stateDir = stateParent == null ? Files.createTempDirectory("gru-streams-bench-state-")
-                : Files.createTempDirectory(Files.createDirectories(stateParent), "gru-streams-bench-state-");
+        List<String> names = workload.featureNames();
+        Properties gru = workload.gruProperties(spec.commandLine());
+        StreamSettings settings = GruWorkload.settings(spec.commandLine(), gru);
+        Path stateDir = workload.newStateDir("gru-streams-bench-state-");
         try (InProcessKafkaBroker broker = InProcessKafkaBroker.builder().build()) {
             broker.start();
-            createTopics(broker.bootstrapServers(), settings);
-            publishModel(broker.bootstrapServers(), settings, model(names));
+            workload.createTopics(broker.bootstrapServers(), settings);
+            publishModel(broker.bootstrapServers(), settings, workload.model(names));
             byte[][] keyBytes = new byte[keys][];
             for (int k = 0; k < keys; k++) {
                 keyBytes[k] = ("key-" + k).getBytes(StandardCharsets.UTF_8);
             }
-            byte[][] payloads = payloads(names);
+            byte[][] payloads = workload.payloads(names);
             try (KafkaStreams streams = start(broker.bootstrapServers(), gru, settings, stateDir);
                     KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {
                 long[] sent = {0};
@@ -184,11 +143,11 @@ public final class StreamBench implements Callable<Integer> {
             f.put("guarantee", guarantee);
             f.put("events_per_round", events);
             f.put("keys", keys);
-            f.put("features", features);
-            f.put("hidden_size", hidden);
-            f.put("partitions", partitions);
-            f.put("threads", threads);
-            f.put("settings", set.toString());
+            f.put("features", workload.inputSize);
+            f.put("hidden_size", workload.hidden);
+            f.put("partitions", workload.partitions);
+            f.put("threads", workload.threads);
+            f.put("settings", workload.set.toString());
             f.put("warmup_rounds", warmup);
             f.put("rounds", r.rounds());
             f.put("median_events_per_s", r.medianOpsPerSecond());
@@ -199,57 +158,13 @@ public final class StreamBench implements Callable<Integer> {
             out.println(BenchHarness.jsonLine(f));
         } else {
             out.printf("bench stream: %s, %d events x %d keys, D %d, H %d, %d partitions, %d thread(s), settings %s;"
-                    + " %s; %d warm-up + %d rounds%n", guarantee, events, keys, features, hidden, partitions, threads,
-                    set, BenchHarness.machine(), warmup, r.rounds());
+                    + " %s; %d warm-up + %d rounds%n", guarantee, events, keys, workload.inputSize, workload.hidden, workload.partitions,
+                    workload.threads, workload.set, BenchHarness.machine(), warmup, r.rounds());
             out.printf(Locale.ROOT, "%14s %14s %14s %14s%n", "median ev/s", "min ev/s", "max ev/s", "median us/ev");
             out.printf(Locale.ROOT, "%14.0f %14.0f %14.0f %14.2f%n", r.medianOpsPerSecond(), r.minOpsPerSecond(),
                     r.maxOpsPerSecond(), r.medianNsPerOp() / 1000);
         }
         out.flush();
-    }
-
-    GruModel model(List<String> names) {
-        Random rnd = new Random(seed);
-        GruLayout layout = GruLayout.of(Variant.CHO, features, hidden, features);
-        double[] w = new double[layout.size()];
-        double bound = 1 / Math.sqrt(hidden);
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (2 * rnd.nextDouble() - 1) * bound;
-        }
-        double[] mean = new double[features];
-        double[] std = new double[features];
-        java.util.Arrays.fill(mean, 10.0);
-        java.util.Arrays.fill(std, 3.0);
-        return new GruModel("bench", 1, Instant.EPOCH, names, new Normalization(mean, std),
-                new Parameters(layout, w), Map.of("bench", "stream"));
-    }
-
-    /** A cycle of event payloads (sine plus noise per feature), serialized once. */
-    byte[][] payloads(List<String> names) {
-        Random rnd = new Random(seed + 1);
-        byte[][] p = new byte[1024][];
-        for (int i = 0; i < p.length; i++) {
-            StringBuilder sb = new StringBuilder("{\"values\":{");
-            for (int f = 0; f < features; f++) {
-                double v = 10 + 3 * Math.sin(0.05 * i + f) + 0.3 * rnd.nextGaussian();
-                sb.append(f == 0 ? "" : ",").append('"').append(names.get(f)).append("\":").append(v);
-            }
-            p[i] = sb.append("}}").toString().getBytes(StandardCharsets.UTF_8);
-        }
-        return p;
-    }
-
-    void createTopics(String bootstrap, StreamSettings s) throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            List<NewTopic> topics = new ArrayList<>();
-            for (String t : List.of(s.eventsTopic(), s.forecastsTopic(), s.alertsTopic(), s.deadLettersTopic())) {
-                topics.add(new NewTopic(t, partitions, (short) 1));
-            }
-            topics.add(new NewTopic(s.modelsTopic(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
-            admin.createTopics(topics).all().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create the bench topics: " + e.getMessage(), e);
-        }
     }
 
     static void publishModel(String bootstrap, StreamSettings s, GruModel m) throws Exception {
@@ -273,7 +188,7 @@ public final class StreamBench implements Callable<Integer> {
         p.setProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.setProperty(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.setProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
-        p.setProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
+        p.setProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(workload.threads));
         KafkaStreams streams = new KafkaStreams(GruTopology.build(s), p);
         streams.start();
         long deadline = System.nanoTime() + WAIT.toNanos();
