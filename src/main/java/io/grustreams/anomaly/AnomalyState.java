@@ -1,5 +1,6 @@
 package io.grustreams.anomaly;
 
+import io.grustreams.model.codec.BigEndianDoubles;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -180,19 +181,19 @@ public final class AnomalyState {
             int start = out.position();
             out.putInt(MAGIC).putInt(FORMAT_VERSION).putInt(features)
                     .putInt(shortRing.length).putInt(longWindow()).putLong(residualCount);
-            putDoubles(out, mean);
-            putDoubles(out, variance);
+            BigEndianDoubles.put(out, mean);
+            BigEndianDoubles.put(out, variance);
             out.putInt(shortHead).putInt(shortCount).putDouble(shortSum);
-            putDoubles(out, shortRing);
+            BigEndianDoubles.put(out, shortRing);
             out.putInt(longHead).putInt(longCount).putDouble(longSum).putDouble(longSumSq);
-            putDoubles(out, longRing);
+            BigEndianDoubles.put(out, longRing);
             out.put(alertOpen ? (byte) 1 : (byte) 0)
                     .putInt(openStreak).putInt(resolveStreak).putInt(cooldownRemaining);
             out.putLong(valueCount);
-            putDoubles(out, low);
-            putDoubles(out, high);
+            BigEndianDoubles.put(out, low);
+            BigEndianDoubles.put(out, high);
             out.putInt(noveltyFill).putDouble(noveltyMax).putInt(noveltyMaxima.length);
-            putDoubles(out, noveltyMaxima);
+            BigEndianDoubles.put(out, noveltyMaxima);
             out.putInt(checksum(out, start, out.position()));
         } finally {
             out.order(order);
@@ -269,27 +270,27 @@ public final class AnomalyState {
         if (s.residualCount < 0) {
             throw corrupt("residualCount", Long.toString(s.residualCount));
         }
+        BigEndianDoubles.get(in, s.mean, 0, features);
         for (int i = 0; i < features; i++) {
-            s.mean[i] = finite(in.getDouble(), "mean", i);
+            finite(s.mean[i], "mean", i);
         }
+        BigEndianDoubles.get(in, s.variance, 0, features);
         for (int i = 0; i < features; i++) {
-            s.variance[i] = nonNegative(in.getDouble(), "variance", i);
+            nonNegative(s.variance[i], "variance", i);
         }
         s.shortHead = in.getInt();
         s.shortCount = in.getInt();
         checkRing("short", s.shortHead, s.shortCount, shortWindow);
         s.shortSum = nonNegative(in.getDouble(), "shortSum", -1);
-        for (int i = 0; i < shortWindow; i++) {
-            s.shortRing[i] = unit(in.getDouble(), "shortRing", i);
-        }
+        BigEndianDoubles.get(in, s.shortRing, 0, shortWindow);
+        units(s.shortRing, "shortRing");
         s.longHead = in.getInt();
         s.longCount = in.getInt();
         checkRing("long", s.longHead, s.longCount, longWindow + shortWindow);
         s.longSum = nonNegative(in.getDouble(), "longSum", -1);
         s.longSumSq = nonNegative(in.getDouble(), "longSumSq", -1);
-        for (int i = 0; i < s.longRing.length; i++) {
-            s.longRing[i] = unit(in.getDouble(), "longRing", i);
-        }
+        BigEndianDoubles.get(in, s.longRing, 0, s.longRing.length);
+        units(s.longRing, "longRing");
         byte open = in.get();
         if (open != 0 && open != 1) {
             throw corrupt("alertOpen", Byte.toString(open));
@@ -399,12 +400,6 @@ public final class AnomalyState {
         return (int) crc.getValue();
     }
 
-    private static void putDoubles(ByteBuffer out, double[] values) {
-        for (double v : values) {
-            out.putLong(Double.doubleToRawLongBits(v));
-        }
-    }
-
     private static int getInt(ByteBuffer in, String field) {
         try {
             return in.getInt();
@@ -439,11 +434,14 @@ public final class AnomalyState {
         return v;
     }
 
-    private static double unit(double v, String field, int index) {
-        if (!(v >= 0 && v <= 1)) {
-            throw corrupt(indexed(field, index), "not in [0, 1]: " + v);
+    /** Checks that every value of a ring of scores is in [0, 1]. */
+    private static void units(double[] values, String field) {
+        for (int i = 0; i < values.length; i++) {
+            double v = values[i];
+            if (!(v >= 0 && v <= 1)) {
+                throw corrupt(indexed(field, i), "not in [0, 1]: " + v);
+            }
         }
-        return v;
     }
 
     private static int count(int v, String field) {

@@ -36,6 +36,8 @@ final class EventParser {
             // not-finite, which says more than not-json.
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // Lemire's algorithm, correctly rounded like Double.parseDouble (the same bits) and faster.
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)

@@ -116,6 +116,23 @@ final class KeyState {
         return ring;
     }
 
+    /** Slot of the oldest buffered event in {@link #ringArray()}, in events. */
+    int ringStart() {
+        return ringStart;
+    }
+
+    /**
+     * Declares the first {@code n} slots of {@link #ringArray()}, already filled, the buffered
+     * events, oldest first: the codec's bulk read.
+     */
+    void ringFilled(int n) {
+        if (n < 0 || n > ringCapacity) {
+            throw new IllegalArgumentException("ring fill " + n + " not in [0, " + ringCapacity + "]");
+        }
+        ringStart = 0;
+        ringSize = n;
+    }
+
     /** Number of events in the ring buffer, at most {@link #ringCapacity}. */
     int ringSize() {
         return ringSize;

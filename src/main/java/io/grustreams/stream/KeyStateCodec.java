@@ -2,6 +2,7 @@ package io.grustreams.stream;
 
 import io.grustreams.anomaly.AnomalyConfig;
 import io.grustreams.anomaly.AnomalyState;
+import io.grustreams.model.codec.BigEndianDoubles;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 
@@ -57,14 +58,10 @@ final class KeyStateCodec {
         ByteBuffer out = ByteBuffer.wrap(bytes);
         out.put(FORMAT_VERSION).putInt(s.features).putLong(s.eventCount).putLong(s.lastTimestamp)
                 .putLong(s.modelVersion).putInt(s.hiddenSize);
-        for (int i = 0; i < s.hiddenSize; i++) {
-            out.putDouble(s.hidden[i]);
-        }
+        BigEndianDoubles.put(out, s.hidden, 0, s.hiddenSize);
         out.put(s.hasForecast ? (byte) 1 : (byte) 0);
         if (s.hasForecast) {
-            for (int i = 0; i < s.features; i++) {
-                out.putDouble(s.forecast[i]);
-            }
+            BigEndianDoubles.put(out, s.forecast, 0, s.features);
         }
         if (s.anomaly == null) {
             out.putInt(0);
@@ -73,11 +70,11 @@ final class KeyStateCodec {
             s.anomaly.writeTo(out);
         }
         out.putInt(s.ringCapacity).putInt(s.ringSize());
-        for (int e = 0; e < s.ringSize(); e++) {
-            for (int f = 0; f < s.features; f++) {
-                out.putDouble(s.ringValue(e, f));
-            }
-        }
+        // Oldest first: the ring's run from its start to the array's end, then the wrapped run.
+        double[] ring = s.ringArray();
+        int first = Math.min(s.ringSize(), s.ringCapacity - s.ringStart());
+        BigEndianDoubles.put(out, ring, s.ringStart() * s.features, first * s.features);
+        BigEndianDoubles.put(out, ring, 0, (s.ringSize() - first) * s.features);
         return bytes;
     }
 
@@ -178,26 +175,22 @@ final class KeyStateCodec {
                     + in.remaining() + " bytes left");
         }
         in.position(in.position() + skip * into.features * 8);
+        int kept = (n - skip) * into.features;
         double[] ring = into.ringArray();
-        for (int e = skip; e < n; e++) {
-            int at = into.appendSlot();
-            for (int f = 0; f < into.features; f++) {
-                double v = in.getDouble();
-                if (!Double.isFinite(v)) {
-                    throw bad("ring", "event " + e + " feature " + f + " is not finite: " + v);
-                }
-                ring[at + f] = v;
-            }
+        BigEndianDoubles.get(in, ring, 0, kept);
+        int bad = BigEndianDoubles.firstNonFinite(ring, 0, kept);
+        if (bad >= 0) {
+            throw bad("ring", "event " + (skip + bad / into.features) + " feature " + bad % into.features
+                    + " is not finite: " + ring[bad]);
         }
+        into.ringFilled(n - skip);
     }
 
     private static void readFinite(ByteBuffer in, double[] out, int n, String field) {
-        for (int i = 0; i < n; i++) {
-            double v = in.getDouble();
-            if (!Double.isFinite(v)) {
-                throw bad(field, "value " + i + " is not finite: " + v);
-            }
-            out[i] = v;
+        BigEndianDoubles.get(in, out, 0, n);
+        int bad = BigEndianDoubles.firstNonFinite(out, 0, n);
+        if (bad >= 0) {
+            throw bad(field, "value " + bad + " is not finite: " + out[bad]);
         }
     }
 
