@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * spread as anomalies.
  *
  * <p>The per-key work (re-warm, score, step) is {@link KeyProcessor}'s, shared with the backtest.
- * Owns all scratch: the parser's result, one {@link KeyProcessor} with its {@link KeyState}, one
- * JSON writer. Not thread-safe;
+ * Owns all scratch: the parser's result, one {@link KeyProcessor}, the decoded states of recent
+ * keys ({@link DecodedStates}), one JSON writer. Not thread-safe;
  * Kafka Streams makes one per task.
  */
 final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
@@ -45,6 +45,8 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private KeyProcessor keys;
     private KeyProcessor.Outcome outcome;
     private KeyState state;
+    private DecodedStates decoded;
+    private DecodedStates.Slot slot;
     private KeyStateCodec codec;
     private RecordWriter writer;
     /** Version of the model that processed this task's previous event; NO_MODEL before any. */
@@ -66,7 +68,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         this.event = new ParsedEvent(d);
         this.keys = new KeyProcessor(anomalyConfig, settings.features(), settings.ringSize());
         this.outcome = new KeyProcessor.Outcome(d);
-        this.state = keys.state();
+        this.decoded = new DecodedStates(d, settings.ringSize(), settings.decodedKeys());
         this.codec = new KeyStateCodec(anomalyConfig);
         this.writer = new RecordWriter(settings.features());
         if (registry.newest() == null) {
@@ -89,7 +91,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (outcome.modelless()) {
             // No model yet: the input is kept so the first model can warm this key from it.
             metrics.eventWithoutModel();
-            store.put(key, codec.encode(state));
+            save(key);
             return;
         }
         noteServed(model.version());
@@ -118,12 +120,25 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                     verdict.reason()), ts), GruTopology.ALERTS_SINK);
             metrics.alert(open);
         }
-        store.put(key, codec.encode(state));
+        save(key);
     }
 
-    /** Reads the key's state into {@link #state}; a new key, or an unreadable state, starts empty. */
+    /**
+     * Makes the key's state {@link #state} and the one {@link #keys} works on: the decoded state
+     * kept from the key's last event if the store still holds the array it was saved as, else the
+     * stored state decoded; a new key, or an unreadable state, starts empty.
+     */
     private void load(Bytes key) {
+        slot = decoded.slot(key);
+        state = slot.state;
+        keys.use(state);
         byte[] stored = store.get(key);
+        boolean kept = slot.matches(stored);
+        // From here the state changes: until save() it matches no stored array, even if processing fails.
+        slot.bytes = null;
+        if (kept) {
+            return;
+        }
         if (stored == null) {
             state.clear();
             return;
@@ -139,6 +154,18 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             metrics.stateReset();
             state.clear();
         }
+    }
+
+    @Override
+    public void close() {
+        decoded.clear();
+    }
+
+    /** Puts the key's state and remembers the array, which the key's next event may find unchanged. */
+    private void save(Bytes key) {
+        byte[] bytes = codec.encode(state);
+        store.put(key, bytes);
+        slot.bytes = bytes;
     }
 
     /** Counts a swap when this task's events move to another model (not the first model it serves). */

@@ -107,7 +107,7 @@ public final class KeyProcessor {
     }
 
     private final List<String> features;
-    private final KeyState state;
+    private KeyState state;
     private final AnomalyDetector detector;
     private final double[] replay;
     private final double[] replayForecast;
@@ -129,6 +129,20 @@ public final class KeyProcessor {
         this.replay = new double[d];
         this.replayForecast = new double[d];
         this.aheadInput = new double[d];
+    }
+
+    /**
+     * Makes {@code s} the state {@link #process} reads and updates from now on: a processor that
+     * keeps decoded states of many keys switches between them instead of decoding into one.
+     *
+     * @param s a state of this processor's feature count and ring capacity. Modified by later calls.
+     */
+    void use(KeyState s) {
+        if (s.features != features.size() || s.ringCapacity != state.ringCapacity) {
+            throw new IllegalArgumentException("state of " + s.features + " features and ring " + s.ringCapacity
+                    + " given to a processor of " + features.size() + " features and ring " + state.ringCapacity);
+        }
+        state = s;
     }
 
     /** The state {@link #process} reads and updates; the caller may decode a stored key into it. */

@@ -66,6 +66,8 @@ public final class StreamSettings {
     public static final String MODEL_STORE = "gru.store.models";
     public static final String FEATURES = "gru.features";
     public static final String RING_SIZE = "gru.ring.size";
+    /** Decoded per-key states a processor keeps in memory (per task), so that a key seen again is not decoded. */
+    public static final String DECODED_KEYS = "gru.state.decoded-keys";
     public static final String EVENT_MAX_BYTES = "gru.event.max.bytes";
     public static final String MODEL_NAME = "gru.model.name";
     public static final String MODEL_KEEP = "gru.model.keep";
@@ -125,18 +127,21 @@ public final class StreamSettings {
     private final String modelStore;
     private final List<String> features;
     private final int ringSize;
+    private final int decodedKeys;
     private final int eventMaxBytes;
     private final Optional<String> modelName;
     private final int modelKeep;
     private final AnomalyConfig anomaly;
 
     private StreamSettings(Map<String, String> topics, String stateStore, String modelStore, List<String> features,
-            int ringSize, int eventMaxBytes, Optional<String> modelName, int modelKeep, AnomalyConfig anomaly) {
+            int ringSize, int decodedKeys, int eventMaxBytes, Optional<String> modelName, int modelKeep,
+            AnomalyConfig anomaly) {
         this.topics = Map.copyOf(topics);
         this.stateStore = stateStore;
         this.modelStore = modelStore;
         this.features = List.copyOf(features);
         this.ringSize = ringSize;
+        this.decodedKeys = decodedKeys;
         this.eventMaxBytes = eventMaxBytes;
         this.modelName = modelName;
         this.modelKeep = modelKeep;
@@ -189,7 +194,7 @@ public final class StreamSettings {
      * spellings (such as environment variable names) back to keys.
      */
     public static Set<String> keys() {
-        Set<String> known = new TreeSet<>(List.of(STATE_STORE, MODEL_STORE, FEATURES, RING_SIZE, EVENT_MAX_BYTES,
+        Set<String> known = new TreeSet<>(List.of(STATE_STORE, MODEL_STORE, FEATURES, RING_SIZE, DECODED_KEYS, EVENT_MAX_BYTES,
                 MODEL_NAME, MODEL_KEEP, HTTP_HOST, HTTP_PORT));
         for (String knob : ANOMALY_KEYS.keySet()) {
             known.add(ANOMALY_PREFIX + knob);
@@ -241,11 +246,12 @@ public final class StreamSettings {
             features.add(name);
         }
         int ring = intSetting(props, RING_SIZE, 256, 1, MAX_RING);
+        int decoded = intSetting(props, DECODED_KEYS, 1024, 0, 1 << 20);
         int maxBytes = intSetting(props, EVENT_MAX_BYTES, 65536, 64, DEFAULT_MAX_REQUEST_BYTES / 2);
         String name = props.getProperty(MODEL_NAME);
         Optional<String> modelName = name == null || name.isBlank() ? Optional.empty() : Optional.of(name.trim());
         int keep = intSetting(props, MODEL_KEEP, 4, 1, 1000);
-        return new StreamSettings(topics, stateStore, modelStore, features, ring, maxBytes, modelName, keep,
+        return new StreamSettings(topics, stateStore, modelStore, features, ring, decoded, maxBytes, modelName, keep,
                 anomalyConfig(props));
     }
 
@@ -361,6 +367,15 @@ public final class StreamSettings {
         return ringSize;
     }
 
+    /**
+     * Decoded per-key states each stream task keeps ({@value #DECODED_KEYS}, default 1024, 0 for none).
+     * A state is reused only while the store still holds the very array it was encoded to, so the
+     * cache never serves a stale state; it saves decoding and validating every event's state.
+     */
+    public int decodedKeys() {
+        return decodedKeys;
+    }
+
     /** Largest event value in bytes; larger ones are dead letters. */
     public int eventMaxBytes() {
         return eventMaxBytes;
@@ -385,19 +400,20 @@ public final class StreamSettings {
     public boolean equals(Object o) {
         return o instanceof StreamSettings s && s.topics.equals(topics) && s.stateStore.equals(stateStore)
                 && s.modelStore.equals(modelStore) && s.features.equals(features) && s.ringSize == ringSize
-                && s.eventMaxBytes == eventMaxBytes && s.modelName.equals(modelName) && s.modelKeep == modelKeep
+                && s.decodedKeys == decodedKeys && s.eventMaxBytes == eventMaxBytes && s.modelName.equals(modelName) && s.modelKeep == modelKeep
                 && s.anomaly.equals(anomaly);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(topics, stateStore, modelStore, features, ringSize, eventMaxBytes, modelName, modelKeep, anomaly);
+        return Objects.hash(topics, stateStore, modelStore, features, ringSize, decodedKeys, eventMaxBytes, modelName,
+                modelKeep, anomaly);
     }
 
     @Override
     public String toString() {
         return "StreamSettings[topics " + topics + ", stores " + stateStore + "/" + modelStore + ", features "
-                + features + ", W " + ringSize + ", eventMaxBytes " + eventMaxBytes + ", model "
+                + features + ", W " + ringSize + ", decoded keys " + decodedKeys + ", eventMaxBytes " + eventMaxBytes + ", model "
                 + modelName.orElse("(any)") + ", keep " + modelKeep + ", " + anomaly + "]";
     }
 }

@@ -1,0 +1,105 @@
+package io.grustreams.stream;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+
+/**
+ * The decoded states of a task's recently seen keys, each with the stored array it matches.
+ *
+ * <p>Why: every event reads its key's state from the store and writes it back, and decoding and
+ * validating ~6 KiB of state per event cost more than the GRU step. With Kafka Streams' record
+ * cache the store hands back the very array the processor put (the byte-array serde neither
+ * copies nor wraps it), so a state whose array is still the one in the store is exactly what
+ * decoding that array would give: the processor skips the decode. Any other array (evicted from
+ * the cache and read back from RocksDB, restored after a crash or a rebalance, written by another
+ * instance) is decoded as before. The cache therefore never changes what is processed, only how
+ * often bytes are decoded.
+ *
+ * <p>Least recently used keys beyond the capacity are dropped and their {@link KeyState}
+ * recycled, so memory stays at {@code capacity} states. Not thread-safe: one per processor.
+ */
+final class DecodedStates {
+
+    /** One key's decoded state and the stored array it equals, or null when they may differ. */
+    static final class Slot {
+        final KeyState state;
+        /**
+         * The array the store held when {@link #state} was decoded from it, or that {@link #state}
+         * was encoded to and put; null from the moment the state starts to change until it is put.
+         */
+        byte[] bytes;
+
+        Slot(KeyState state) {
+            this.state = state;
+        }
+
+        /** Whether {@code stored}, the array the store returned for this key, is the one {@link #state} equals. */
+        boolean matches(byte[] stored) {
+            return stored != null && stored == bytes;
+        }
+    }
+
+    private final int features;
+    private final int ringCapacity;
+    private final int capacity;
+    private final Map<Bytes, Slot> slots;
+    private Slot recycled;
+
+    /**
+     * @param capacity keys kept; 0 keeps none (every {@link #slot} call then returns the same
+     *     slot, which never matches)
+     */
+    DecodedStates(int features, int ringCapacity, int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must be >= 0: " + capacity);
+        }
+        this.features = features;
+        this.ringCapacity = ringCapacity;
+        this.capacity = capacity;
+        this.slots = new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Bytes, Slot> eldest) {
+                if (size() > DecodedStates.this.capacity) {
+                    recycled = eldest.getValue();
+                    return true;
+                }
+                return false;
+            }
+        };
+        this.recycled = new Slot(new KeyState(features, ringCapacity));
+    }
+
+    /**
+     * The slot of {@code key}: its decoded state if the key is kept, otherwise a slot whose state
+     * must be loaded (its {@link Slot#bytes} is null). Allocates only while fewer than
+     * {@code capacity} keys are kept.
+     */
+    Slot slot(Bytes key) {
+        if (capacity == 0) {
+            recycled.bytes = null;
+            return recycled;
+        }
+        Slot slot = slots.get(key);
+        if (slot == null) {
+            slot = recycled != null ? recycled : new Slot(new KeyState(features, ringCapacity));
+            recycled = null;
+            slot.bytes = null;
+            slots.put(key, slot);
+        }
+        return slot;
+    }
+
+    /** Forgets every key (their states are garbage from then on). */
+    void clear() {
+        slots.clear();
+        recycled = new Slot(new KeyState(features, ringCapacity));
+    }
+
+    /** Keys kept. */
+    int size() {
+        return slots.size();
+    }
+}
