@@ -31,7 +31,7 @@ final class KafkaClients {
     KafkaClients(Properties file) {
         String bootstrap = file.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         if (bootstrap == null || bootstrap.isBlank()) {
-            throw new IllegalArgumentException("bootstrap.servers is not set in the configuration file");
+            throw new IllegalArgumentException("bootstrap.servers is not set (in --config, as GRUSTREAMS_BOOTSTRAP_SERVERS or with --set)");
         }
         this.file = file;
     }

@@ -1,5 +1,6 @@
 package io.grustreams.app.train;
 
+import io.grustreams.app.AppConfig;
 import io.grustreams.model.Variant;
 import io.grustreams.stream.StreamSettings;
 import io.grustreams.train.RetrainConfig;
@@ -7,15 +8,15 @@ import io.grustreams.train.Tbptt;
 import io.grustreams.train.TrainerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -55,6 +56,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE",
             description = "The configuration file of 'run' (bootstrap.servers, gru.* topics and features).")
     Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Sets one key, over the file and the environment (repeatable), as for 'run'.")
+    Map<String, String> set = new LinkedHashMap<>();
+
+    /** Where GRUSTREAMS_* variables come from; tests replace it. */
+    Map<String, String> env = System.getenv();
 
     @ArgGroup(exclusive = true)
     Schedule schedule;
@@ -195,7 +203,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Everything a run needs, validated: a bad option or configuration fails here, before any run. */
     TrainJob.Plan plan() throws IOException {
-        Properties file = load(config);
+        if (!Files.isRegularFile(config)) {
+            throw new IllegalArgumentException("--config " + config + ": no such file");
+        }
+        // The same merge as 'run' (file < GRUSTREAMS_* environment < --set), so that both read one configuration.
+        Properties file = AppConfig.load(config, env, set).properties();
         StreamSettings settings;
         try {
             settings = StreamSettings.fromProperties(file);
@@ -305,17 +317,6 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad training option: " + e.getMessage(), e);
         }
-    }
-
-    private static Properties load(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("--config " + file + ": no such file");
-        }
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        }
-        return p;
     }
 
     private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");

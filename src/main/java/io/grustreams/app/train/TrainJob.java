@@ -88,7 +88,7 @@ final class TrainJob {
             source = new CsvSource(settings.features()).read(plan.input().get(), plan.window());
         } else {
             KafkaClients clients = kafka.orElseThrow(() -> new IllegalArgumentException(
-                    "bootstrap.servers is not set in the configuration file (needed to read the events topic)"));
+                    "bootstrap.servers is not set (in --config, as GRUSTREAMS_BOOTSTRAP_SERVERS or with --set) (needed to read the events topic)"));
             source = new EventsTopicSource(clients, settings.eventsTopic(), settings.features(),
                     settings.eventMaxBytes()).read(plan.window().orElse(DEFAULT_WINDOW), started);
         }
@@ -149,7 +149,7 @@ final class TrainJob {
         String key = ModelRegistry.recordKey(model);
         if (result.decision().publish() && !plan.dryRun()) {
             ModelsTopic topic = models.orElseThrow(() -> new IllegalArgumentException(
-                    "bootstrap.servers is not set in the configuration file (needed to publish; or use --dry-run)"));
+                    "bootstrap.servers is not set (in --config, as GRUSTREAMS_BOOTSTRAP_SERVERS or with --set) (needed to publish; or use --dry-run)"));
             published = Optional.of(topic.publish(key, bytes));
         }
 
@@ -196,8 +196,8 @@ final class TrainJob {
             return Optional.of(new KafkaClients(plan.file()));
         }
         if (!plan.dryRun()) {
-            throw new IllegalArgumentException("bootstrap.servers is not set in the configuration file "
-                    + "(needed to publish the model; use --dry-run to train without publishing)");
+            throw new IllegalArgumentException("bootstrap.servers is not set (in --config, as GRUSTREAMS_BOOTSTRAP_SERVERS"
+                    + " or with --set), needed to publish the model; use --dry-run to train without publishing");
         }
         return Optional.empty();
     }

@@ -238,7 +238,21 @@ class TrainCommandTest {
     void shouldRequireABrokerToPublish() {
         Run r = main(args("--config", config.toString(), "--input", csv.toString()));
         assertEquals(1, r.exit());
-        assertTrue(r.err().startsWith("error: bootstrap.servers is not set in the configuration file"), r.err());
+        assertTrue(r.err().startsWith("error: bootstrap.servers is not set (in --config, as GRUSTREAMS_BOOTSTRAP_SERVERS"
+                + " or with --set)"), r.err());
+    }
+
+    @Test
+    void shouldReadTheEnvironmentAndSetOverTheFileAsRunDoes() throws IOException {
+        TrainCommand cmd = new TrainCommand();
+        cmd.env = Map.of("GRUSTREAMS_GRU_MODEL_NAME", "from-env", "GRUSTREAMS_GRU_RING_SIZE", "32");
+        new CommandLine(cmd).parseArgs("--config", config.toString(), "--input", csv.toString(), "--dry-run");
+        assertEquals("from-env", cmd.plan().modelName());
+        assertEquals(32, cmd.plan().settings().ringSize());
+        new CommandLine(cmd).parseArgs("--config", config.toString(), "--input", csv.toString(), "--dry-run",
+                "--set", "gru.model.name=from-set");
+        assertEquals("from-set", cmd.plan().modelName());
+        assertEquals(List.of("temp", "load"), cmd.plan().settings().features());
     }
 
     @Test
