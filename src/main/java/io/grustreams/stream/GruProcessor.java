@@ -47,6 +47,8 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private KeyState state;
     private DecodedStates decoded;
     private DecodedStates.Slot slot;
+    /** The stored array {@link #state} was loaded from, or null for a state that starts empty. */
+    private byte[] loadedFrom;
     private KeyStateCodec codec;
     private RecordWriter writer;
     /** Version of the model that processed this task's previous event; NO_MODEL before any. */
@@ -136,6 +138,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         boolean kept = slot.matches(stored);
         // From here the state changes: until save() it matches no stored array, even if processing fails.
         slot.bytes = null;
+        loadedFrom = stored;
         if (kept) {
             return;
         }
@@ -153,6 +156,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             LOG.warn("per-key state of key {} is unreadable and starts afresh: {}", event.key, e.getMessage());
             metrics.stateReset();
             state.clear();
+            loadedFrom = null;
         }
     }
 
@@ -163,7 +167,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     /** Puts the key's state and remembers the array, which the key's next event may find unchanged. */
     private void save(Bytes key) {
-        byte[] bytes = codec.encode(state);
+        byte[] bytes = codec.encode(state, loadedFrom);
         store.put(key, bytes);
         slot.bytes = bytes;
     }

@@ -43,6 +43,16 @@ final class KeyState {
     private int ringStart;
     private int ringSize;
 
+    /*
+     * What the codec last synchronized this state's ring with (decoded from or encoded to one stored
+     * array): the byte offset of that array's first ring event, the events there, and the events
+     * appended since. The codec uses them to copy the unchanged ring bytes from that array
+     * instead of writing every double again (KeyStateCodec#encode(KeyState, byte[])).
+     */
+    private int syncedRingOffset = -1;
+    private int syncedRingSize;
+    private int appendsSinceSync;
+
     KeyState(int features, int ringCapacity) {
         if (features <= 0 || ringCapacity <= 0) {
             throw new IllegalArgumentException("features " + features + " and ringCapacity " + ringCapacity
@@ -65,6 +75,7 @@ final class KeyState {
         clearModelState();
         ringStart = 0;
         ringSize = 0;
+        syncedRingOffset = -1;
     }
 
     /** Forgets the hidden state and the pending forecast (the ring buffer and counts stay). */
@@ -100,6 +111,7 @@ final class KeyState {
      * @return the offset in {@link #ringArray()} where its {@code features} values go
      */
     int appendSlot() {
+        appendsSinceSync++;
         int slot;
         if (ringSize < ringCapacity) {
             slot = (ringStart + ringSize) % ringCapacity;
@@ -131,6 +143,29 @@ final class KeyState {
         }
         ringStart = 0;
         ringSize = n;
+        syncedRingOffset = -1;
+    }
+
+    /** Records that the ring's events are at byte {@code offset} of the array the codec just read or wrote. */
+    void ringSynced(int offset) {
+        syncedRingOffset = offset;
+        syncedRingSize = ringSize;
+        appendsSinceSync = 0;
+    }
+
+    /** Byte offset of the first ring event in the last synchronized array; -1 if there is none. */
+    int syncedRingOffset() {
+        return syncedRingOffset;
+    }
+
+    /** Events of the ring in the last synchronized array. */
+    int syncedRingSize() {
+        return syncedRingSize;
+    }
+
+    /** Events appended since the last synchronization. */
+    int appendsSinceSync() {
+        return appendsSinceSync;
     }
 
     /** Number of events in the ring buffer, at most {@link #ringCapacity}. */

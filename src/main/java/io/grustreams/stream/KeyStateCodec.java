@@ -50,10 +50,28 @@ final class KeyStateCodec {
     }
 
     /**
-     * @param s not modified
+     * @param s modified only in what it remembers of the array written (for a later
+     *     {@link #encode(KeyState, byte[])})
      * @return a new array (a state store keeps the array it is given)
      */
     byte[] encode(KeyState s) {
+        return encode(s, null);
+    }
+
+    /**
+     * As {@link #encode(KeyState)}, copying the ring's unchanged bytes from {@code synced} where
+     * that gives the same result: the ring is written oldest first, so after one event appended
+     * the new ring is the old one (less its oldest event when full) plus that event, a single
+     * {@code arraycopy}, where writing W·D doubles one by one made most of the cost of storing a
+     * state with a long ring or many features.
+     *
+     * @param s modified only in what it remembers of the array written
+     * @param synced the array {@code s} was last decoded from or encoded to, or null. Not modified.
+     *     Any other array gives wrong bytes: the caller must know (the processor does, by identity
+     *     with what the store returned).
+     * @return a new array
+     */
+    byte[] encode(KeyState s, byte[] synced) {
         byte[] bytes = new byte[encodedSize(s)];
         ByteBuffer out = ByteBuffer.wrap(bytes);
         out.put(FORMAT_VERSION).putInt(s.features).putLong(s.eventCount).putLong(s.lastTimestamp)
@@ -70,12 +88,35 @@ final class KeyStateCodec {
             s.anomaly.writeTo(out);
         }
         out.putInt(s.ringCapacity).putInt(s.ringSize());
-        // Oldest first: the ring's run from its start to the array's end, then the wrapped run.
-        double[] ring = s.ringArray();
-        int first = Math.min(s.ringSize(), s.ringCapacity - s.ringStart());
-        BigEndianDoubles.put(out, ring, s.ringStart() * s.features, first * s.features);
-        BigEndianDoubles.put(out, ring, 0, (s.ringSize() - first) * s.features);
+        int ringAt = out.position();
+        int eventBytes = 8 * s.features;
+        int n = s.ringSize();
+        int from = s.syncedRingOffset();
+        int kept = n - s.appendsSinceSync();
+        if (synced != null && from >= 0 && s.appendsSinceSync() == 1 && kept >= 0
+                && (n == s.syncedRingSize() + 1 || n == s.syncedRingSize())
+                && from + (long) s.syncedRingSize() * eventBytes <= synced.length) {
+            // One event appended: the old ring less its oldest event if that one was dropped, then the new one.
+            int dropped = s.syncedRingSize() + 1 - n;
+            System.arraycopy(synced, from + dropped * eventBytes, bytes, ringAt, kept * eventBytes);
+            out.position(ringAt + kept * eventBytes);
+            writeRing(out, s, kept, n);
+        } else {
+            writeRing(out, s, 0, n);
+        }
+        s.ringSynced(ringAt);
         return bytes;
+    }
+
+    /** Writes the ring's events {@code [from, to)}, 0 the oldest, at {@code out}'s position. */
+    private static void writeRing(ByteBuffer out, KeyState s, int from, int to) {
+        double[] ring = s.ringArray();
+        // Physical slots: the events from the oldest one to the array's end, then the wrapped ones.
+        int start = (s.ringStart() + from) % s.ringCapacity;
+        int count = to - from;
+        int first = Math.min(count, s.ringCapacity - start);
+        BigEndianDoubles.put(out, ring, start * s.features, first * s.features);
+        BigEndianDoubles.put(out, ring, 0, (count - first) * s.features);
     }
 
     /**
@@ -184,6 +225,7 @@ final class KeyStateCodec {
                     + " is not finite: " + ring[bad]);
         }
         into.ringFilled(n - skip);
+        into.ringSynced(in.position() - kept * 8);
     }
 
     private static void readFinite(ByteBuffer in, double[] out, int n, String field) {

@@ -174,4 +174,39 @@ class KeyStateCodecTest {
         System.arraycopy(patch, 0, copy, at, patch.length);
         return copy;
     }
+
+    @Test
+    void shouldWriteTheSameBytesWhenCopyingTheRingFromTheLastArray() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        KeyState s = new KeyState(3, 5);
+        byte[] last = null;
+        int incremental = 0;
+        for (int step = 0; step < 2000; step++) {
+            int action = random.nextInt(20);
+            if (action == 0) {
+                s.clear();
+                last = null;
+            } else if (action == 1 && last != null) {
+                // Read back under another ring capacity and write again under this one.
+                KeyState other = new KeyState(3, 1 + random.nextInt(8));
+                codec.decode(last, other);
+                KeyState back = new KeyState(3, 5);
+                codec.decode(codec.encode(other), back);
+                s = back;
+                last = codec.encode(s);
+            }
+            int appends = action == 2 ? 2 : 1;
+            for (int a = 0; a < appends; a++) {
+                s.push(new double[] {random.nextDouble(), -random.nextDouble(), step});
+            }
+            s.eventCount++;
+            byte[] copied = codec.encode(s, last);
+            if (last != null && appends == 1) {
+                incremental++;
+            }
+            assertArrayEquals(codec.encode(s), copied, "step " + step);
+            last = random.nextBoolean() ? copied : codec.encode(s);
+        }
+        assertTrue(incremental > 1500, "incremental encodes " + incremental);
+    }
 }
