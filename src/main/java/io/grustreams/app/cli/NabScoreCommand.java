@@ -2,6 +2,7 @@ package io.grustreams.app.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grustreams.anomaly.nab.FileScore;
 import io.grustreams.anomaly.nab.NabCorpus;
 import io.grustreams.anomaly.nab.NabProfile;
 import io.grustreams.anomaly.nab.NabResults;
@@ -61,6 +62,12 @@ public final class NabScoreCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object per line.")
     boolean json;
 
+    @Option(names = "--per-file",
+            description = "After each profile, one line per data file at that profile's threshold: the file's raw "
+                    + "score, windows detected and false-positive rows (with --json, a files array), to see where "
+                    + "points are lost.")
+    boolean perFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -88,7 +95,16 @@ public final class NabScoreCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         for (NabScore s : scores) {
-            out.println(json ? jsonLine(s) : textLine(s));
+            if (json) {
+                out.println(jsonLine(s, perFile));
+                continue;
+            }
+            out.println(textLine(s));
+            if (perFile) {
+                for (FileScore f : s.files()) {
+                    out.println(fileLine(f));
+                }
+            }
         }
         out.flush();
         return 0;
@@ -102,8 +118,20 @@ public final class NabScoreCommand implements Callable<Integer> {
                 s.tp(), s.fp(), s.fn(), s.tn(), s.windowsDetected(), s.windows());
     }
 
-    /** One JSON object with the fields of {@link NabScore} (without per-file rows) and the normalized score. */
-    static String jsonLine(NabScore s) throws JsonProcessingException {
+    /**
+     * One indented line per file: raw score (best detection per window, −A_fn per missed window, FP
+     * costs), windows detected, and detected rows outside (FP) and inside (TP) windows.
+     */
+    static String fileLine(FileScore f) {
+        return String.format(Locale.ROOT, "  %-58s raw %7.3f  windows %d/%d  FP %d  TP %d", f.relativePath(), f.score(),
+                f.windowsDetected(), f.windows(), f.fp(), f.tp());
+    }
+
+    /**
+     * One JSON object with the fields of {@link NabScore} and the normalized score; with
+     * {@code perFile}, a {@code files} array of the {@link FileScore} fields.
+     */
+    static String jsonLine(NabScore s, boolean perFile) throws JsonProcessingException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("detector", s.detector());
         m.put("profile", s.profile());
@@ -119,6 +147,22 @@ public final class NabScoreCommand implements Callable<Integer> {
         m.put("tn", s.tn());
         m.put("windowsDetected", s.windowsDetected());
         m.put("windows", s.windows());
+        if (perFile) {
+            List<Map<String, Object>> files = new ArrayList<>();
+            for (FileScore f : s.files()) {
+                Map<String, Object> fm = new LinkedHashMap<>();
+                fm.put("file", f.relativePath());
+                fm.put("rawScore", f.score());
+                fm.put("windowsDetected", f.windowsDetected());
+                fm.put("windows", f.windows());
+                fm.put("tp", f.tp());
+                fm.put("fp", f.fp());
+                fm.put("fn", f.fn());
+                fm.put("tn", f.tn());
+                files.add(fm);
+            }
+            m.put("files", files);
+        }
         return MAPPER.writeValueAsString(m);
     }
 

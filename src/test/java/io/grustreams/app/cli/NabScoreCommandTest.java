@@ -66,6 +66,46 @@ class NabScoreCommandTest {
         assertTrue(lines[0].contains("windows 0/3"), lines[0]);
     }
 
+    /** File a: both windows hit at their first row; file b: its window missed and one false positive. */
+    @Test
+    void shouldPrintEachFilesScoreWindowsAndFalsePositivesAtTheProfileThreshold() throws IOException {
+        Path results = writeSmallNab(true);
+        missWindowWithFalsePositive(results);
+
+        Run run = run("--nab-dir", tmp.toString(), "--results", results.toString(), "--profile", "standard",
+                "--threshold", "0.5", "--per-file");
+
+        assertEquals(0, run.exitCode, run.err);
+        String[] lines = run.out.strip().split("\n");
+        assertEquals(3, lines.length, run.out);
+        assertTrue(lines[0].startsWith("standard"), lines[0]);
+        // Two windows at their left edge (1 each, S(-1)/S(-1)); the miss costs -A_fn = -1 and the
+        // false positive, before b's only window, -A_fp = -0.11.
+        assertTrue(lines[1].matches("  realA/a\\.csv +raw +2\\.000  windows 2/2  FP 0  TP 2"), lines[1]);
+        assertTrue(lines[2].matches("  realB/b\\.csv +raw +-1\\.110  windows 0/1  FP 1  TP 0"), lines[2]);
+    }
+
+    @Test
+    void shouldAddFilesArrayToJsonOnlyWithPerFile() throws IOException {
+        Path results = writeSmallNab(true);
+        missWindowWithFalsePositive(results);
+
+        JsonNode with = jsonLines(run("--nab-dir", tmp.toString(), "--results", results.toString(), "--profile",
+                "standard", "--threshold", "0.5", "--json", "--per-file").out).get(0);
+        JsonNode without = jsonLines(run("--nab-dir", tmp.toString(), "--results", results.toString(), "--profile",
+                "standard", "--threshold", "0.5", "--json").out).get(0);
+
+        assertTrue(without.get("files") == null, without.toString());
+        JsonNode files = with.get("files");
+        assertEquals(2, files.size());
+        assertEquals("realB/b.csv", files.get(1).get("file").asText());
+        assertEquals(-1.11, files.get(1).get("rawScore").asDouble(), 1e-9);
+        assertEquals(0, files.get(1).get("windowsDetected").asInt());
+        assertEquals(1, files.get(1).get("fp").asInt());
+        assertEquals(with.get("rawScore").asDouble(),
+                files.get(0).get("rawScore").asDouble() + files.get(1).get("rawScore").asDouble(), 1e-9);
+    }
+
     @Test
     void shouldFailNamingTheMissingResultsFile() throws IOException {
         Path results = writeSmallNab(true);
@@ -93,6 +133,14 @@ class NabScoreCommandTest {
             String profile = j.get("profile").asText();
             assertEquals(official.get(profile).asDouble(), j.get("normalizedScore").asDouble(), 0.01, profile);
         }
+    }
+
+    /** Rewrites file b's results: nothing in its window (rows 90-99), a detection at row 50 (after probation). */
+    private void missWindowWithFalsePositive(Path results) throws IOException {
+        NabDataFile b = NabFixtures.file("realB/b.csv", 120, new int[] {90, 99});
+        double[] scores = new double[b.rowCount()];
+        scores[50] = 1.0;
+        NabResultsWriter.write(tmp.resolve("results"), "perfect", b, scores);
     }
 
     private Path writeSmallNab(boolean perfect) throws IOException {
