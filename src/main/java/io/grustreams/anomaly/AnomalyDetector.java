@@ -381,6 +381,7 @@ public final class AnomalyDetector {
             s.shortCount++;
         }
         ring[s.shortHead] = x;
+        s.shortWrites++;
         s.shortSum += x;
         s.shortHead = (s.shortHead + 1) % ring.length;
         if (s.shortHead == 0) {
@@ -417,6 +418,7 @@ public final class AnomalyDetector {
             s.longSumSq += joining * joining;
         }
         ring[s.longHead] = x;
+        s.longWrites++;
         s.longHead = (s.longHead + 1) % cap;
         if (s.longCount < cap) {
             s.longCount++;

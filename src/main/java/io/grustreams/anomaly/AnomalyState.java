@@ -96,6 +96,17 @@ public final class AnomalyState {
     /** Scratch for the checksum; not part of the state. */
     private final CRC32C crc = new CRC32C();
 
+    /*
+     * Not part of the state either: the array this state was last read from or written to (in the
+     * current format), where its record starts there, and the ring entries written since
+     * (AnomalyDetector's pushShort / pushLong count them). writeTo(out, previous) then copies the
+     * rings from that record instead of writing N + 2W doubles one by one.
+     */
+    private byte[] syncedArray;
+    private int syncedOffset;
+    int shortWrites;
+    int longWrites;
+
     AnomalyState(int features, int shortWindow, int longWindow) {
         if (features < 1 || features > MAX_FEATURES) {
             throw new IllegalArgumentException("features must be in [1, " + MAX_FEATURES + "]: " + features);
@@ -172,6 +183,20 @@ public final class AnomalyState {
      * @throws java.nio.BufferOverflowException if fewer remain (nothing useful is written)
      */
     public void writeTo(ByteBuffer out) {
+        writeTo(out, null);
+    }
+
+    /**
+     * As {@link #writeTo(ByteBuffer)}, the same bytes, but copying the two rings from
+     * {@code previous} when that array is the one this state was last read from or written to
+     * and at most one entry of each ring changed since: then only that entry is written. A stream
+     * stores every key's state after every event, and the rings are most of its doubles.
+     *
+     * @param out modified; needs {@link #serializedSize()} bytes remaining
+     * @param previous an array that may hold this state's last record, or null. Not modified.
+     *     Any other array is ignored (checked by identity), so the result never depends on it.
+     */
+    public void writeTo(ByteBuffer out, byte[] previous) {
         if (out.remaining() < serializedSize()) {
             throw new java.nio.BufferOverflowException();
         }
@@ -179,14 +204,19 @@ public final class AnomalyState {
         out.order(ByteOrder.BIG_ENDIAN);
         try {
             int start = out.position();
+            boolean copy = previous != null && previous == syncedArray && out.hasArray() && shortWrites <= 1
+                    && longWrites <= 1 && syncedOffset + serializedSize() <= previous.length;
+            if (copy) {
+                System.arraycopy(previous, syncedOffset, out.array(), out.arrayOffset() + start, serializedSize());
+            }
             out.putInt(MAGIC).putInt(FORMAT_VERSION).putInt(features)
                     .putInt(shortRing.length).putInt(longWindow()).putLong(residualCount);
             BigEndianDoubles.put(out, mean);
             BigEndianDoubles.put(out, variance);
             out.putInt(shortHead).putInt(shortCount).putDouble(shortSum);
-            BigEndianDoubles.put(out, shortRing);
+            putRing(out, shortRing, copy ? shortWrites : -1, shortHead);
             out.putInt(longHead).putInt(longCount).putDouble(longSum).putDouble(longSumSq);
-            BigEndianDoubles.put(out, longRing);
+            putRing(out, longRing, copy ? longWrites : -1, longHead);
             out.put(alertOpen ? (byte) 1 : (byte) 0)
                     .putInt(openStreak).putInt(resolveStreak).putInt(cooldownRemaining);
             out.putLong(valueCount);
@@ -195,9 +225,36 @@ public final class AnomalyState {
             out.putInt(noveltyFill).putDouble(noveltyMax).putInt(noveltyMaxima.length);
             BigEndianDoubles.put(out, noveltyMaxima);
             out.putInt(checksum(out, start, out.position()));
+            synced(out, start);
         } finally {
             out.order(order);
         }
+    }
+
+    /**
+     * Writes a ring at {@code out}'s position and moves past it: all of it ({@code writes} -1), or,
+     * over a copy of its last record, only the entry written since (the one before {@code head}).
+     */
+    private static void putRing(ByteBuffer out, double[] ring, int writes, int head) {
+        if (writes < 0) {
+            BigEndianDoubles.put(out, ring);
+            return;
+        }
+        int at = out.position();
+        if (writes == 1) {
+            int last = Math.floorMod(head - 1, ring.length);
+            out.position(at + 8 * last);
+            BigEndianDoubles.put(out, ring, last, 1);
+        }
+        out.position(at + 8 * ring.length);
+    }
+
+    /** Remembers that this state's record starts at {@code start} of {@code buf}'s array (if it has one). */
+    private void synced(ByteBuffer buf, int start) {
+        syncedArray = buf.hasArray() ? buf.array() : null;
+        syncedOffset = buf.hasArray() ? buf.arrayOffset() + start : 0;
+        shortWrites = 0;
+        longWrites = 0;
     }
 
     /**
@@ -311,6 +368,12 @@ public final class AnomalyState {
         if (stored != actual) {
             throw corrupt("checksum", "0x" + Integer.toHexString(stored) + " but the bytes give 0x"
                     + Integer.toHexString(actual));
+        }
+        if (version == FORMAT_VERSION) {
+            s.synced(in, start);
+        } else {
+            // An older layout: the next write cannot copy from it.
+            s.syncedArray = null;
         }
         return s;
     }

@@ -85,7 +85,7 @@ final class KeyStateCodec {
             out.putInt(0);
         } else {
             out.putInt(s.anomaly.serializedSize());
-            s.anomaly.writeTo(out);
+            s.anomaly.writeTo(out, synced);
         }
         out.putInt(s.ringCapacity).putInt(s.ringSize());
         int ringAt = out.position();

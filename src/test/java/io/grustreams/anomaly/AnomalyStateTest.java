@@ -326,4 +326,40 @@ class AnomalyStateTest {
             throw new UncheckedIOException(e);
         }
     }
+
+    @Test
+    void shouldWriteTheSameBytesWhenCopyingTheRingsFromTheLastRecord() {
+        AnomalyConfig config = AnomalyConfig.builder().shortWindow(3).longWindow(9).learningPeriod(3)
+                .residualWarmup(3).build();
+        AnomalyDetector detector = new AnomalyDetector(config, 2);
+        AnomalyState s = detector.newState();
+        AnomalyVerdict v = new AnomalyVerdict();
+        Random random = new Random(17);
+        int size = s.serializedSize();
+        // The array the state was last written to or read from, and where its record starts there.
+        byte[] last = null;
+        int lastAt = 0;
+        int copied = 0;
+        for (int t = 0; t < 600; t++) {
+            if (random.nextInt(15) == 0 && last != null) {
+                // Read back from the last array (a key state embeds the record at an offset).
+                s = AnomalyState.readFrom(ByteBuffer.wrap(last, lastAt, size).slice(), config);
+            }
+            int events = random.nextInt(10) == 0 ? 2 : 1;
+            for (int e = 0; e < events; e++) {
+                detector.score(s, new double[] {random.nextGaussian(), 5 + random.nextGaussian()},
+                        new double[] {0, 5}, v);
+            }
+            ByteBuffer fromLast = ByteBuffer.allocate(size + 3).position(3);
+            s.writeTo(fromLast, last);
+            copied += last != null && events == 1 ? 1 : 0;
+            lastAt = random.nextInt(2) * 5;
+            ByteBuffer full = ByteBuffer.allocate(size + lastAt).position(lastAt);
+            s.writeTo(full);
+            assertArrayEquals(java.util.Arrays.copyOfRange(full.array(), lastAt, lastAt + size),
+                    java.util.Arrays.copyOfRange(fromLast.array(), 3, 3 + size), "event " + t);
+            last = full.array();
+        }
+        assertTrue(copied > 400, "writes that copied the rings: " + copied);
+    }
 }
