@@ -63,7 +63,10 @@ import picocli.CommandLine.Spec;
  *       put per record of a value as large as the GRU's mean per-key state at the end of (b), then
  *       forwarding the record unchanged.</li>
  * </ul>
- * It prints records/s of each and, last, the ratio b/a. A rate is timed from the first record the
+ * It prints records/s of each and, last, the ratio b/a. With {@code --rounds R} both run R times,
+ * in alternating order, and the round with the median ratio is reported (each round's figures
+ * too): on a shared machine one drain can be slowed by a neighbour, and a ratio measured within
+ * one round, of two drains a few seconds apart, is what survives that. A rate is timed from the first record the
  * topology processed to the last, so group join and store restore are not counted; the producer is
  * idle during the timing. Built on {@link StreamBench}'s model, payloads and helpers.
  */
@@ -95,16 +98,14 @@ public final class PipelineBench implements Callable<Integer> {
     @Option(names = "--keys", defaultValue = "1000", description = "Distinct keys K (default: ${DEFAULT-VALUE}).")
     int keys;
 
-
-
-
-
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "Rounds of both topologies, in alternating order; the ratio reported is the median of the"
+                    + " rounds' ratios (default: ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Option(names = "--kafka", paramLabel = "KEY=VALUE",
             description = "A Kafka Streams setting for both topologies, such as commit.interval.ms=1000 (repeatable).")
     Map<String, String> kafka = new java.util.LinkedHashMap<>();
-
-
 
     /** What one topology did: records, seconds from its first to its last record, and its mean state size. */
     record Run(long records, double seconds, double meanStateBytes) {
@@ -116,9 +117,9 @@ public final class PipelineBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (events < 1 || keys < 1 || workload.inputSize < 1 || workload.hidden < 1 || workload.partitions < 1
-                || workload.threads < 1) {
+                || workload.threads < 1 || rounds < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "need --events, --keys, --input-size, --hidden, --partitions, --threads >= 1");
+                    "need --events, --keys, --input-size, --hidden, --partitions, --threads, --rounds >= 1");
         }
         List<String> names = workload.featureNames();
         Properties gru = workload.gruProperties(spec.commandLine());
@@ -136,28 +137,52 @@ public final class PipelineBench implements Callable<Integer> {
             StreamBench.publishModel(bootstrap, settings, workload.model(names));
             preProduce(bootstrap, settings.eventsTopic(), workload.payloads(names));
 
-            Run gruRun;
-            try (KafkaStreams streams = start(bootstrap, gru, "gru-streams-pipeline-gru",
-                    GruTopology.build(settings), stateDir.resolve("gru"))) {
-                gruRun = drain(streams, forecastCounter(streams));
-                gruRun = new Run(gruRun.records(), gruRun.seconds(), meanValueBytes(streams, settings.stateStore()));
-                close(streams);
+            List<Run> gruRuns = new java.util.ArrayList<>();
+            List<Run> passRuns = new java.util.ArrayList<>();
+            // The GRU first in round 0 (the passthrough's value size is the GRU's state size), then the
+            // order alternates so that a drift of the machine's load does not favour one topology.
+            gruRuns.add(runGru(bootstrap, gru, settings, stateDir, 0));
+            int stateBytes = (int) Math.round(gruRuns.get(0).meanStateBytes());
+            passRuns.add(runPassthrough(bootstrap, gru, settings, passthroughOut, stateBytes, stateDir, 0));
+            for (int r = 1; r < rounds; r++) {
+                if (r % 2 == 1) {
+                    passRuns.add(runPassthrough(bootstrap, gru, settings, passthroughOut, stateBytes, stateDir, r));
+                    gruRuns.add(runGru(bootstrap, gru, settings, stateDir, r));
+                } else {
+                    gruRuns.add(runGru(bootstrap, gru, settings, stateDir, r));
+                    passRuns.add(runPassthrough(bootstrap, gru, settings, passthroughOut, stateBytes, stateDir, r));
+                }
             }
-            int stateBytes = (int) Math.round(gruRun.meanStateBytes());
-            AtomicLong processed = new AtomicLong();
-            Run passRun;
-            try (KafkaStreams streams = start(bootstrap, gru, "gru-streams-pipeline-passthrough",
-                    passthrough(settings.eventsTopic(), passthroughOut, stateBytes, processed),
-                    stateDir.resolve("passthrough"))) {
-                passRun = drain(streams, processed::get);
-                passRun = new Run(passRun.records(), passRun.seconds(), meanValueBytes(streams, PASSTHROUGH_STORE));
-                close(streams);
-            }
-            report(passRun, gruRun);
+            report(passRuns, gruRuns);
         } finally {
             StreamBench.deleteRecursively(stateDir);
         }
         return 0;
+    }
+
+    /** One drain of the events topic by the GRU topology, under a new application id. */
+    private Run runGru(String bootstrap, Properties gru, StreamSettings settings, Path stateDir, int round)
+            throws java.io.IOException {
+        try (KafkaStreams streams = start(bootstrap, gru, "gru-streams-pipeline-gru-" + round,
+                GruTopology.build(settings), stateDir.resolve("gru-" + round))) {
+            Run run = drain(streams, forecastCounter(streams));
+            run = new Run(run.records(), run.seconds(), meanValueBytes(streams, settings.stateStore()));
+            close(streams);
+            return run;
+        }
+    }
+
+    /** One drain of the events topic by the passthrough, under a new application id. */
+    private Run runPassthrough(String bootstrap, Properties gru, StreamSettings settings, String out, int stateBytes,
+            Path stateDir, int round) throws java.io.IOException {
+        AtomicLong processed = new AtomicLong();
+        try (KafkaStreams streams = start(bootstrap, gru, "gru-streams-pipeline-passthrough-" + round,
+                passthrough(settings.eventsTopic(), out, stateBytes, processed), stateDir.resolve("passthrough-" + round))) {
+            Run run = drain(streams, processed::get);
+            run = new Run(run.records(), run.seconds(), meanValueBytes(streams, PASSTHROUGH_STORE));
+            close(streams);
+            return run;
+        }
     }
 
     private void preProduce(String bootstrap, String topic, byte[][] payloads) {
@@ -317,9 +342,16 @@ public final class PipelineBench implements Callable<Integer> {
                 .withTimeout(Duration.ofSeconds(30)));
     }
 
-    private void report(Run passthrough, Run gru) {
+    private void report(List<Run> passRuns, List<Run> gruRuns) {
         PrintWriter out = spec.commandLine().getOut();
-        double ratio = gru.recordsPerSecond() / passthrough.recordsPerSecond();
+        double[] ratios = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            ratios[r] = gruRuns.get(r).recordsPerSecond() / passRuns.get(r).recordsPerSecond();
+        }
+        int median = medianIndex(ratios);
+        Run passthrough = passRuns.get(median);
+        Run gru = gruRuns.get(median);
+        double ratio = ratios[median];
         if (json) {
             Map<String, Object> f = BenchHarness.fields();
             f.put("bench", "pipeline");
@@ -330,23 +362,44 @@ public final class PipelineBench implements Callable<Integer> {
             f.put("hidden_size", workload.hidden);
             f.put("partitions", workload.partitions);
             f.put("threads", workload.threads);
+            f.put("rounds", rounds);
             f.put("settings", workload.set.toString());
             f.put("kafka", kafka.toString());
-            f.put("state_bytes", Math.round(gru.meanStateBytes()));
+            f.put("state_bytes", Math.round(gruRuns.get(0).meanStateBytes()));
             f.put("passthrough_records_per_s", passthrough.recordsPerSecond());
             f.put("gru_records_per_s", gru.recordsPerSecond());
             f.put("ratio", ratio);
+            f.put("min_ratio", Arrays.stream(ratios).min().orElseThrow());
+            f.put("max_ratio", Arrays.stream(ratios).max().orElseThrow());
             f.put("machine", BenchHarness.machine());
             out.println(BenchHarness.jsonLine(f));
         } else {
             out.printf(Locale.ROOT, "bench pipeline: exactly_once_v2, %d events x %d keys, D %d, H %d, %d partitions,"
-                    + " %d thread(s), settings %s, kafka %s, state %.0f bytes per key; %s%n", events, keys, workload.inputSize,
-                    workload.hidden, workload.partitions, workload.threads, workload.set, kafka, gru.meanStateBytes(), BenchHarness.machine());
+                    + " %d thread(s), %d round(s), settings %s, kafka %s, state %.0f bytes per key; %s%n", events, keys,
+                    workload.inputSize, workload.hidden, workload.partitions, workload.threads, rounds, workload.set,
+                    kafka, gruRuns.get(0).meanStateBytes(), BenchHarness.machine());
+            if (rounds > 1) {
+                for (int r = 0; r < rounds; r++) {
+                    out.printf(Locale.ROOT, "round %d: passthrough %.0f, gru %.0f records/s, ratio %.3f%n", r + 1,
+                            passRuns.get(r).recordsPerSecond(), gruRuns.get(r).recordsPerSecond(), ratios[r]);
+                }
+                out.printf(Locale.ROOT, "median round %d:%n", median + 1);
+            }
             out.printf(Locale.ROOT, "passthrough: %.0f records/s (%.2f s)%n", passthrough.recordsPerSecond(),
                     passthrough.seconds());
             out.printf(Locale.ROOT, "gru:         %.0f records/s (%.2f s)%n", gru.recordsPerSecond(), gru.seconds());
             out.printf(Locale.ROOT, "ratio gru/passthrough: %.3f%n", ratio);
         }
         out.flush();
+    }
+
+    /** The index of the median value (the lower middle one for an even count). */
+    static int medianIndex(double[] values) {
+        Integer[] order = new Integer[values.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
+        return order[(values.length - 1) / 2];
     }
 }
