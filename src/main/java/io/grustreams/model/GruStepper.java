@@ -34,7 +34,7 @@ package io.grustreams.model;
  * and is within 10 % of 4), 6 columns with fma, {@code -XX:MaxVectorSize=32}, {@code -XX:UseAVX=2}.
  * A register-blocked kernel (32 rows held in four 512-bit accumulators, weights in one linear
  * stream) needs the incubating Vector API; written so, the products at this size took ~1.0–1.2 µs
- * against 1.4–1.7 µs.
+ * against 1.4–1.7 µs, and a whole pytorch step 1.6–1.9 µs against 1.8–2.3 µs in the same JVM.
  */
 public final class GruStepper {
 
