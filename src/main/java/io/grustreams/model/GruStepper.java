@@ -23,6 +23,18 @@ package io.grustreams.model;
  * are vectorizable too ({@link Activations}), at the price of ~1e-14 absolute error per
  * activation: over the PyTorch reference sequences (50 steps) h and y stay within 7.4e-15 of
  * PyTorch's float64 values (the tolerance is 1e-12).
+ *
+ * <p>Where the time goes, at (D, H) = (8, 64) on the 2-core AMD EPYC (Zen 4, 32 KiB L1d) with
+ * JDK 17: a step reads 13,824 weights, 110.6 KB, so every step streams them from L2. The column
+ * loops do so at ~80 B/ns (0.10 ns per multiply-add, against 0.066 ns with the same loops on
+ * L1-resident data): ~1.4 µs of a ~1.8–1.9 µs step; the 3H activations take ~0.3 µs. Without
+ * superword ({@code -XX:-UseSuperWord}) the step takes 7 µs. Tried and measured, none faster:
+ * one flat array per matrix (column offsets make C2 keep the loop scalar, over 2× slower), 8 columns
+ * per pass (C2 does not vectorize that body at the default {@code LoopUnrollLimit}; at 200 it does,
+ * and is within 10 % of 4), 6 columns with fma, {@code -XX:MaxVectorSize=32}, {@code -XX:UseAVX=2}.
+ * A register-blocked kernel (32 rows held in four 512-bit accumulators, weights in one linear
+ * stream) needs the incubating Vector API; written so, the products at this size took ~1.0–1.2 µs
+ * against 1.4–1.7 µs, and a whole pytorch step 1.6–1.9 µs against 1.8–2.3 µs in the same JVM.
  */
 public final class GruStepper {
 
