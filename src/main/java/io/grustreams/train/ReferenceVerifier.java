@@ -1,5 +1,7 @@
 package io.grustreams.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruStepper;
 import io.grustreams.model.Parameters;
@@ -146,13 +148,23 @@ public final class ReferenceVerifier {
     }
 
     /**
-     * The reference files a path names: the file itself, or for a directory every {@code *.json} in it
-     * except {@code index.json} (the generator's list of cases), sorted by name.
+     * The reference files a path names: the file itself; for the generator's {@code index.json}
+     * (a {@code "cases"} list) the files it lists, beside it; for a directory every {@code *.json}
+     * in it except {@code index.json}, sorted by name. A shell glob such as {@code DIR/*.json}
+     * therefore names each case once through its file and once through the index: callers that
+     * take several paths drop repeats.
      *
-     * @throws IllegalArgumentException if the path does not exist or a directory holds no reference file
+     * @throws IllegalArgumentException if the path does not exist, an index is unreadable or lists
+     *     no case, or a directory holds no reference file
      */
+    /** The generator's list of cases in a reference directory. */
+    public static final String INDEX = "index.json";
+
     public static List<Path> referenceFiles(Path fileOrDirectory) {
         if (Files.isRegularFile(fileOrDirectory)) {
+            if (fileOrDirectory.getFileName().toString().equals(INDEX)) {
+                return indexedFiles(fileOrDirectory);
+            }
             return List.of(fileOrDirectory);
         }
         if (!Files.isDirectory(fileOrDirectory)) {
@@ -161,13 +173,36 @@ public final class ReferenceVerifier {
         List<Path> files;
         try (Stream<Path> s = Files.list(fileOrDirectory)) {
             files = s.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".json")
-                            && !p.getFileName().toString().equals("index.json"))
+                            && !p.getFileName().toString().equals(INDEX))
                     .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + fileOrDirectory, e);
         }
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no reference files (*.json) in " + fileOrDirectory);
+        }
+        return files;
+    }
+
+    /** The case files an index lists ({@code "cases": [{"file": ...}, ...]}), resolved beside it. */
+    private static List<Path> indexedFiles(Path index) {
+        JsonNode cases;
+        try {
+            cases = new ObjectMapper().readTree(index.toFile()).get("cases");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the index " + index + ": " + e.getMessage(), e);
+        }
+        if (cases == null || !cases.isArray() || cases.isEmpty()) {
+            throw new IllegalArgumentException("the index " + index + " lists no cases (field cases)");
+        }
+        List<Path> files = new ArrayList<>();
+        for (JsonNode c : cases) {
+            JsonNode file = c.get("file");
+            if (file == null || !file.isTextual()) {
+                throw new IllegalArgumentException("the index " + index + " has a case without a file name (field"
+                        + " cases[].file)");
+            }
+            files.add(index.resolveSibling(file.asText()));
         }
         return files;
     }

@@ -54,6 +54,26 @@ class VerifyReferenceCommandTest {
     }
 
     @Test
+    void shouldVerifyEachCaseOnceWhenGivenEveryJsonFileIncludingTheIndex() throws Exception {
+        Path dir = referenceDir();
+        java.util.List<String> args;
+        try (var s = Files.list(dir)) {
+            args = s.filter(p -> p.toString().endsWith(".json")).map(Path::toString).sorted().toList();
+        }
+        assertTrue(args.stream().anyMatch(a -> a.endsWith("index.json")), args.toString());
+
+        Run all = run(args.toArray(String[]::new));
+        Run index = run(dir.resolve("index.json").toString());
+
+        assertEquals(0, all.exit(), all.out() + all.err());
+        assertEquals(0, index.exit(), index.out() + index.err());
+        long cases = new ObjectMapper().readTree(dir.resolve("index.json").toFile()).get("cases").size();
+        assertEquals(cases, all.out().strip().split("\n").length, all.out());
+        assertEquals(cases, index.out().strip().split("\n").length, index.out());
+        assertTrue(all.out().lines().allMatch(l -> l.startsWith("OK   ")), all.out());
+    }
+
+    @Test
     void shouldExitNonZeroWhenAFileIsCorrupted(@TempDir Path tmp) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = (ObjectNode) mapper.readTree(referenceDir().resolve("pytorch_I3_H4_seed3.json").toFile());

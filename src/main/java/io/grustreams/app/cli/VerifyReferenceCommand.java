@@ -3,8 +3,9 @@ package io.grustreams.app.cli;
 import io.grustreams.train.ReferenceVerifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
 public final class VerifyReferenceCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "PATH",
-            description = "Reference files, or directories of them (every *.json but index.json).")
+            description = "Reference files, the generator's index.json (its cases), or directories of them"
+                    + " (every *.json but index.json).")
     List<Path> paths;
 
     @Spec
@@ -37,10 +39,13 @@ public final class VerifyReferenceCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ReferenceVerifier verifier = ReferenceVerifier.standard();
         boolean ok = true;
-        List<Path> files = new ArrayList<>();
+        // A set: DIR/*.json names each case directly and again through index.json.
+        Set<Path> files = new LinkedHashSet<>();
         for (Path p : paths) {
             try {
-                files.addAll(ReferenceVerifier.referenceFiles(p));
+                for (Path f : ReferenceVerifier.referenceFiles(p)) {
+                    files.add(f.toAbsolutePath().normalize());
+                }
             } catch (IllegalArgumentException e) {
                 err.println("error: " + e.getMessage());
                 ok = false;
