@@ -118,7 +118,12 @@ class GruStepperTest {
             hPlain = plain.step(hPlain, x);
             assertArrayEquals(hPlain, hFast, FORWARD_TOL);
             fast.readout(hFast, y);
-            assertArrayEquals(plain.readout(hPlain), y, FORWARD_TOL);
+            double[] yPlain = plain.readout(hPlain);
+            for (int i = 0; i < y.length; i++) {
+                // Absolute below 1, relative above (as verify-reference judges): with huge weights y
+                // reaches ~150, where 1e-12 absolute would demand one summation order.
+                assertEquals(yPlain[i], y[i], FORWARD_TOL * Math.max(1.0, Math.abs(yPlain[i])), "y[" + i + "]");
+            }
             for (double v : hFast) {
                 assertTrue(Double.isFinite(v) && Math.abs(v) <= 1.0, "h stays in [-1, 1]");
             }
