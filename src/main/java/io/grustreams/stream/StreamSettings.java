@@ -310,6 +310,11 @@ public final class StreamSettings {
         // unexpected errors in the global thread, so behaviour does not change on upgrade. Spelled out:
         // the constant is deprecated because the key goes away once this is the only behaviour.
         out.putIfAbsent(GLOBAL_PROCESSING_HANDLER, "true");
+        // Kafka 4.3's partition assignor builds a second StreamsConfig from the main consumer's
+        // settings alone, which lack the key, and logs "not enabled for the GlobalThread" at every
+        // start although it is enabled: handing the consumer the same value silences that.
+        out.putIfAbsent(StreamsConfig.MAIN_CONSUMER_PREFIX + GLOBAL_PROCESSING_HANDLER,
+                out.getProperty(GLOBAL_PROCESSING_HANDLER));
         return out;
     }
 

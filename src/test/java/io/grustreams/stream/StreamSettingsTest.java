@@ -119,6 +119,17 @@ class StreamSettingsTest {
     }
 
     @Test
+    void shouldEnableTheGlobalProcessingHandlerAlsoWhereThePartitionAssignorLooks() {
+        // The assignor reads a StreamsConfig made of the main consumer's settings (Kafka 4.3), and
+        // warned at every start that the handler is not enabled when only the top-level key was set.
+        StreamsConfig config = new StreamsConfig(StreamSettings.kafkaProperties(props("bootstrap.servers", "b:9092")));
+        String key = "processing.exception.handler.global.enabled";
+        assertEquals(true, config.getBoolean(key));
+        Map<String, Object> consumer = config.getMainConsumerConfigs("group", "client", 0);
+        assertEquals("true", String.valueOf(consumer.get(key)));
+    }
+
+    @Test
     void shouldKeepTheCallersCommitIntervalAndBatchSize() {
         Properties k = StreamSettings.kafkaProperties(props(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100",
                 "producer.batch.size", "16384"));

@@ -88,8 +88,10 @@ final class ModelsTopicClient {
             for (PartitionInfo info : infos) {
                 partitions.add(new TopicPartition(topic, info.partition()));
             }
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
+            // Assigned first: under read_committed the answer carries the last stable offset, and the
+            // consumer warns per partition that is not assigned.
             consumer.assign(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (!reached(consumer, partitions, end)) {

@@ -57,6 +57,9 @@ final class EventsTopicSource {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(clients.consumer("gru-streams-train-events"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = ModelsTopic.partitions(consumer, topic);
+            // Assigned before the offset queries: under read_committed their answers carry the last
+            // stable offset, which the consumer logs a warning per partition for if it is not assigned.
+            consumer.assign(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, KafkaClients.TIMEOUT);
             Map<TopicPartition, Long> query = new HashMap<>();
             for (TopicPartition tp : partitions) {
@@ -64,7 +67,6 @@ final class EventsTopicSource {
             }
             Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query, KafkaClients.TIMEOUT);
             List<TopicPartition> open = new ArrayList<>();
-            consumer.assign(partitions);
             for (TopicPartition tp : partitions) {
                 OffsetAndTimestamp first = starts.get(tp);
                 // No record at or after the start: the partition has nothing in the window.

@@ -82,8 +82,10 @@ final class ModelsTopic {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(clients.consumer("gru-streams-train-models"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = partitions(consumer, topic);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, KafkaClients.TIMEOUT);
+            // Assigned first: under read_committed the answer carries the last stable offset, and the
+            // consumer warns per partition that is not assigned.
             consumer.assign(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, KafkaClients.TIMEOUT);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + KafkaClients.TIMEOUT.toNanos();
             while (!reached(consumer, partitions, end)) {
