@@ -135,12 +135,27 @@ final class EventParser {
         if (key == null || key.length == 0) {
             return out.fail(BadInput.BAD_KEY, "the record key (entity id) is " + (key == null ? "null" : "empty"));
         }
+        if (isAscii(key)) {
+            // ASCII is valid UTF-8 and decodes to the same chars; most entity ids are, and this
+            // skips the strict decoder's buffers.
+            out.key = new String(key, StandardCharsets.ISO_8859_1);
+            return true;
+        }
         try {
             out.key = utf8.reset().decode(ByteBuffer.wrap(key)).toString();
             return true;
         } catch (CharacterCodingException e) {
             return out.fail(BadInput.BAD_KEY, "the record key is not UTF-8");
         }
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean parseTimestamp(JsonParser p, JsonToken v, ParsedEvent out) throws IOException {

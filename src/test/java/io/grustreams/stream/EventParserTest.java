@@ -46,6 +46,18 @@ class EventParserTest {
     }
 
     @Test
+    void shouldDecodeAsciiAndOtherUtf8KeysAndRejectMalformedOnes() {
+        byte[] value = utf8("{\"value\": 1}");
+        for (String key : new String[] {"sensor-1", "\u0000\u007f", "température", "温度计-7", "😀"}) {
+            ParsedEvent e = parse(one, utf8(key), value, 1);
+            assertTrue(e.ok(), e::detail);
+            assertEquals(key, e.key);
+        }
+        assertBad(one, 1, new byte[] {'a', (byte) 0xC3}, value, BadInput.BAD_KEY);
+        assertBad(one, 1, new byte[] {(byte) 0xFF, 'a'}, value, BadInput.BAD_KEY);
+    }
+
+    @Test
     void shouldReadEpochMillisOffsetsAndNoTimestamp() {
         ParsedEvent ms = parse(one, KEY, utf8("{\"ts\": 1714564800123, \"value\": -3}"), 1);
         assertEquals(1714564800123L, ms.timestamp);
