@@ -1,5 +1,6 @@
 package io.grustreams.app.cli;
 
+import io.grustreams.app.train.ModelsTopic;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.codec.ModelCodec;
 import io.grustreams.stream.ModelRegistry;
@@ -38,7 +39,7 @@ final class ModelCatalog {
      * @param model null when {@link Status#REJECTED} because the file is not a valid model
      * @param problem why it was rejected, else null
      */
-    record Row(ModelsTopicClient.Entry entry, GruModel model, Status status, String problem) {
+    record Row(ModelsTopic.Entry entry, GruModel model, Status status, String problem) {
     }
 
     private final List<Row> rows;
@@ -52,11 +53,11 @@ final class ModelCatalog {
      * @param registry an empty registry for the stream's settings; filled here
      * @param now the time whose serving model is marked {@link Status#SERVING}
      */
-    static ModelCatalog of(List<ModelsTopicClient.Entry> entries, ModelRegistry registry, Instant now) {
-        List<ModelsTopicClient.Entry> valid = new ArrayList<>();
+    static ModelCatalog of(List<ModelsTopic.Entry> entries, ModelRegistry registry, Instant now) {
+        List<ModelsTopic.Entry> valid = new ArrayList<>();
         List<GruModel> models = new ArrayList<>();
         List<Row> rows = new ArrayList<>();
-        for (ModelsTopicClient.Entry e : entries) {
+        for (ModelsTopic.Entry e : entries) {
             GruModel m;
             try {
                 m = ModelCodec.fromJson(e.value());
@@ -74,7 +75,7 @@ final class ModelCatalog {
         }
         GruModel serving = registry.select(now.toEpochMilli());
         for (int i = 0; i < valid.size(); i++) {
-            ModelsTopicClient.Entry e = valid.get(i);
+            ModelsTopic.Entry e = valid.get(i);
             GruModel m = models.get(i);
             Status s;
             if (!registry.holds(e.key())) {

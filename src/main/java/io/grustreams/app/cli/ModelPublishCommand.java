@@ -1,5 +1,6 @@
 package io.grustreams.app.cli;
 
+import io.grustreams.app.train.ModelsTopic;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.codec.ModelCodec;
 import io.grustreams.model.codec.ModelFormatException;
@@ -16,7 +17,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -111,7 +111,7 @@ final class ModelPublishCommand implements Callable<Integer> {
             err.println("note: without --config, the model is not checked against the stream's gru.features "
                     + "and gru.model.name");
         }
-        ModelsTopicClient client = topic.client();
+        ModelsTopic client = topic.client();
         ModelCatalog catalog = ModelCatalog.of(client.readAll(), registry, now);
         OptionalLong max = catalog.maxVersion(model.name());
         if (max.isPresent() && model.version() <= max.getAsLong()) {
@@ -132,9 +132,9 @@ final class ModelPublishCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        RecordMetadata meta = client.publish(key, bytes);
-        out.printf(Locale.ROOT, "published %s to %s-%d@%d, effective from %s (parameters %s)%n", key, meta.topic(),
-                meta.partition(), meta.offset(), model.effectiveFrom(), ModelCodec.checksum(model.parameters()));
+        ModelsTopic.Published at = client.publish(key, bytes);
+        out.printf(Locale.ROOT, "published %s to %s-%d@%d, effective from %s (parameters %s)%n", key, client.topic(),
+                at.partition(), at.offset(), model.effectiveFrom(), ModelCodec.checksum(model.parameters()));
         out.flush();
         return 0;
     }

@@ -1,5 +1,7 @@
 package io.grustreams.app.cli;
 
+import io.grustreams.app.train.KafkaClients;
+import io.grustreams.app.train.ModelsTopic;
 import io.grustreams.stream.StreamSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -58,7 +60,7 @@ final class ModelsTopicOptions {
         return StreamSettings.fromProperties(properties());
     }
 
-    ModelsTopicClient client() throws IOException {
-        return new ModelsTopicClient(properties(), settings().modelsTopic());
+    ModelsTopic client() throws IOException {
+        return new ModelsTopic(new KafkaClients(properties()), settings().modelsTopic());
     }
 }

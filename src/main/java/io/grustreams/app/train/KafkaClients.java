@@ -12,15 +12,15 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 
 /**
- * Client configurations for the trainer's plain Kafka clients, taken from the same configuration file
- * as {@code run}: of its non-{@code gru.*} keys, each client gets those it knows (so {@code
+ * Client configurations for the plain Kafka clients of the trainer and the {@code model} commands,
+ * taken from the same configuration as {@code run}: of its non-{@code gru.*} keys, each client gets those it knows (so {@code
  * bootstrap.servers} and security settings reach every client, while Kafka Streams keys such as
  * {@code application.id} reach none), plus what the trainer needs.
  */
-final class KafkaClients {
+public final class KafkaClients {
 
     /** Longest wait for metadata, offsets and acknowledgements. */
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final Properties file;
 
@@ -28,7 +28,7 @@ final class KafkaClients {
      * @param file the configuration file's properties; not modified
      * @throws IllegalArgumentException if {@code bootstrap.servers} is not set
      */
-    KafkaClients(Properties file) {
+    public KafkaClients(Properties file) {
         String bootstrap = file.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         if (bootstrap == null || bootstrap.isBlank()) {
             throw new IllegalArgumentException("bootstrap.servers is not set (in --config, as GRUSTREAMS_BOOTSTRAP_SERVERS or with --set)");

@@ -34,10 +34,17 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The trainer's view of the compacted models topic: which model the stream serves now (judged by the
- * stream's own {@link ModelRegistry}), and publishing a new one under its {@code name@version} key.
+ * The compacted models topic through a plain consumer and producer, for the trainer and the
+ * {@code model} commands: every key's latest record, which model the stream serves now (judged by
+ * the stream's own {@link ModelRegistry}), and publishing a record. Records are keyed
+ * {@code name@version}, so the topic keeps every version and reading it whole gives every version
+ * still published (a tombstone removes one).
  */
-final class ModelsTopic {
+public final class ModelsTopic {
+
+    /** The latest record of one key. */
+    public record Entry(String key, byte[] value, int partition, long offset, long timestamp) {
+    }
 
     /**
      * Bytes a record batch of one record adds to key and value (batch header 61, record framing ≤ 21),
@@ -48,12 +55,12 @@ final class ModelsTopic {
     private final KafkaClients clients;
     private final String topic;
 
-    ModelsTopic(KafkaClients clients, String topic) {
+    public ModelsTopic(KafkaClients clients, String topic) {
         this.clients = clients;
         this.topic = topic;
     }
 
-    String topic() {
+    public String topic() {
         return topic;
     }
 
@@ -77,11 +84,55 @@ final class ModelsTopic {
      * @throws IllegalStateException if the topic does not exist
      */
     Current current(StreamSettings settings, Instant now) {
-        Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
+        Map<String, Entry> latest = new LinkedHashMap<>();
+        long records = read(latest);
+        ModelRegistry registry = ModelRegistry.forSettings(settings);
+        long maxVersion = 0;
+        List<String> skipped = new ArrayList<>();
+        for (Entry r : latest.values()) {
+            String where = "key '" + r.key() + "' at " + r.partition() + "@" + r.offset() + ": ";
+            GruModel m;
+            try {
+                m = ModelCodec.fromJson(r.value());
+            } catch (RuntimeException e) {
+                skipped.add(where + e.getMessage());
+                continue;
+            }
+            maxVersion = Math.max(maxVersion, m.version());
+            registry.offer(r.key(), m).ifPresent(why -> skipped.add(where + why));
+        }
+        return new Current(Optional.ofNullable(registry.select(now.toEpochMilli())), maxVersion, records, skipped);
+    }
+
+    /**
+     * Every key's latest record (tombstones remove their key), in the order the latest records were
+     * written per partition, read with read_committed up to the end offsets at the call.
+     *
+     * @throws IllegalStateException if the topic does not exist or cannot be read in time
+     */
+    public List<Entry> readAll() {
+        Map<String, Entry> latest = new LinkedHashMap<>();
+        read(latest);
+        return new ArrayList<>(latest.values());
+    }
+
+    /**
+     * Reads the whole topic into {@code latest}, key to latest record, in the order of the latest
+     * records (a keyless record is skipped: the stream rejects it).
+     *
+     * @return records read, keyless records and tombstones included
+     */
+    private long read(Map<String, Entry> latest) {
         long records = 0;
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(clients.consumer("gru-streams-train-models"),
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(clients.consumer("gru-streams-models"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = partitions(consumer, topic);
+            List<TopicPartition> partitions;
+            try {
+                partitions = partitions(consumer, topic);
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException("the models topic '" + topic + "' does not exist; create it from "
+                        + "topics/models.properties", e);
+            }
             // Assigned first: under read_committed the answer carries the last stable offset, and the
             // consumer warns per partition that is not assigned.
             consumer.assign(partitions);
@@ -99,48 +150,31 @@ final class ModelsTopic {
                     }
                     records++;
                     if (r.key() == null) {
-                        // The stream rejects a keyless model record; so does the champion search.
                         continue;
                     }
                     // Removed and re-inserted: the map's order is the order of the latest records.
                     latest.remove(r.key());
                     if (r.value() != null) {
-                        latest.put(r.key(), r);
+                        latest.put(r.key(), new Entry(r.key(), r.value(), r.partition(), r.offset(), r.timestamp()));
                     }
                 }
             }
         }
-        ModelRegistry registry = ModelRegistry.forSettings(settings);
-        long maxVersion = 0;
-        List<String> skipped = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : latest.values()) {
-            String where = "key '" + r.key() + "' at " + r.partition() + "@" + r.offset() + ": ";
-            GruModel m;
-            try {
-                m = ModelCodec.fromJson(r.value());
-            } catch (RuntimeException e) {
-                skipped.add(where + e.getMessage());
-                continue;
-            }
-            maxVersion = Math.max(maxVersion, m.version());
-            registry.offer(r.key(), m).ifPresent(why -> skipped.add(where + why));
-        }
-        return new Current(Optional.ofNullable(registry.select(now.toEpochMilli())), maxVersion, records, skipped);
+        return records;
     }
 
-    /** Where a published model went. */
-    record Published(int partition, long offset) {
+    /** Where a published record went. */
+    public record Published(int partition, long offset) {
     }
 
     /**
-     * Publishes a model file under {@code key}, after checking that it fits the topic's
-     * {@code max.message.bytes}.
+     * Checks that a model file fits the topic's {@code max.message.bytes} as a record under {@code key}.
      *
-     * @throws IllegalStateException if the record is larger than the topic accepts, naming the setting
-     *     to raise, or if the topic does not exist or the broker does not acknowledge
+     * @throws IllegalStateException if it does not, naming the setting to raise, or if the topic does
+     *     not exist
      */
-    Published publish(String key, byte[] model) {
-        int recordBytes = key.getBytes(StandardCharsets.UTF_8).length + model.length + RECORD_OVERHEAD;
+    void requireFits(String key, byte[] model) {
+        int recordBytes = recordBytes(key, model);
         long limit = maxMessageBytes();
         if (recordBytes > limit) {
             throw new IllegalStateException("the model is " + model.length + " bytes (" + recordBytes
@@ -149,10 +183,18 @@ final class ModelsTopic {
                     + " --entity-name " + topic + " --add-config max.message.bytes=" + nextPowerOfTwo(recordBytes)
                     + ") or train a smaller model (--hidden); nothing was published");
         }
+    }
+
+    /**
+     * Publishes one record and waits for the broker's acknowledgement (acks=all, idempotent).
+     *
+     * @throws IllegalStateException if the broker refuses or does not acknowledge in time
+     */
+    public Published publish(String key, byte[] value) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                clients.producer("gru-streams-train-publisher", recordBytes), new StringSerializer(),
+                clients.producer("gru-streams-models-publisher", recordBytes(key, value)), new StringSerializer(),
                 new ByteArraySerializer())) {
-            RecordMetadata meta = producer.send(new ProducerRecord<>(topic, key, model))
+            RecordMetadata meta = producer.send(new ProducerRecord<>(topic, key, value))
                     .get(KafkaClients.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return new Published(meta.partition(), meta.offset());
         } catch (ExecutionException e) {
@@ -163,8 +205,12 @@ final class ModelsTopic {
                     + KafkaClients.TIMEOUT, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing the model", e);
+            throw new IllegalStateException("interrupted while publishing", e);
         }
+    }
+
+    private static int recordBytes(String key, byte[] value) {
+        return key.getBytes(StandardCharsets.UTF_8).length + (value == null ? 0 : value.length) + RECORD_OVERHEAD;
     }
 
     /** The topic's effective {@code max.message.bytes} (its own setting or the broker's default). */

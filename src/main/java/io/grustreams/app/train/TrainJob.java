@@ -150,6 +150,7 @@ final class TrainJob {
         if (result.decision().publish() && !plan.dryRun()) {
             ModelsTopic topic = models.orElseThrow(() -> new IllegalArgumentException(
                     "bootstrap.servers is not set (in --config, as GRUSTREAMS_BOOTSTRAP_SERVERS or with --set) (needed to publish; or use --dry-run)"));
+            topic.requireFits(key, bytes);
             published = Optional.of(topic.publish(key, bytes));
         }
 

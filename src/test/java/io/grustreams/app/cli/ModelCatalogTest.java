@@ -1,5 +1,6 @@
 package io.grustreams.app.cli;
 
+import io.grustreams.app.train.ModelsTopic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,11 +34,11 @@ class ModelCatalogTest {
                 Normalization.identity(features.size()), Parameters.zeros(layout), provenance);
     }
 
-    private static ModelsTopicClient.Entry entry(String key, byte[] value, long offset) {
-        return new ModelsTopicClient.Entry(key, value, 0, offset, 0L);
+    private static ModelsTopic.Entry entry(String key, byte[] value, long offset) {
+        return new ModelsTopic.Entry(key, value, 0, offset, 0L);
     }
 
-    private static ModelsTopicClient.Entry entry(GruModel m, long offset) {
+    private static ModelsTopic.Entry entry(GruModel m, long offset) {
         return entry(ModelRegistry.recordKey(m), ModelCodec.toJson(m), offset);
     }
 
