@@ -47,7 +47,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private KeyState state;
     private DecodedStates decoded;
     private DecodedStates.Slot slot;
-    /** The stored array {@link #state} was loaded from, or null for a state that starts empty. */
+    /** What the store returned for the key: the array a kept or decoded {@link #state} may copy unchanged bytes from. */
     private byte[] loadedFrom;
     private KeyStateCodec codec;
     private RecordWriter writer;
@@ -156,7 +156,6 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             LOG.warn("per-key state of key {} is unreadable and starts afresh: {}", event.key, e.getMessage());
             metrics.stateReset();
             state.clear();
-            loadedFrom = null;
         }
     }
 

@@ -44,12 +44,13 @@ final class KeyState {
     private int ringSize;
 
     /*
-     * What the codec last synchronized this state's ring with (decoded from or encoded to one stored
-     * array): the byte offset of that array's first ring event, the events there, and the events
-     * appended since. The codec uses them to copy the unchanged ring bytes from that array
+     * What the codec last synchronized this state's ring with: the stored array it was decoded from
+     * or encoded to, the byte offset of that array's first ring event, the events there, and the
+     * events appended since. The codec uses them to copy the unchanged ring bytes from that array
      * instead of writing every double again (KeyStateCodec#encode(KeyState, byte[])).
      */
-    private int syncedRingOffset = -1;
+    private byte[] syncedArray;
+    private int syncedRingOffset;
     private int syncedRingSize;
     private int appendsSinceSync;
 
@@ -75,7 +76,7 @@ final class KeyState {
         clearModelState();
         ringStart = 0;
         ringSize = 0;
-        syncedRingOffset = -1;
+        syncedArray = null;
     }
 
     /** Forgets the hidden state and the pending forecast (the ring buffer and counts stay). */
@@ -143,17 +144,23 @@ final class KeyState {
         }
         ringStart = 0;
         ringSize = n;
-        syncedRingOffset = -1;
+        syncedArray = null;
     }
 
-    /** Records that the ring's events are at byte {@code offset} of the array the codec just read or wrote. */
-    void ringSynced(int offset) {
+    /** Records that the ring's events are at byte {@code offset} of {@code array}, which the codec just read or wrote. */
+    void ringSynced(byte[] array, int offset) {
+        syncedArray = array;
         syncedRingOffset = offset;
         syncedRingSize = ringSize;
         appendsSinceSync = 0;
     }
 
-    /** Byte offset of the first ring event in the last synchronized array; -1 if there is none. */
+    /** Whether {@code array} is the one the ring was last synchronized with (by identity). */
+    boolean ringSyncedWith(byte[] array) {
+        return array != null && array == syncedArray;
+    }
+
+    /** Byte offset of the first ring event in the last synchronized array. */
     int syncedRingOffset() {
         return syncedRingOffset;
     }

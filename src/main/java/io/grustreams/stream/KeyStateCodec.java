@@ -67,8 +67,7 @@ final class KeyStateCodec {
      *
      * @param s modified only in what it remembers of the array written
      * @param synced the array {@code s} was last decoded from or encoded to, or null. Not modified.
-     *     Any other array gives wrong bytes: the caller must know (the processor does, by identity
-     *     with what the store returned).
+     *     Any other array is ignored (checked by identity), so the bytes never depend on it.
      * @return a new array
      */
     byte[] encode(KeyState s, byte[] synced) {
@@ -91,20 +90,18 @@ final class KeyStateCodec {
         int ringAt = out.position();
         int eventBytes = 8 * s.features;
         int n = s.ringSize();
-        int from = s.syncedRingOffset();
-        int kept = n - s.appendsSinceSync();
-        if (synced != null && from >= 0 && s.appendsSinceSync() == 1 && kept >= 0
-                && (n == s.syncedRingSize() + 1 || n == s.syncedRingSize())
-                && from + (long) s.syncedRingSize() * eventBytes <= synced.length) {
-            // One event appended: the old ring less its oldest event if that one was dropped, then the new one.
-            int dropped = s.syncedRingSize() + 1 - n;
-            System.arraycopy(synced, from + dropped * eventBytes, bytes, ringAt, kept * eventBytes);
+        if (s.ringSyncedWith(synced) && s.appendsSinceSync() == 1) {
+            // One event appended: the old ring less its oldest event if that one was dropped (the
+            // ring was full), then the new one.
+            int kept = n - 1;
+            int dropped = s.syncedRingSize() - kept;
+            System.arraycopy(synced, s.syncedRingOffset() + dropped * eventBytes, bytes, ringAt, kept * eventBytes);
             out.position(ringAt + kept * eventBytes);
             writeRing(out, s, kept, n);
         } else {
             writeRing(out, s, 0, n);
         }
-        s.ringSynced(ringAt);
+        s.ringSynced(bytes, ringAt);
         return bytes;
     }
 
@@ -225,7 +222,7 @@ final class KeyStateCodec {
                     + " is not finite: " + ring[bad]);
         }
         into.ringFilled(n - skip);
-        into.ringSynced(in.position() - kept * 8);
+        into.ringSynced(in.array(), in.position() - kept * 8);
     }
 
     private static void readFinite(ByteBuffer in, double[] out, int n, String field) {
