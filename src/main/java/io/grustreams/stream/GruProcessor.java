@@ -44,10 +44,9 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private ParsedEvent event;
     private KeyProcessor keys;
     private KeyProcessor.Outcome outcome;
-    private KeyState state;
     private DecodedStates decoded;
     private DecodedStates.Slot slot;
-    /** What the store returned for the key: the array a kept or decoded {@link #state} may copy unchanged bytes from. */
+    /** What the store returned for the key: the array its kept or decoded state may copy unchanged bytes from. */
     private byte[] loadedFrom;
     private KeyStateCodec codec;
     private RecordWriter writer;
@@ -108,7 +107,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         double[] expected = outcome.expected();
         boolean scored = verdict.scored();
         context.forward(new Record<>(record.key(), writer.forecast(event.key, ts, model.name(), model.version(),
-                state.forecast, event.values, hadForecast ? expected : null,
+                keys.forecast(), event.values, hadForecast ? expected : null,
                 scored ? verdict.rawScore() : Double.NaN, scored ? verdict.likelihood() : Double.NaN,
                 verdict.anomalyScore(), verdict.alertOpen()), ts), GruTopology.FORECASTS_SINK);
         metrics.forecast();
@@ -126,13 +125,13 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
 
     /**
-     * Makes the key's state {@link #state} and the one {@link #keys} works on: the decoded state
+     * Makes the key's state the one {@link #keys} works on: the decoded state
      * kept from the key's last event if the store still holds the array it was saved as, else the
      * stored state decoded; a new key, or an unreadable state, starts empty.
      */
     private void load(Bytes key) {
         slot = decoded.slot(key);
-        state = slot.state;
+        KeyState state = slot.state;
         keys.use(state);
         byte[] stored = store.get(key);
         boolean kept = slot.matches(stored);
@@ -166,7 +165,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     /** Puts the key's state and remembers the array, which the key's next event may find unchanged. */
     private void save(Bytes key) {
-        byte[] bytes = codec.encode(state, loadedFrom);
+        byte[] bytes = codec.encode(slot.state, loadedFrom);
         store.put(key, bytes);
         slot.bytes = bytes;
     }
