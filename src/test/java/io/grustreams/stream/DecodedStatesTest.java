@@ -53,10 +53,14 @@ class DecodedStatesTest {
         DecodedStates.Slot c = states.slot(key("c"));
         assertEquals(2, states.size());
         assertSame(a, states.slot(key("a")));
+        // b was dropped when c came: b's slot is recycled for it, emptied; c is dropped in turn.
+        c.bytes = new byte[1];
         DecodedStates.Slot b2 = states.slot(key("b"));
+        assertSame(b, b2);
         assertNotSame(b, c);
         assertEquals(null, b2.bytes);
         DecodedStates.Slot reused = states.slot(key("d"));
+        assertSame(c, reused);
         assertEquals(null, reused.bytes);
         assertEquals(2, states.size());
     }
