@@ -204,8 +204,9 @@ public final class AnomalyState {
         out.order(ByteOrder.BIG_ENDIAN);
         try {
             int start = out.position();
+            // The synced array holds this state's last record, of this size, at syncedOffset.
             boolean copy = previous != null && previous == syncedArray && out.hasArray() && shortWrites <= 1
-                    && longWrites <= 1 && syncedOffset + serializedSize() <= previous.length;
+                    && longWrites <= 1;
             if (copy) {
                 System.arraycopy(previous, syncedOffset, out.array(), out.arrayOffset() + start, serializedSize());
             }
