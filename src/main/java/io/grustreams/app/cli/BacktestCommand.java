@@ -1,5 +1,6 @@
 package io.grustreams.app.cli;
 
+import io.grustreams.app.Csv;
 import io.grustreams.anomaly.AnomalyVerdict;
 import io.grustreams.app.backtest.Backtest;
 import io.grustreams.app.backtest.BacktestConfig;
@@ -10,10 +11,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +33,6 @@ import picocli.CommandLine.Option;
             "and prints MAE, RMSE and MAPE per horizon next to persistence and seasonal persistence."})
 public final class BacktestCommand implements Callable<Integer> {
 
-    private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
     @Option(names = "--input", required = true, paramLabel = "FILE.csv",
             description = "CSV with a header; rows in event order.")
@@ -170,13 +166,13 @@ public final class BacktestCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%8.4g %8.4g %8.3g ", e.mae(), e.rmse(), e.mape());
     }
 
-    /** Reads the CSV: header, then rows; fields may be double-quoted (no embedded commas). */
+    /** Reads the CSV: header, then rows; fields may be double-quoted ({@link Csv#fields}). */
     static Input read(Path file, String keyColumn, String timeColumn, List<String> features) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         if (lines.isEmpty()) {
             throw new IllegalArgumentException(file + " is empty");
         }
-        String[] header = split(lines.get(0).replace("\uFEFF", ""));
+        String[] header = split(Csv.stripBom(lines.get(0)), file, 1);
         int keyAt = keyColumn == null ? -1 : column(header, keyColumn, file);
         int timeAt = column(header, timeColumn, file);
         int[] valueAt = new int[features.size()];
@@ -192,7 +188,7 @@ public final class BacktestCommand implements Callable<Integer> {
             if (raw.isBlank()) {
                 continue;
             }
-            String[] f = split(raw);
+            String[] f = split(raw, file, r + 1);
             if (f.length != header.length) {
                 throw new IllegalArgumentException(file + " line " + (r + 1) + " has " + f.length + " fields, the header "
                         + header.length);
@@ -229,28 +225,21 @@ public final class BacktestCommand implements Callable<Integer> {
 
     private static long time(String s, Path file, int line) {
         try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException notMillis) {
-            try {
-                return Instant.parse(s).toEpochMilli();
-            } catch (DateTimeParseException notInstant) {
-                try {
-                    return LocalDateTime.parse(s, SPACED).toInstant(ZoneOffset.UTC).toEpochMilli();
-                } catch (DateTimeParseException e) {
-                    throw new IllegalArgumentException(file + " line " + line + ": unreadable time " + s, e);
-                }
-            }
+            return Csv.epochMillis(s);
+        } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException(file + " line " + line + ": unreadable time " + s, e);
         }
     }
 
-    private static String[] split(String line) {
-        String[] f = line.split(",", -1);
+    /** The stripped fields of one line ({@link Csv#fields}). */
+    private static String[] split(String line, Path file, int lineNumber) {
+        List<String> fields = Csv.fields(line);
+        if (fields == null) {
+            throw new IllegalArgumentException(file + " line " + lineNumber + " leaves a quote open");
+        }
+        String[] f = new String[fields.size()];
         for (int i = 0; i < f.length; i++) {
-            String t = f[i].strip();
-            if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
-                t = t.substring(1, t.length() - 1);
-            }
-            f[i] = t;
+            f[i] = fields.get(i).strip();
         }
         return f;
     }

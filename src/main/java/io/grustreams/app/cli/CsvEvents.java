@@ -1,11 +1,9 @@
 package io.grustreams.app.cli;
 
+import io.grustreams.app.Csv;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +26,6 @@ final class CsvEvents {
     /** One event: its record key and JSON value. */
     record Event(String key, String json) {
     }
-
-    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd[' ']['T']HH:mm[:ss][.SSS]",
-            Locale.ROOT);
 
     private final String source;
     private final BufferedReader in;
@@ -62,7 +57,7 @@ final class CsvEvents {
         if (header == null) {
             throw new IllegalArgumentException(source + " is empty; it needs a header row");
         }
-        List<String> names = split(stripBom(header));
+        List<String> names = split(Csv.stripBom(header), source + " line 1");
         this.width = names.size();
         this.keyIndex = fixedKey.isPresent() ? -1 : column(names, keyColumn, "--key-column",
                 "; for a file of one entity pass --key NAME");
@@ -104,7 +99,7 @@ final class CsvEvents {
                 return Optional.empty();
             }
         } while (row.isBlank());
-        List<String> f = split(row);
+        List<String> f = split(row, source + " line " + line);
         if (f.size() != width) {
             throw new IllegalArgumentException(source + " line " + line + ": " + f.size() + " fields, the header has "
                     + width);
@@ -130,16 +125,9 @@ final class CsvEvents {
     }
 
     private Instant timestamp(String s) {
-        String t = s.trim();
         try {
-            if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
-                return Instant.ofEpochMilli(Long.parseLong(t));
-            }
-            if (t.endsWith("Z") || t.matches(".*[+-]\\d\\d:\\d\\d$")) {
-                return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(t, Instant::from);
-            }
-            return LocalDateTime.parse(t, LOCAL).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException | NumberFormatException e) {
+            return Instant.ofEpochMilli(Csv.epochMillis(s));
+        } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException(source + " line " + line + ": timestamp '" + s
                     + "' is not epoch ms, an ISO-8601 instant or 'yyyy-MM-dd HH:mm:ss'", e);
         }
@@ -173,36 +161,21 @@ final class CsvEvents {
         return out.append('"');
     }
 
-    private static String stripBom(String s) {
-        return s.startsWith("\uFEFF") ? s.substring(1) : s;
-    }
-
-    /** Splits one CSV row; quoted fields may hold commas and doubled quotes. */
-    static List<String> split(String row) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < row.length(); i++) {
-            char c = row.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < row.length() && row.charAt(i + 1) == '"') {
-                    cur.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    cur.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                out.add(cur.toString().trim());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
+    /**
+     * The trimmed fields of one row ({@link Csv#fields}).
+     *
+     * @param where the row's place, for the error
+     * @throws IllegalArgumentException on a quote left open
+     */
+    static List<String> split(String row, String where) {
+        List<String> fields = Csv.fields(row);
+        if (fields == null) {
+            throw new IllegalArgumentException(where + ": a quote is left open");
         }
-        out.add(cur.toString().trim());
+        List<String> out = new ArrayList<>(fields.size());
+        for (String f : fields) {
+            out.add(f.trim());
+        }
         return out;
     }
 }

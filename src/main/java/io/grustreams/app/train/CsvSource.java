@@ -1,5 +1,6 @@
 package io.grustreams.app.train;
 
+import io.grustreams.app.Csv;
 import io.grustreams.train.History;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -112,7 +113,7 @@ final class CsvSource {
             if (header == null) {
                 return 0;
             }
-            List<String> names = split(stripBom(header));
+            List<String> names = Csv.fields(Csv.stripBom(header));
             if (names == null) {
                 throw new IllegalArgumentException(file + ": the header line has an unclosed quote");
             }
@@ -171,7 +172,7 @@ final class CsvSource {
 
     /** Adds the row or returns why it is bad. @param rows modified @param values scratch, modified */
     private String parse(String line, int width, Columns cols, History.Builder rows, double[] values) {
-        List<String> fields = split(line);
+        List<String> fields = Csv.fields(line);
         if (fields == null || fields.size() != width) {
             return "wrong-column-count";
         }
@@ -180,10 +181,8 @@ final class CsvSource {
             return "bad-key";
         }
         long ts;
-        String tsText = fields.get(cols.ts()).trim();
         try {
-            ts = tsText.chars().allMatch(Character::isDigit) && !tsText.isEmpty()
-                    ? Long.parseLong(tsText) : Instant.parse(tsText).toEpochMilli();
+            ts = Csv.epochMillis(fields.get(cols.ts()));
         } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
             return "bad-timestamp";
         }
@@ -201,43 +200,5 @@ final class CsvSource {
         }
         rows.add(key, ts, values);
         return null;
-    }
-
-    /** RFC 4180 fields of one line; null on an unclosed quote. */
-    static List<String> split(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"') {
-                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                        cur.append('"');
-                        i++;
-                    } else {
-                        quoted = false;
-                    }
-                } else {
-                    cur.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else if (c != '\r') {
-                cur.append(c);
-            }
-        }
-        if (quoted) {
-            return null;
-        }
-        out.add(cur.toString());
-        return out;
-    }
-
-    private static String stripBom(String s) {
-        return s.startsWith("\uFEFF") ? s.substring(1) : s;
     }
 }

@@ -66,6 +66,6 @@ class CsvEventsTest {
 
     @Test
     void shouldSplitQuotedFieldsWithCommasAndDoubledQuotes() {
-        assertEquals(List.of("a", "b,c", "say \"hi\"", ""), CsvEvents.split("a,\"b,c\",\"say \"\"hi\"\"\","));
+        assertEquals(List.of("a", "b,c", "say \"hi\"", ""), CsvEvents.split(" a ,\"b,c\",\"say \"\"hi\"\"\",", "here"));
     }
 }
