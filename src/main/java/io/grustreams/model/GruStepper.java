@@ -27,7 +27,8 @@ package io.grustreams.model;
  * <p>Where the time goes, at (D, H) = (8, 64) on the 2-core AMD EPYC (Zen 4, 32 KiB L1d) with
  * JDK 17: a step reads 13,824 weights, 110.6 KB, so every step streams them from L2. The column
  * loops do so at ~80 B/ns (0.10 ns per multiply-add, against 0.066 ns with the same loops on
- * L1-resident data): ~1.4 µs of a ~1.8–1.9 µs step; the 3H activations take ~0.3 µs. Without
+ * L1-resident data): ~1.4 µs of a ~1.8–1.9 µs step, against a floor of ~1.06 µs for merely loading
+ * those bytes from L2 (a C loop of AVX-512 loads, README "Performance"); the 3H activations take ~0.3 µs. Without
  * superword ({@code -XX:-UseSuperWord}) the step takes 7 µs. Tried and measured, none faster:
  * one flat array per matrix (column offsets make C2 keep the loop scalar, over 2× slower), 8 columns
  * per pass (C2 does not vectorize that body at the default {@code LoopUnrollLimit}; at 200 it does,
