@@ -69,7 +69,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         this.event = new ParsedEvent(d);
         this.keys = new KeyProcessor(anomalyConfig, settings.features(), settings.ringSize());
         this.outcome = new KeyProcessor.Outcome(d);
-        this.decoded = new DecodedStates(d, settings.ringSize(), settings.decodedKeys());
+        this.decoded = new DecodedStates(d, settings.ringSize(), settings.decodedKeys(), settings.decodedMaxBytes());
         this.codec = new KeyStateCodec(anomalyConfig);
         this.writer = new RecordWriter(settings.features());
         if (registry.newest() == null) {
@@ -167,7 +167,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private void save(Bytes key) {
         byte[] bytes = codec.encode(slot.state, loadedFrom);
         store.put(key, bytes);
-        slot.bytes = bytes;
+        decoded.saved(slot, bytes);
     }
 
     /** Counts a swap when this task's events move to another model (not the first model it serves). */

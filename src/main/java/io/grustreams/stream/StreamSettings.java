@@ -68,6 +68,10 @@ public final class StreamSettings {
     public static final String RING_SIZE = "gru.ring.size";
     /** Decoded per-key states a processor keeps in memory (per task), so that a key seen again is not decoded. */
     public static final String DECODED_KEYS = "gru.state.decoded-keys";
+    /** Budget of those kept states per task, in bytes (about twice each kept key's encoded state). */
+    public static final String DECODED_MAX_BYTES = "gru.state.decoded-max-bytes";
+    /** Default of {@value #DECODED_MAX_BYTES}: 1024 keys of one feature (≈ 11 KiB each) fit; 8 features (≈ 40 KiB) about 800. */
+    public static final int DEFAULT_DECODED_MAX_BYTES = 32 * 1024 * 1024;
     public static final String EVENT_MAX_BYTES = "gru.event.max.bytes";
     public static final String MODEL_NAME = "gru.model.name";
     public static final String MODEL_KEEP = "gru.model.keep";
@@ -128,20 +132,22 @@ public final class StreamSettings {
     private final List<String> features;
     private final int ringSize;
     private final int decodedKeys;
+    private final int decodedMaxBytes;
     private final int eventMaxBytes;
     private final Optional<String> modelName;
     private final int modelKeep;
     private final AnomalyConfig anomaly;
 
     private StreamSettings(Map<String, String> topics, String stateStore, String modelStore, List<String> features,
-            int ringSize, int decodedKeys, int eventMaxBytes, Optional<String> modelName, int modelKeep,
-            AnomalyConfig anomaly) {
+            int ringSize, int decodedKeys, int decodedMaxBytes, int eventMaxBytes, Optional<String> modelName,
+            int modelKeep, AnomalyConfig anomaly) {
         this.topics = Map.copyOf(topics);
         this.stateStore = stateStore;
         this.modelStore = modelStore;
         this.features = List.copyOf(features);
         this.ringSize = ringSize;
         this.decodedKeys = decodedKeys;
+        this.decodedMaxBytes = decodedMaxBytes;
         this.eventMaxBytes = eventMaxBytes;
         this.modelName = modelName;
         this.modelKeep = modelKeep;
@@ -194,7 +200,8 @@ public final class StreamSettings {
      * spellings (such as environment variable names) back to keys.
      */
     public static Set<String> keys() {
-        Set<String> known = new TreeSet<>(List.of(STATE_STORE, MODEL_STORE, FEATURES, RING_SIZE, DECODED_KEYS, EVENT_MAX_BYTES,
+        Set<String> known = new TreeSet<>(List.of(STATE_STORE, MODEL_STORE, FEATURES, RING_SIZE, DECODED_KEYS, DECODED_MAX_BYTES,
+                EVENT_MAX_BYTES,
                 MODEL_NAME, MODEL_KEEP, HTTP_HOST, HTTP_PORT));
         for (String knob : ANOMALY_KEYS.keySet()) {
             known.add(ANOMALY_PREFIX + knob);
@@ -247,12 +254,13 @@ public final class StreamSettings {
         }
         int ring = intSetting(props, RING_SIZE, 256, 1, MAX_RING);
         int decoded = intSetting(props, DECODED_KEYS, 1024, 0, 1 << 20);
+        int decodedBytes = intSetting(props, DECODED_MAX_BYTES, DEFAULT_DECODED_MAX_BYTES, 0, Integer.MAX_VALUE);
         int maxBytes = intSetting(props, EVENT_MAX_BYTES, 65536, 64, DEFAULT_MAX_REQUEST_BYTES / 2);
         String name = props.getProperty(MODEL_NAME);
         Optional<String> modelName = name == null || name.isBlank() ? Optional.empty() : Optional.of(name.trim());
         int keep = intSetting(props, MODEL_KEEP, 4, 1, 1000);
-        return new StreamSettings(topics, stateStore, modelStore, features, ring, decoded, maxBytes, modelName, keep,
-                anomalyConfig(props));
+        return new StreamSettings(topics, stateStore, modelStore, features, ring, decoded, decodedBytes, maxBytes,
+                modelName, keep, anomalyConfig(props));
     }
 
     private static int intSetting(Properties props, String key, int dflt, int min, int max) {
@@ -381,6 +389,15 @@ public final class StreamSettings {
         return decodedKeys;
     }
 
+    /**
+     * Budget of the decoded states each stream task keeps ({@value #DECODED_MAX_BYTES}, default
+     * {@value #DEFAULT_DECODED_MAX_BYTES}, 0 for none): least recently used keys are dropped while
+     * the kept ones cost more, each counted as twice its encoded state.
+     */
+    public int decodedMaxBytes() {
+        return decodedMaxBytes;
+    }
+
     /** Largest event value in bytes; larger ones are dead letters. */
     public int eventMaxBytes() {
         return eventMaxBytes;
@@ -405,20 +422,22 @@ public final class StreamSettings {
     public boolean equals(Object o) {
         return o instanceof StreamSettings s && s.topics.equals(topics) && s.stateStore.equals(stateStore)
                 && s.modelStore.equals(modelStore) && s.features.equals(features) && s.ringSize == ringSize
-                && s.decodedKeys == decodedKeys && s.eventMaxBytes == eventMaxBytes && s.modelName.equals(modelName) && s.modelKeep == modelKeep
+                && s.decodedKeys == decodedKeys && s.decodedMaxBytes == decodedMaxBytes
+                && s.eventMaxBytes == eventMaxBytes && s.modelName.equals(modelName) && s.modelKeep == modelKeep
                 && s.anomaly.equals(anomaly);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(topics, stateStore, modelStore, features, ringSize, decodedKeys, eventMaxBytes, modelName,
-                modelKeep, anomaly);
+        return Objects.hash(topics, stateStore, modelStore, features, ringSize, decodedKeys, decodedMaxBytes,
+                eventMaxBytes, modelName, modelKeep, anomaly);
     }
 
     @Override
     public String toString() {
         return "StreamSettings[topics " + topics + ", stores " + stateStore + "/" + modelStore + ", features "
-                + features + ", W " + ringSize + ", decoded keys " + decodedKeys + ", eventMaxBytes " + eventMaxBytes + ", model "
+                + features + ", W " + ringSize + ", decoded keys " + decodedKeys + " / " + decodedMaxBytes
+                + " bytes, eventMaxBytes " + eventMaxBytes + ", model "
                 + modelName.orElse("(any)") + ", keep " + modelKeep + ", " + anomaly + "]";
     }
 }

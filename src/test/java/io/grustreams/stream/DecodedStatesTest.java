@@ -33,7 +33,7 @@ class DecodedStatesTest {
 
     @Test
     void shouldMatchOnlyTheVeryArrayTheStateWasSavedAs() {
-        DecodedStates states = new DecodedStates(1, 4, 8);
+        DecodedStates states = new DecodedStates(1, 4, 8, 1 << 20);
         DecodedStates.Slot slot = states.slot(key("a"));
         assertFalse(slot.matches(null));
         byte[] saved = {1, 2, 3};
@@ -45,7 +45,7 @@ class DecodedStatesTest {
 
     @Test
     void shouldDropTheLeastRecentlyUsedKeyAndRecycleItsState() {
-        DecodedStates states = new DecodedStates(1, 4, 2);
+        DecodedStates states = new DecodedStates(1, 4, 2, 1 << 20);
         DecodedStates.Slot a = states.slot(key("a"));
         a.bytes = new byte[1];
         DecodedStates.Slot b = states.slot(key("b"));
@@ -67,18 +67,70 @@ class DecodedStatesTest {
 
     @Test
     void shouldKeepNothingWithCapacityZero() {
-        DecodedStates states = new DecodedStates(1, 4, 0);
+        DecodedStates states = new DecodedStates(1, 4, 0, 1 << 20);
         byte[] saved = new byte[1];
         states.slot(key("a")).bytes = saved;
         assertFalse(states.slot(key("a")).matches(saved));
         assertEquals(0, states.size());
     }
 
+    @Test
+    void shouldDropLeastRecentlyUsedKeysWhileTheKeptOnesCostMoreThanTheBudget() {
+        // Each key costs twice its saved array: 3 keys of 100 bytes fit 600 bytes, a fourth does not.
+        DecodedStates states = new DecodedStates(1, 4, 100, 600);
+        DecodedStates.Slot a = states.slot(key("a"));
+        states.saved(a, new byte[100]);
+        DecodedStates.Slot b = states.slot(key("b"));
+        states.saved(b, new byte[100]);
+        DecodedStates.Slot c = states.slot(key("c"));
+        states.saved(c, new byte[100]);
+        assertEquals(3, states.size());
+        assertEquals(600, states.bytes());
+        // a is used again, so b is now the least recently used key and goes first.
+        states.saved(states.slot(key("a")), a.bytes);
+        DecodedStates.Slot d = states.slot(key("d"));
+        states.saved(d, new byte[100]);
+        assertEquals(3, states.size());
+        assertEquals(600, states.bytes());
+        assertSame(a, states.slot(key("a")));
+        assertSame(c, states.slot(key("c")));
+        assertSame(d, states.slot(key("d")));
+        // A key whose state grew is counted at its new size: two keys must go.
+        states.saved(states.slot(key("d")), new byte[250]);
+        assertEquals(1, states.size());
+        assertEquals(500, states.bytes());
+        assertSame(d, states.slot(key("d")));
+    }
+
+    @Test
+    void shouldKeepNoStateThatAloneExceedsTheBudget() {
+        DecodedStates states = new DecodedStates(1, 4, 100, 150);
+        DecodedStates.Slot a = states.slot(key("a"));
+        byte[] saved = new byte[100];
+        states.saved(a, saved);
+        assertEquals(0, states.size());
+        assertEquals(0, states.bytes());
+        assertFalse(states.slot(key("a")).matches(saved));
+    }
+
+    @Test
+    void shouldKeepNothingWithABudgetOfZero() {
+        DecodedStates states = new DecodedStates(1, 4, 100, 0);
+        byte[] saved = new byte[1];
+        states.saved(states.slot(key("a")), saved);
+        assertFalse(states.slot(key("a")).matches(saved));
+        assertEquals(0, states.size());
+    }
+
     /** Forecast records and the final store of a run over interleaved keys, with {@code decodedKeys} kept. */
     private List<byte[]> run(int decodedKeys, String subdir, GruModel model) {
+        return run(decodedKeys, StreamSettings.DEFAULT_DECODED_MAX_BYTES, subdir, model);
+    }
+
+    private List<byte[]> run(int decodedKeys, int maxBytes, String subdir, GruModel model) {
         List<byte[]> out = new ArrayList<>();
-        try (TopologyHarness h = new TopologyHarness(props("gru.state.decoded-keys", Integer.toString(decodedKeys)),
-                dir.resolve(subdir))) {
+        try (TopologyHarness h = new TopologyHarness(props("gru.state.decoded-keys", Integer.toString(decodedKeys),
+                "gru.state.decoded-max-bytes", Integer.toString(maxBytes)), dir.resolve(subdir))) {
             h.publish("m:1", model);
             Random rnd = new Random(5);
             for (int i = 0; i < 1500; i++) {
@@ -108,6 +160,21 @@ class DecodedStatesTest {
             assertEquals(none.size(), got.size(), "records with " + kept + " kept");
             for (int i = 0; i < none.size(); i++) {
                 assertArrayEquals(none.get(i), got.get(i), "record " + i + " with " + kept + " kept");
+            }
+        }
+    }
+
+    @Test
+    void shouldProduceTheSameRecordsAndStatesWhateverTheByteBudget() {
+        GruModel model = TestModels.random("m", 1, List.of("value"), 8, 9);
+        List<byte[]> none = run(0, "budget-none", model);
+        int stateBytes = none.get(none.size() - 1).length;
+        // Budgets for about 1 and 3 of the 7 keys, and one too small for any.
+        for (int budget : new int[] {2 * stateBytes + 1, 6 * stateBytes + 1, stateBytes}) {
+            List<byte[]> got = run(1024, budget, "budget-" + budget, model);
+            assertEquals(none.size(), got.size(), "records with a budget of " + budget);
+            for (int i = 0; i < none.size(); i++) {
+                assertArrayEquals(none.get(i), got.get(i), "record " + i + " with a budget of " + budget);
             }
         }
     }

@@ -34,6 +34,8 @@ class StreamSettingsTest {
         assertEquals("gru-models", s.modelStore());
         assertEquals(List.of("value"), s.features());
         assertEquals(256, s.ringSize());
+        assertEquals(1024, s.decodedKeys());
+        assertEquals(32 * 1024 * 1024, s.decodedMaxBytes());
         assertEquals(65536, s.eventMaxBytes());
         assertEquals(Optional.empty(), s.modelName());
         assertEquals(4, s.modelKeep());
@@ -45,6 +47,7 @@ class StreamSettingsTest {
                 "gru.topic.events", "in", "gru.topic.forecasts", "out", "gru.topic.alerts", "al",
                 "gru.topic.models", "m", "gru.topic.dead-letters", "dlq", "gru.store.state", "st",
                 "gru.store.models", "ms", "gru.features", " temp , load ", "gru.ring.size", "16",
+                "gru.state.decoded-keys", "7", "gru.state.decoded-max-bytes", "65536",
                 "gru.event.max.bytes", "1024", "gru.model.name", "boiler", "gru.model.keep", "2", "bootstrap.servers", "x:9092"));
         assertEquals(List.of("in", "out", "al", "m", "dlq"), List.of(s.topic("events"), s.topic("forecasts"),
                 s.topic("alerts"), s.topic("models"), s.topic("dead-letters")));
@@ -52,6 +55,8 @@ class StreamSettingsTest {
         assertEquals("ms", s.modelStore());
         assertEquals(List.of("temp", "load"), s.features());
         assertEquals(16, s.ringSize());
+        assertEquals(7, s.decodedKeys());
+        assertEquals(65536, s.decodedMaxBytes());
         assertEquals(1024, s.eventMaxBytes());
         assertEquals(Optional.of("boiler"), s.modelName());
         assertEquals(2, s.modelKeep());
@@ -75,6 +80,7 @@ class StreamSettingsTest {
         Map<Properties, String> cases = Map.ofEntries(
                 Map.entry(props("gru.ring.size", "0"), "gru.ring.size must be in"),
                 Map.entry(props("gru.ring.size", "lots"), "gru.ring.size is not an integer"),
+                Map.entry(props("gru.state.decoded-max-bytes", "-1"), "gru.state.decoded-max-bytes must be in"),
                 Map.entry(props("gru.event.max.bytes", "10"), "gru.event.max.bytes must be in"),
                 Map.entry(props("gru.model.keep", "0"), "gru.model.keep must be in"),
                 Map.entry(props("gru.features", "a,,b"), "gru.features has an empty feature name"),
