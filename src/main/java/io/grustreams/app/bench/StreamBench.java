@@ -70,8 +70,6 @@ public final class StreamBench implements Callable<Integer> {
     @Option(names = "--keys", defaultValue = "1000", description = "Distinct keys (default: ${DEFAULT-VALUE}).")
     int keys;
 
-
-
     @Option(names = "--guarantee", defaultValue = StreamsConfig.EXACTLY_ONCE_V2,
             description = "processing.guarantee: exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
     String guarantee;
