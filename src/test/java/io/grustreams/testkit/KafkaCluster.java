@@ -1,5 +1,6 @@
 package io.grustreams.testkit;
 
+import io.grustreams.app.topics.NewTopics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,6 +94,7 @@ public final class KafkaCluster {
         }
         try (Admin admin = admin()) {
             admin.createTopics(newTopics).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            NewTopics.awaitVisible(admin, List.of(topics), TIMEOUT);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create topics " + List.of(topics)
                     + " on " + bootstrapServers + ": " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.grustreams.app.bench;
 
+import io.grustreams.app.topics.NewTopics;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.Normalization;
@@ -146,6 +147,7 @@ final class GruWorkload {
             }
             topics.add(new NewTopic(s.modelsTopic(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
             admin.createTopics(topics).all().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            NewTopics.awaitVisible(admin, topics.stream().map(NewTopic::name).toList(), WAIT);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create the bench topics: " + e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package io.grustreams.app.bench;
 
 import io.grustreams.app.broker.InProcessKafkaBroker;
+import io.grustreams.app.topics.NewTopics;
 import io.grustreams.stream.GruTopology;
 import io.grustreams.stream.StreamMetrics;
 import io.grustreams.stream.StreamSettings;
@@ -133,6 +134,7 @@ public final class PipelineBench implements Callable<Integer> {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 admin.createTopics(List.of(new NewTopic(passthroughOut, workload.partitions, (short) 1))).all()
                         .get(2, TimeUnit.MINUTES);
+                NewTopics.awaitVisible(admin, List.of(passthroughOut), Duration.ofMinutes(2));
             }
             StreamBench.publishModel(bootstrap, settings, workload.model(names));
             preProduce(bootstrap, settings.eventsTopic(), workload.payloads(names));

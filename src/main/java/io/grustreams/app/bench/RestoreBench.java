@@ -1,6 +1,7 @@
 package io.grustreams.app.bench;
 
 import io.grustreams.app.broker.InProcessKafkaBroker;
+import io.grustreams.app.topics.NewTopics;
 import io.grustreams.stream.GruTopology;
 import io.grustreams.stream.StreamSettings;
 import java.io.IOException;
@@ -218,6 +219,7 @@ public final class RestoreBench implements Callable<Integer> {
             topics.add(new NewTopic(s.modelsTopic(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
             topics.add(new NewTopic(changelog, partitions, (short) 1).configs(Map.of("cleanup.policy", "compact")));
             admin.createTopics(topics).all().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            NewTopics.awaitVisible(admin, topics.stream().map(NewTopic::name).toList(), WAIT);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create the bench topics: " + e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package io.grustreams.app.cli;
 import io.grustreams.app.AppConfig;
 import io.grustreams.app.http.HttpApi;
 import io.grustreams.app.http.HttpEndpoint;
+import io.grustreams.app.topics.NewTopics;
 import io.grustreams.stream.GruTopology;
 import io.grustreams.stream.ModelRegistry;
 import io.grustreams.stream.StreamSettings;
@@ -210,8 +211,10 @@ public final class RunCommand implements Callable<Integer> {
             if (create.isEmpty()) {
                 return;
             }
+            List<String> names = new ArrayList<>();
             for (Map.Entry<String, KafkaFuture<Void>> e : a.createTopics(create).values()
                     .entrySet()) {
+                names.add(e.getKey());
                 try {
                     e.getValue().get(ADMIN_WAIT.toSeconds(), TimeUnit.SECONDS);
                     LOG.info("created topic {}", e.getKey());
@@ -222,6 +225,8 @@ public final class RunCommand implements Callable<Integer> {
                     }
                 }
             }
+            // The stream's global thread stops if the models topic has no partitions yet when it starts.
+            NewTopics.awaitVisible(a, names, ADMIN_WAIT);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot list the topics at " + kafka.getProperty(
                     StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + e, e);

@@ -1,6 +1,7 @@
 package io.grustreams.app.topics;
 
 import io.grustreams.stream.TopicSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -19,7 +20,6 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Makes the broker's topics agree with {@link TopicSpec}s, idempotently: a missing topic is
@@ -103,39 +103,13 @@ public final class TopicApplier {
         }
     }
 
-    /**
-     * Waits until a broker's metadata has the new topic with a leader for every partition: the
-     * controller acknowledges a creation before brokers know it, and a client started right after
-     * {@code topics apply} (compose starts the app then) would otherwise find no partitions.
-     */
+    /** Waits until a broker's metadata has the new topic ({@link NewTopics#awaitVisible}). */
     private void awaitVisible(String topic) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (true) {
-            try {
-                TopicDescription d = admin.describeTopics(List.of(topic)).topicNameValues().get(topic)
-                        .get(timeoutMs, TimeUnit.MILLISECONDS);
-                if (!d.partitions().isEmpty() && d.partitions().stream().allMatch(p -> p.leader() != null)) {
-                    return;
-                }
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw failure("describe new topic " + topic, e.getCause());
-                }
-            } catch (TimeoutException e) {
-                throw failure("describe new topic " + topic, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw failure("describe new topic " + topic, e);
-            }
-            if (System.nanoTime() > deadline) {
-                throw failure("see new topic " + topic, new TimeoutException());
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw failure("see new topic " + topic, e);
-            }
+        try {
+            NewTopics.awaitVisible(admin, List.of(topic), Duration.ofMillis(timeoutMs));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure("see new topic " + topic, e);
         }
     }
 
