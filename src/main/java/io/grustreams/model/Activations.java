@@ -1,7 +1,9 @@
 package io.grustreams.model;
 
 /**
- * The GRU's nonlinearities, written so that C2 can vectorize loops over them.
+ * The GRU's nonlinearities, written so that C2 can vectorize loops over them: the stepper's and the
+ * batched trainer's (where {@code Math.exp} kept the gate loops scalar, and, being an intrinsic, may
+ * differ by an ulp between CPUs, so the same training run could end in other bits elsewhere).
  *
  * <p>Why not {@code Math.tanh} and {@code Math.exp}: on JDK 17 {@code Math.tanh} is not an
  * intrinsic (it calls the native fdlibm through {@code StrictMath}), and {@code Math.exp}, which
@@ -32,7 +34,7 @@ package io.grustreams.model;
  * 4.2e-18, and for |2a| ≥ 40 the tanh rounds to exactly ±1; {@code e^40} is far from overflow.
  * NaN propagates (Java's min/max keep NaN).
  */
-final class Activations {
+public final class Activations {
 
     private Activations() {
     }
@@ -106,7 +108,7 @@ final class Activations {
      *
      * @param v Modified.
      */
-    static void sigmoidInPlace(double[] v, int n) {
+    public static void sigmoidInPlace(double[] v, int n) {
         for (int i = 0; i < n; i++) {
             v[i] = 1.0 / (1.0 + expClamped(-v[i]));
         }
@@ -117,7 +119,7 @@ final class Activations {
      *
      * @param v Modified.
      */
-    static void tanhInPlace(double[] v, int n) {
+    public static void tanhInPlace(double[] v, int n) {
         for (int i = 0; i < n; i++) {
             double a = v[i];
             v[i] = 1.0 - 2.0 / (1.0 + expClamped(a + a));
