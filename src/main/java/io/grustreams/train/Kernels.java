@@ -13,8 +13,15 @@ package io.grustreams.train;
  */
 final class Kernels {
 
-    /** Rows of B per pass over C: 32 rows of up to ~100 doubles fit a 32 KiB L1 data cache. */
-    static final int K_BLOCK = 32;
+    /**
+     * Rows of B per pass over C, so that they stay in L1 while every row of A passes over them:
+     * the widest B is a row of the 3H gate pre-activations, and at H = 64 sixteen such rows are
+     * 24 KiB of a 32 KiB L1d (thirty-two, the earlier value, were 48 KiB, re-read from L2 for each row
+     * of A). Measured interleaved with 32 ({@code bench train}): cho H = 128 +5–30 %, H = 64 +3–7 %.
+     * Every bit of the results is independent of it: each element of C takes its terms one fused
+     * multiply-add at a time, in ascending p, however the passes are cut.
+     */
+    static final int K_BLOCK = 16;
 
     private Kernels() {
     }
@@ -28,8 +35,14 @@ final class Kernels {
      */
     static void multAdd(int n, int k, int j0, int j1, double[][] a, int aRow, int aCol, double[][] b, int bRow,
             double[][] c, int cRow) {
-        for (int p0 = 0; p0 < k; p0 += K_BLOCK) {
-            int p1 = Math.min(k, p0 + K_BLOCK);
+        multAdd(K_BLOCK, n, k, j0, j1, a, aRow, aCol, b, bRow, c, cRow);
+    }
+
+    /** {@link #multAdd} with {@code kBlock} rows of B per pass. */
+    static void multAdd(int kBlock, int n, int k, int j0, int j1, double[][] a, int aRow, int aCol, double[][] b,
+            int bRow, double[][] c, int cRow) {
+        for (int p0 = 0; p0 < k; p0 += kBlock) {
+            int p1 = Math.min(k, p0 + kBlock);
             for (int i = 0; i < n; i++) {
                 double[] ai = a[aRow + i];
                 double[] ci = c[cRow + i];
@@ -55,8 +68,14 @@ final class Kernels {
      */
     static void multTransAAdd(int n, int k, int j0, int j1, double[][] a, int aRow, int aCol, double[][] b, int bRow,
             double[][] c, int cRow) {
-        for (int p0 = 0; p0 < k; p0 += K_BLOCK) {
-            int p1 = Math.min(k, p0 + K_BLOCK);
+        multTransAAdd(K_BLOCK, n, k, j0, j1, a, aRow, aCol, b, bRow, c, cRow);
+    }
+
+    /** {@link #multTransAAdd} with {@code kBlock} rows of A and B per pass. */
+    static void multTransAAdd(int kBlock, int n, int k, int j0, int j1, double[][] a, int aRow, int aCol,
+            double[][] b, int bRow, double[][] c, int cRow) {
+        for (int p0 = 0; p0 < k; p0 += kBlock) {
+            int p1 = Math.min(k, p0 + kBlock);
             for (int i = 0; i < n; i++) {
                 double[] ci = c[cRow + i];
                 int col = aCol + i;
