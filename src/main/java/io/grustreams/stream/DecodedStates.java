@@ -110,6 +110,10 @@ final class DecodedStates {
         long cost = 2L * saved.length;
         bytes += cost - slot.cost;
         slot.cost = cost;
+        if (bytes <= maxBytes) {
+            // The per-event case: no iterator allocated.
+            return;
+        }
         Iterator<Slot> eldestFirst = slots.values().iterator();
         while (bytes > maxBytes && eldestFirst.hasNext()) {
             Slot eldest = eldestFirst.next();
