@@ -26,6 +26,14 @@ class KernelsTest {
         return out;
     }
 
+    private static void assertClose(double[][] expected, double[][] c) {
+        for (int i = 0; i < c.length; i++) {
+            for (int j = 0; j < c[i].length; j++) {
+                assertEquals(expected[i][j], c[i][j], 1e-12, "C[" + i + "][" + j + "]");
+            }
+        }
+    }
+
     @Test
     void shouldAddTheProductOfTheChosenBlocks() {
         Random rnd = new Random(11);
@@ -44,11 +52,7 @@ class KernelsTest {
             }
         }
         Kernels.multAdd(5, 70, 8, 100, a, 1, 3, b, 4, c, 2);
-        for (int i = 0; i < c.length; i++) {
-            for (int j = 0; j < c[i].length; j++) {
-                assertEquals(expected[i][j], c[i][j], 1e-12, "C[" + i + "][" + j + "]");
-            }
-        }
+        assertClose(expected, c);
     }
 
     @Test
@@ -69,11 +73,7 @@ class KernelsTest {
             }
         }
         Kernels.multTransAAdd(6, 66, 0, 64, a, 2, 5, b, 3, c, 1);
-        for (int i = 0; i < c.length; i++) {
-            for (int j = 0; j < c[i].length; j++) {
-                assertEquals(expected[i][j], c[i][j], 1e-12, "C[" + i + "][" + j + "]");
-            }
-        }
+        assertClose(expected, c);
     }
 
     @Test
