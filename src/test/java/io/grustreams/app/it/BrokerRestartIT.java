@@ -32,10 +32,7 @@ class BrokerRestartIT {
             StreamSettings settings = StreamSettings.fromProperties(gru);
             String app = kafka.uniqueTopic("broker-restart-it");
             List<KeyValue<String, byte[]>> models = List.of(KeyValue.pair("it:1", Workload.modelJson(17)));
-            kafka.createTopics(1, settings.modelsTopic());
-            kafka.createTopics(6, settings.eventsTopic(), settings.forecastsTopic(), settings.alertsTopic(),
-                    settings.deadLettersTopic());
-            Runs.publishModel(kafka, settings.modelsTopic(), models);
+            Runs.createTopicsAndPublish(kafka, settings, 6, models);
             List<Workload.Event> first = Workload.events(40, 0, 50, 21);
             List<Workload.Event> second = Workload.events(40, 50, 80, 21);
             List<Workload.Event> all = new ArrayList<>(first);

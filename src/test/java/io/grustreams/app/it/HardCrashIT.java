@@ -9,6 +9,7 @@ import io.grustreams.testkit.KafkaExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -46,13 +47,10 @@ class HardCrashIT {
         StreamSettings settings = StreamSettings.fromProperties(gru);
         String app = kafka.uniqueTopic("crash-it");
         List<KeyValue<String, byte[]>> models = List.of(KeyValue.pair("it:1", Workload.modelJson(11)));
-        kafka.createTopics(1, settings.modelsTopic());
-        kafka.createTopics(6, settings.eventsTopic(), settings.forecastsTopic(), settings.alertsTopic(),
-                settings.deadLettersTopic());
-        Runs.publishModel(kafka, settings.modelsTopic(), models);
+        Runs.createTopicsAndPublish(kafka, settings, 6, models);
         List<Workload.Event> first = Workload.events(KEYS, 0, FIRST_WAVE, 5);
         List<Workload.Event> second = Workload.events(KEYS, FIRST_WAVE, STEPS, 5);
-        List<Workload.Event> all = new java.util.ArrayList<>(first);
+        List<Workload.Event> all = new ArrayList<>(first);
         all.addAll(second);
         ReferenceRun reference = new ReferenceRun(gru, dir.resolve("reference"), models, all);
         Path config = Runs.config(dir.resolve("app.properties"), kafka.bootstrapServers(), app, dir.resolve("state"),

@@ -44,10 +44,7 @@ class RebalanceIT {
         StreamSettings settings = StreamSettings.fromProperties(gru);
         String app = kafka.uniqueTopic("rebalance-it");
         List<KeyValue<String, byte[]>> models = List.of(KeyValue.pair("it:1", Workload.modelJson(13)));
-        kafka.createTopics(1, settings.modelsTopic());
-        kafka.createTopics(PARTITIONS, settings.eventsTopic(), settings.forecastsTopic(), settings.alertsTopic(),
-                settings.deadLettersTopic());
-        Runs.publishModel(kafka, settings.modelsTopic(), models);
+        Runs.createTopicsAndPublish(kafka, settings, PARTITIONS, models);
         List<Workload.Event> first = Workload.events(40, 0, 40, 9);
         List<Workload.Event> second = Workload.events(40, 40, 70, 9);
         List<Workload.Event> all = new ArrayList<>(first);

@@ -175,6 +175,18 @@ final class Runs {
         }
     }
 
+    /**
+     * The stream's topics as the fault tests need them, models published: the models topic with one
+     * partition, events, forecasts, alerts and dead letters with {@code partitions}.
+     */
+    static void createTopicsAndPublish(KafkaCluster kafka, StreamSettings settings, int partitions,
+            List<KeyValue<String, byte[]>> models) {
+        kafka.createTopics(1, settings.modelsTopic());
+        kafka.createTopics(partitions, settings.eventsTopic(), settings.forecastsTopic(), settings.alertsTopic(),
+                settings.deadLettersTopic());
+        publishModel(kafka, settings.modelsTopic(), models);
+    }
+
     static void publishModel(KafkaCluster kafka, String topic, List<KeyValue<String, byte[]>> models) {
         kafka.produce(topic, new StringSerializer(), new ByteArraySerializer(), models);
     }
