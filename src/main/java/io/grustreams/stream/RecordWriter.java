@@ -163,7 +163,7 @@ final class RecordWriter {
     private void writeNumber(SerializedString field, double v) throws IOException {
         gen.writeFieldName(field);
         if (Double.isFinite(v)) {
-            gen.writeRawValue(number.set(v));
+            writeDouble(v);
         } else {
             gen.writeNull();
         }
