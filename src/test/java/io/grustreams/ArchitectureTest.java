@@ -9,8 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package import rules of DESIGN.md: app -> stream -> {anomaly, train} -> model. The math
- * knows no Kafka; the model knows no Jackson except its codec.
+ * The package import rules of DESIGN.md: app -> stream -> engine -> {anomaly, train} -> model. The
+ * math and the per-key engine know no Kafka; the model knows no Jackson except its codec.
  */
 class ArchitectureTest {
 
@@ -28,7 +28,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.grustreams.model..")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "org.apache.kafka..", "io.grustreams.train..", "io.grustreams.anomaly..",
-                        "io.grustreams.stream..", "io.grustreams.app..")
+                        "io.grustreams.engine..", "io.grustreams.stream..", "io.grustreams.app..")
                 .check(classes);
     }
 
@@ -44,8 +44,8 @@ class ArchitectureTest {
     void shouldKeepTrainFreeOfKafkaAndTheStream() {
         noClasses().that().resideInAPackage("io.grustreams.train..")
                 .should().dependOnClassesThat().resideInAnyPackage(
-                        "org.apache.kafka..", "io.grustreams.stream..", "io.grustreams.app..",
-                        "io.grustreams.anomaly..")
+                        "org.apache.kafka..", "io.grustreams.engine..", "io.grustreams.stream..",
+                        "io.grustreams.app..", "io.grustreams.anomaly..")
                 .check(classes);
     }
 
@@ -53,8 +53,23 @@ class ArchitectureTest {
     void shouldKeepAnomalyFreeOfKafkaAndTheStream() {
         noClasses().that().resideInAPackage("io.grustreams.anomaly..")
                 .should().dependOnClassesThat().resideInAnyPackage(
-                        "org.apache.kafka..", "io.grustreams.stream..", "io.grustreams.app..",
-                        "io.grustreams.train..")
+                        "org.apache.kafka..", "io.grustreams.engine..", "io.grustreams.stream..",
+                        "io.grustreams.app..", "io.grustreams.train..")
+                .check(classes);
+    }
+
+    @Test
+    void shouldKeepTheEngineFreeOfKafkaAndTheAdapters() {
+        noClasses().that().resideInAPackage("io.grustreams.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "org.apache.kafka..", "io.grustreams.stream..", "io.grustreams.app..")
+                .check(classes);
+    }
+
+    @Test
+    void shouldRunBacktestAndNabOnTheEngineWithoutKafka() {
+        noClasses().that().resideInAPackage("io.grustreams.app.backtest..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "io.grustreams.stream..")
                 .check(classes);
     }
 

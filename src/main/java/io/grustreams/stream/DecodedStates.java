@@ -1,5 +1,6 @@
 package io.grustreams.stream;
 
+import io.grustreams.engine.KeyState;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,6 +2,10 @@ package io.grustreams.stream;
 
 import io.grustreams.anomaly.AnomalyConfig;
 import io.grustreams.anomaly.AnomalyVerdict;
+import io.grustreams.engine.KeyProcessor;
+import io.grustreams.engine.KeyState;
+import io.grustreams.engine.KeyStateCodec;
+import io.grustreams.engine.StateFormatException;
 import io.grustreams.model.GruModel;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;

@@ -1,5 +1,8 @@
 package io.grustreams.stream;
 
+import io.grustreams.engine.KeyState;
+import io.grustreams.engine.KeyStateCodec;
+
 import static io.grustreams.stream.TopologyHarness.props;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -78,11 +81,11 @@ class ModelSwapTopologyTest {
                     KeyState state = new KeyState(1, w);
                     new KeyStateCodec(AnomalyConfig.defaults()).decode(
                             h.stateStore().get(Bytes.wrap("a".getBytes(StandardCharsets.UTF_8))), state);
-                    assertEquals(2, state.modelVersion);
+                    assertEquals(2, state.modelVersion());
                     double[] y = new double[1];
                     double[] fresh = freshRun(v2, Arrays.copyOfRange(xs, 100 - w, 101), y);
-                    assertArrayEquals(fresh, state.hidden, "hidden state after the re-warm and the event");
-                    assertArrayEquals(y, state.forecast);
+                    assertArrayEquals(fresh, state.hiddenCopy(), "hidden state after the re-warm and the event");
+                    assertArrayEquals(y, state.forecastCopy());
                 }
             }
             List<JsonNode> out = h.readForecasts();

@@ -1,5 +1,8 @@
 package io.grustreams.stream;
 
+import io.grustreams.engine.KeyState;
+import io.grustreams.engine.KeyStateCodec;
+
 /**
  * Test access, from other packages, to what the per-key state store holds: decodes a value of the
  * store or of its changelog topic with the stream's own codec.
@@ -21,13 +24,12 @@ public final class StateProbe {
 
     /** h_t of a state value (a new array). */
     public double[] hidden(byte[] value) {
-        KeyState s = decode(value);
-        return java.util.Arrays.copyOf(s.hidden, s.hiddenSize);
+        return decode(value).hiddenCopy();
     }
 
     /** Good events a state value has seen. */
     public long eventCount(byte[] value) {
-        return decode(value).eventCount;
+        return decode(value).eventCount();
     }
 
     private KeyState decode(byte[] value) {

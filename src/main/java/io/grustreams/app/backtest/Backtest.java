@@ -1,7 +1,7 @@
 package io.grustreams.app.backtest;
 
+import io.grustreams.engine.KeyProcessor;
 import io.grustreams.model.GruModel;
-import io.grustreams.stream.KeyProcessor;
 import io.grustreams.train.History;
 import io.grustreams.train.InsufficientDataException;
 import io.grustreams.train.RetrainListener;

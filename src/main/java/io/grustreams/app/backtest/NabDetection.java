@@ -2,7 +2,7 @@ package io.grustreams.app.backtest;
 
 import io.grustreams.anomaly.nab.NabCorpus;
 import io.grustreams.anomaly.nab.NabDataFile;
-import io.grustreams.stream.KeyProcessor;
+import io.grustreams.engine.KeyProcessor;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;

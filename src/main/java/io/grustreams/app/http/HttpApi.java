@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.grustreams.engine.KeyStateView;
+import io.grustreams.engine.StateFormatException;
 import io.grustreams.model.GruModel;
-import io.grustreams.stream.KeyStateView;
 import io.grustreams.stream.ModelRegistry;
-import io.grustreams.stream.StateFormatException;
 import io.grustreams.stream.StreamSettings;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -201,7 +201,7 @@ public final class HttpApi implements AutoCloseable {
         }
         KeyStateView v;
         try {
-            v = KeyStateView.decode(settings, stored);
+            v = KeyStateView.decode(settings.features(), settings.ringSize(), settings.anomaly(), stored);
         } catch (StateFormatException e) {
             sendJson(ex, 500, error("state of key '" + key + "' cannot be read: " + e.getMessage()));
             return;

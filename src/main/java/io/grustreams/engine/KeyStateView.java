@@ -1,5 +1,6 @@
-package io.grustreams.stream;
+package io.grustreams.engine;
 
+import io.grustreams.anomaly.AnomalyConfig;
 import io.grustreams.anomaly.AnomalyState;
 import java.util.Arrays;
 import java.util.Collections;
@@ -60,16 +61,16 @@ public final class KeyStateView {
     }
 
     /**
-     * Decodes a value of the per-key state store written under {@code settings}.
+     * Decodes a value of the per-key state store of a stream with these features, ring size and detector.
      *
      * @param bytes not modified
      * @throws StateFormatException naming the field that cannot be read
      */
-    public static KeyStateView decode(StreamSettings settings, byte[] bytes) {
+    public static KeyStateView decode(List<String> features, int ringSize, AnomalyConfig anomaly, byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
-        KeyState s = new KeyState(settings.features().size(), settings.ringSize());
-        new KeyStateCodec(settings.anomaly()).decode(bytes, s);
-        return new KeyStateView(s, settings.features());
+        KeyState s = new KeyState(features.size(), ringSize);
+        new KeyStateCodec(anomaly).decode(bytes, s);
+        return new KeyStateView(s, features);
     }
 
     /** Good events seen for the key. */

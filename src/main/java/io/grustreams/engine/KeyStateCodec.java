@@ -1,4 +1,4 @@
-package io.grustreams.stream;
+package io.grustreams.engine;
 
 import io.grustreams.anomaly.AnomalyConfig;
 import io.grustreams.anomaly.AnomalyState;
@@ -30,20 +30,20 @@ import java.nio.ByteBuffer;
  *
  * <p>Stateless apart from the configuration; thread-safe.
  */
-final class KeyStateCodec {
+public final class KeyStateCodec {
 
-    static final byte FORMAT_VERSION = 1;
+    public static final byte FORMAT_VERSION = 1;
 
     private static final int MAX_HIDDEN = 1 << 16;
 
     private final AnomalyConfig anomalyConfig;
 
-    KeyStateCodec(AnomalyConfig anomalyConfig) {
+    public KeyStateCodec(AnomalyConfig anomalyConfig) {
         this.anomalyConfig = anomalyConfig;
     }
 
     /** Bytes {@link #encode} writes for {@code s}. */
-    int encodedSize(KeyState s) {
+    public int encodedSize(KeyState s) {
         int anomaly = s.anomaly == null ? 0 : s.anomaly.serializedSize();
         return 1 + 4 + 8 + 8 + 8 + 4 + 8 * s.hiddenSize + 1 + (s.hasForecast ? 8 * s.features : 0)
                 + 4 + anomaly + 4 + 4 + 8 * s.ringSize() * s.features;
@@ -54,7 +54,7 @@ final class KeyStateCodec {
      *     {@link #encode(KeyState, byte[])})
      * @return a new array (a state store keeps the array it is given)
      */
-    byte[] encode(KeyState s) {
+    public byte[] encode(KeyState s) {
         return encode(s, null);
     }
 
@@ -70,7 +70,7 @@ final class KeyStateCodec {
      *     Any other array is ignored (checked by identity), so the bytes never depend on it.
      * @return a new array
      */
-    byte[] encode(KeyState s, byte[] synced) {
+    public byte[] encode(KeyState s, byte[] synced) {
         byte[] bytes = new byte[encodedSize(s)];
         ByteBuffer out = ByteBuffer.wrap(bytes);
         out.put(FORMAT_VERSION).putInt(s.features).putLong(s.eventCount).putLong(s.lastTimestamp)
@@ -127,7 +127,7 @@ final class KeyStateCodec {
      * @throws StateFormatException naming the field that is truncated, out of range, or not finite;
      *     {@link StateFormatException#isNewerFormat()} for an unknown version
      */
-    boolean decode(byte[] bytes, KeyState into) {
+    public boolean decode(byte[] bytes, KeyState into) {
         into.clear();
         ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
@@ -139,7 +139,7 @@ final class KeyStateCodec {
             int features = in.getInt();
             if (features != into.features) {
                 throw bad("features", features + ", but the stream has " + into.features
-                        + " (" + StreamSettings.FEATURES + " changed)");
+                        + " (gru.features changed)");
             }
             into.eventCount = in.getLong();
             if (into.eventCount < 0) {

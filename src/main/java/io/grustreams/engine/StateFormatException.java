@@ -1,4 +1,4 @@
-package io.grustreams.stream;
+package io.grustreams.engine;
 
 /**
  * A stored per-key state could not be read. The message names the field. {@link #isNewerFormat()}

@@ -1,4 +1,4 @@
-package io.grustreams.stream;
+package io.grustreams.engine;
 
 import io.grustreams.anomaly.AnomalyState;
 import java.util.Arrays;
@@ -8,10 +8,10 @@ import java.util.Arrays;
  * (binary layout in {@link KeyStateCodec}). One instance is reused by a processor for every event:
  * decode into it, update, encode. Feature arrays are in {@code gru.features} order, raw units.
  */
-final class KeyState {
+public final class KeyState {
 
     /** {@link #modelVersion} of a state no model has touched yet. */
-    static final long NO_MODEL = -1L;
+    public static final long NO_MODEL = -1L;
 
     /** D: features per event. */
     final int features;
@@ -54,7 +54,7 @@ final class KeyState {
     private int syncedRingSize;
     private int appendsSinceSync;
 
-    KeyState(int features, int ringCapacity) {
+    public KeyState(int features, int ringCapacity) {
         if (features <= 0 || ringCapacity <= 0) {
             throw new IllegalArgumentException("features " + features + " and ringCapacity " + ringCapacity
                     + " must be positive");
@@ -65,8 +65,28 @@ final class KeyState {
         this.ring = new double[features * ringCapacity];
     }
 
+    /** Good events seen for this key. */
+    public long eventCount() {
+        return eventCount;
+    }
+
+    /** Version of the model that built the hidden state, or {@link #NO_MODEL}. */
+    public long modelVersion() {
+        return modelVersion;
+    }
+
+    /** A copy of the pending forecast, original units (zeros without one). */
+    public double[] forecastCopy() {
+        return forecast.clone();
+    }
+
+    /** A copy of h_t (empty without a model). */
+    public double[] hiddenCopy() {
+        return Arrays.copyOf(hidden, hiddenSize);
+    }
+
     /** Back to the state of a key never seen. */
-    void clear() {
+    public void clear() {
         if (anomaly != null) {
             spareAnomaly = anomaly;
         }

@@ -1,4 +1,4 @@
-package io.grustreams.stream;
+package io.grustreams.engine;
 
 import io.grustreams.anomaly.AnomalyConfig;
 import io.grustreams.anomaly.AnomalyDetector;
@@ -137,7 +137,7 @@ public final class KeyProcessor {
      *
      * @param s a state of this processor's feature count and ring capacity. Modified by later calls.
      */
-    void use(KeyState s) {
+    public void use(KeyState s) {
         if (s.features != features.size() || s.ringCapacity != state.ringCapacity) {
             throw new IllegalArgumentException("state of " + s.features + " features and ring " + s.ringCapacity
                     + " given to a processor of " + features.size() + " features and ring " + state.ringCapacity);
@@ -146,7 +146,7 @@ public final class KeyProcessor {
     }
 
     /** The state {@link #process} reads and updates; the caller may decode a stored key into it. */
-    KeyState state() {
+    public KeyState state() {
         return state;
     }
 

@@ -1,4 +1,4 @@
-package io.grustreams.stream;
+package io.grustreams.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
