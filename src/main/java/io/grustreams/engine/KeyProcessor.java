@@ -1,10 +1,11 @@
 package io.grustreams.engine;
 
-import io.grustreams.anomaly.AnomalyConfig;
 import io.grustreams.anomaly.AnomalyDetector;
 import io.grustreams.anomaly.AnomalyVerdict;
+import io.grustreams.model.Forecaster;
 import io.grustreams.model.GruModel;
-import io.grustreams.model.GruStepper;
+import io.grustreams.model.InputSpec;
+import io.grustreams.model.KeyScale;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,18 +13,19 @@ import java.util.Map;
 /**
  * The per-key part of the stream's event path, without Kafka: given a key's state, the model
  * effective at the event's time and the event's values, (re-)warm the key under that model if
- * another one built its state, score the event against the pending forecast, step the GRU and keep
- * the new forecast. {@code GruProcessor} runs it between a store get and a put; the backtest runs
- * it over a CSV, so both produce the same forecasts, scores and alerts from the same inputs.
+ * another one built its state, score the event against the pending forecast, fold the event into
+ * the key's scale, step the model and keep the new forecasts. {@code GruProcessor} runs it between
+ * a store get and a put; the backtest runs it over a CSV, so both produce the same forecasts,
+ * scores and alerts from the same inputs.
  *
  * <p>Owns one {@link KeyState} (the caller loads a key into it, or keeps one processor per key),
- * the detector, and per served model a {@link GruStepper} with its arrays. Allocates nothing per
- * event once its steppers exist, except what the detector allocates on an alert transition. Not
- * thread-safe.
+ * the detector, and per served model a {@link Forecaster} with its arrays. Allocates nothing per
+ * event once its forecasters exist, except what the detector allocates on an alert transition.
+ * Not thread-safe.
  */
 public final class KeyProcessor {
 
-    /** Steppers kept for recently served models; more are rebuilt on demand. */
+    /** Forecasters kept for recently served models; more are rebuilt on demand. */
     private static final int MAX_SERVED = 4;
 
     /** What one {@link #process} call did. Reused; every field overwritten by each call. */
@@ -32,11 +34,16 @@ public final class KeyProcessor {
         boolean hadForecast;
         long rewarmNanos = -1L;
         final double[] expected;
+        final double[] forecasts;
         final AnomalyVerdict verdict = new AnomalyVerdict();
 
-        /** @param features D, the stream's features per event */
-        public Outcome(int features) {
+        /**
+         * @param features D, the stream's features per event
+         * @param horizon N, the forecasts made per event
+         */
+        public Outcome(int features, int horizon) {
             this.expected = new double[features];
+            this.forecasts = new double[features * horizon];
         }
 
         /** True when no model was effective: the event was only buffered, nothing was scored or forecast. */
@@ -54,6 +61,14 @@ public final class KeyProcessor {
             return expected;
         }
 
+        /**
+         * The forecasts made after this event, {@code N · D} values in stream feature order, row k
+         * the forecast of the event k + 1 ahead, original units; meaningful unless {@link #modelless()}.
+         */
+        public double[] forecasts() {
+            return forecasts;
+        }
+
         /** The detector's verdict on this event. */
         public AnomalyVerdict verdict() {
             return verdict;
@@ -65,70 +80,132 @@ public final class KeyProcessor {
         }
     }
 
-    /** A model as this processor runs it: its stepper and arrays in the model's feature order. */
+    /** A model as this processor runs it: its forecaster and arrays in the model's feature order. */
     private static final class Served {
         final GruModel model;
-        final GruStepper stepper;
+        final Forecaster forecaster;
         /** Model input i is stream feature {@code toStream[i]}. */
         final int[] toStream;
-        final double[] x;
-        final double[] y;
+        final boolean identity;
+        final double[] raw;
+        final double[] previous;
+        final double[] scale;
+        final double[] rows;
+        final double[] ahead;
+        final KeyScale scaleInModelOrder;
         final int hiddenSize;
 
-        Served(GruModel model, List<String> streamFeatures) {
+        Served(GruModel model, List<String> streamFeatures, int horizon) {
             this.model = model;
-            this.stepper = GruStepper.forModel(model);
+            this.forecaster = new Forecaster(model);
             List<String> names = model.featureNames();
-            this.toStream = new int[names.size()];
-            for (int i = 0; i < toStream.length; i++) {
+            int d = names.size();
+            this.toStream = new int[d];
+            boolean same = true;
+            for (int i = 0; i < d; i++) {
                 toStream[i] = streamFeatures.indexOf(names.get(i));
+                same &= toStream[i] == i;
             }
-            this.x = new double[toStream.length];
-            this.y = new double[toStream.length];
+            this.identity = same;
+            this.raw = new double[d];
+            this.previous = new double[d];
+            this.scale = new double[d];
+            this.rows = new double[forecaster.rows() * d];
+            this.ahead = new double[Math.max(horizon, forecaster.rows()) * d];
+            this.scaleInModelOrder = new KeyScale(d);
             this.hiddenSize = model.layout().hiddenSize();
         }
 
         /**
-         * One GRU step on an event in stream order; the forecast goes back in stream order.
+         * One model step on an event in stream order; the forecasts go back in stream order.
          *
          * @param h modified
-         * @param raw not modified
-         * @param forecast modified
+         * @param rawStream x_t. Not modified.
+         * @param previousStream x_{t−1} or null. Not modified.
+         * @param scaleStream s_t. Not modified.
          */
-        void observe(double[] h, double[] raw, double[] forecast) {
-            for (int i = 0; i < toStream.length; i++) {
-                x[i] = raw[toStream[i]];
+        void observe(double[] h, double[] rawStream, double[] previousStream, double[] scaleStream, long timestamp,
+                long previousTimestamp) {
+            toModel(rawStream, raw);
+            toModel(scaleStream, scale);
+            if (previousStream != null) {
+                toModel(previousStream, previous);
             }
-            stepper.observe(h, x, y);
+            forecaster.observe(h, raw, previousStream == null ? null : previous, scale, timestamp, previousTimestamp,
+                    rows);
+        }
+
+        /**
+         * The forecasts of the last {@link #observe}, {@code horizon} rows, into {@code out} in stream order.
+         *
+         * @param h the hidden state after that observe. Not modified.
+         * @param keyScale the key's scale after that event (stream order). Not modified.
+         */
+        void forecasts(double[] h, KeyScale keyScale, long timestamp, long gap, int horizon, double[] out) {
+            int d = raw.length;
+            if (forecaster.rows() >= horizon) {
+                System.arraycopy(rows, 0, ahead, 0, horizon * d);
+            } else {
+                scaleInModelOrder.copyFrom(keyScale);
+                if (!identity) {
+                    for (int i = 0; i < d; i++) {
+                        previous[i] = keyScale.last(toStream[i]);
+                        scale[i] = keyScale.meanChange(toStream[i]);
+                    }
+                    scaleInModelOrder.restore(keyScale.count(), previous, scale);
+                }
+                forecaster.ahead(h, scaleInModelOrder, timestamp, gap, rows, horizon, ahead);
+            }
+            for (int r = 0; r < horizon; r++) {
+                for (int i = 0; i < d; i++) {
+                    out[r * d + toStream[i]] = ahead[r * d + i];
+                }
+            }
+        }
+
+        /** The next-event forecast of the last {@link #observe}, stream order. @param out modified */
+        void next(double[] out) {
             for (int i = 0; i < toStream.length; i++) {
-                forecast[toStream[i]] = y[i];
+                out[toStream[i]] = rows[i];
+            }
+        }
+
+        private void toModel(double[] stream, double[] model) {
+            for (int i = 0; i < toStream.length; i++) {
+                model[i] = stream[toStream[i]];
             }
         }
     }
 
     private final List<String> features;
+    private final InputSpec inputs;
+    private final int horizon;
+    private final double scaleAlpha;
     private KeyState state;
     private final AnomalyDetector detector;
     private final double[] replay;
+    private final double[] replayPrevious;
+    private final double[] replayScale;
     private final double[] replayForecast;
+    private final double[] previous;
     private final Map<GruModel, Served> served = new IdentityHashMap<>();
-    /** Scratch of {@link #forecastAhead}: a copy of h and the previous step's forecast. */
-    private double[] aheadHidden = new double[0];
-    private final double[] aheadInput;
 
     /**
-     * @param anomalyConfig the detector's knobs
-     * @param features the stream's feature names, in event order
-     * @param ringSize W, the inputs kept per key to re-warm it under a new model
+     * @param config the stream's features, ring, inputs, horizon and detector
      */
-    public KeyProcessor(AnomalyConfig anomalyConfig, List<String> features, int ringSize) {
-        this.features = List.copyOf(features);
+    public KeyProcessor(EngineConfig config) {
+        this.features = config.features();
+        this.inputs = config.inputs();
+        this.horizon = config.horizon();
+        this.scaleAlpha = KeyScale.alpha(config.scaleHalfLife());
         int d = features.size();
-        this.state = new KeyState(d, ringSize);
-        this.detector = new AnomalyDetector(anomalyConfig, d);
+        this.state = new KeyState(d, config.ringSize());
+        this.detector = new AnomalyDetector(config.anomaly(), d);
         this.replay = new double[d];
+        this.replayPrevious = new double[d];
+        this.replayScale = new double[d];
         this.replayForecast = new double[d];
-        this.aheadInput = new double[d];
+        this.previous = new double[d];
     }
 
     /**
@@ -163,18 +240,19 @@ public final class KeyProcessor {
      * @param timestamp event time, epoch ms
      * @param values D values in stream feature order, original units. Not modified.
      * @param out modified; every field overwritten
+     * @throws IllegalArgumentException if the model reads other inputs than this processor computes
      */
     public void process(GruModel model, long timestamp, double[] values, Outcome out) {
         out.rewarmNanos = -1L;
         if (state.anomaly == null) {
             state.anomaly = detector.newState();
         }
+        boolean first = state.eventCount == 0;
+        long previousTimestamp = first ? Long.MIN_VALUE : state.lastTimestamp;
         if (model == null) {
             // The value range learns from every event, so it covers the key's whole history.
             detector.observe(state.anomaly, values);
-            state.push(values);
-            state.eventCount++;
-            state.lastTimestamp = timestamp;
+            foldIn(timestamp, values);
             out.modelless = true;
             out.hadForecast = false;
             return;
@@ -197,10 +275,22 @@ public final class KeyProcessor {
         }
         out.hadForecast = hadForecast;
 
-        // h_t = GRU(h_{t-1}, x_t), y_t = W_y h_t + b_y: the forecast of x_{t+1}.
-        s.observe(state.hidden, values, state.forecast);
+        // h_t = GRU(h_{t-1}, inputs(x_t)), then the readout: the forecasts of x_{t+1} .. x_{t+N}.
+        for (int j = 0; j < previous.length; j++) {
+            previous[j] = state.scale.last(j);
+        }
+        foldIn(timestamp, values);
+        s.observe(state.hidden, values, first ? null : previous, state.scale.scales(), timestamp, previousTimestamp);
+        s.next(state.forecast);
         state.hasForecast = true;
-        state.push(values);
+        s.forecasts(state.hidden, state.scale, timestamp, first ? 0L : timestamp - previousTimestamp, horizon,
+                out.forecasts);
+    }
+
+    /** Folds the event into the key's scale, ring, count and time. */
+    private void foldIn(long timestamp, double[] values) {
+        state.scale.observe(values, scaleAlpha);
+        state.push(timestamp, values, state.scale.scales());
         state.eventCount++;
         state.lastTimestamp = timestamp;
     }
@@ -216,44 +306,15 @@ public final class KeyProcessor {
     }
 
     /**
-     * Rolls the current model forward {@code steps} events from the key's state, feeding each
-     * forecast back as the next input, without touching the key's hidden state: row k (0-based) of
-     * {@code out} is the forecast of the event k + 1 ahead, row 0 being {@link #forecast()}.
-     *
-     * @param model the model that made the key's state (the last {@link #process} call's)
-     * @param out at least {@code steps · D} long, row-major. Modified.
-     * @throws IllegalStateException if the key has no forecast
-     */
-    public void forecastAhead(GruModel model, int steps, double[] out) {
-        if (!state.hasForecast) {
-            throw new IllegalStateException("the key has no forecast yet");
-        }
-        int d = features.size();
-        System.arraycopy(state.forecast, 0, out, 0, d);
-        if (steps <= 1) {
-            return;
-        }
-        Served s = served(model);
-        if (aheadHidden.length != state.hidden.length) {
-            aheadHidden = new double[state.hidden.length];
-        }
-        System.arraycopy(state.hidden, 0, aheadHidden, 0, aheadHidden.length);
-        for (int k = 1; k < steps; k++) {
-            // h' = GRU(h', y_{k-1}): the model's own forecast stands in for the unseen event.
-            System.arraycopy(out, (k - 1) * d, aheadInput, 0, d);
-            s.observe(aheadHidden, aheadInput, replayForecast);
-            System.arraycopy(replayForecast, 0, out, k * d, d);
-        }
-    }
-
-    /**
      * Rebuilds the key's model state under {@code s}, as if the new model had run over the last W
-     * events from h = 0 (ring buffer, oldest first):
+     * events from h = 0 (ring buffer, oldest first), with the inputs the stream computed for them:
+     * each event's values, time and scale s_t as the ring kept them, the oldest taken as a key's
+     * first event (no change, no gap):
      * <ul>
-     *   <li>hidden state: h_i = GRU(h_{i-1}, x_i), i = 1..W, h_0 = 0, bit for bit what a fresh run of
-     *       the new model over those inputs gives;</li>
-     *   <li>pending forecast: the replay's last y_W, the new model's forecast of the event now being
-     *       processed, so that event is scored against the model that will be judged;</li>
+     *   <li>hidden state: h_i = GRU(h_{i-1}, inputs_i), i = 1..W, h_0 = 0, bit for bit what a fresh run
+     *       of the new model over those events gives;</li>
+     *   <li>pending forecast: the replay's last next-event forecast, the new model's forecast of the
+     *       event now being processed, so that event is scored against the model that will be judged;</li>
      *   <li>residual statistics: restarted and re-estimated from the new model's residuals
      *       x_{i+1} - y_i on the ring (AnomalyDetector#learn), because the old model's bias and
      *       spread say nothing about the new one's, and judging one by the other is what raises false
@@ -275,13 +336,19 @@ public final class KeyProcessor {
         if (n > 0) {
             detector.restartResiduals(state.anomaly);
         }
+        long previousTimestamp = Long.MIN_VALUE;
         for (int i = 0; i < n; i++) {
             state.ringValue(i, replay);
+            state.ringScale(i, replayScale);
+            long ts = state.ringTimestamp(i);
             // Residual of x_i against y_{i-1}, the forecast the new model made for it.
             if (i > 0 && inRange(replay, replayForecast)) {
                 detector.learn(state.anomaly, replay, replayForecast);
             }
-            s.observe(state.hidden, replay, replayForecast);
+            s.observe(state.hidden, replay, i == 0 ? null : replayPrevious, replayScale, ts, previousTimestamp);
+            s.next(replayForecast);
+            System.arraycopy(replay, 0, replayPrevious, 0, replay.length);
+            previousTimestamp = ts;
         }
         if (n > 0) {
             System.arraycopy(replayForecast, 0, state.forecast, 0, replayForecast.length);
@@ -305,10 +372,15 @@ public final class KeyProcessor {
     private Served served(GruModel model) {
         Served s = served.get(model);
         if (s == null) {
+            List<String> mismatch = model.inputs().isLegacy() ? List.of() : inputs.inputMismatches(model.inputs());
+            if (!mismatch.isEmpty()) {
+                throw new IllegalArgumentException("model " + model.name() + " v" + model.version()
+                        + " reads other inputs than this stream computes: " + mismatch);
+            }
             if (served.size() >= MAX_SERVED) {
                 served.clear();
             }
-            s = new Served(model, features);
+            s = new Served(model, features, horizon);
             served.put(model, s);
         }
         return s;

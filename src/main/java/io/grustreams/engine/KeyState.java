@@ -1,12 +1,14 @@
 package io.grustreams.engine;
 
 import io.grustreams.anomaly.AnomalyState;
+import io.grustreams.model.KeyScale;
 import java.util.Arrays;
 
 /**
  * Everything the stream keeps for one key between events, as held in the per-key state store
  * (binary layout in {@link KeyStateCodec}). One instance is reused by a processor for every event:
  * decode into it, update, encode. Feature arrays are in {@code gru.features} order, raw units.
+ * Public accessors serve queries and tests; the engine's classes change it.
  */
 public final class KeyState {
 
@@ -39,20 +41,19 @@ public final class KeyState {
      */
     AnomalyState spareAnomaly;
 
-    private final double[] ring;
-    private int ringStart;
-    private int ringSize;
+    /** The key's running scale (per-key scaling), updated with every good event. */
+    final KeyScale scale;
 
     /*
-     * What the codec last synchronized this state's ring with: the stored array it was decoded from
-     * or encoded to, the byte offset of that array's first ring event, the events there, and the
-     * events appended since. The codec uses them to copy the unchanged ring bytes from that array
-     * instead of writing every double again (KeyStateCodec#encode(KeyState, byte[])).
+     * The last W events, oldest first from ringStart: per event its time, its raw values and the
+     * scale s_t the stream computed for it (what a per-key model's inputs and forecasts used), so
+     * that a re-warm replays exactly the inputs the key was served.
      */
-    private byte[] syncedArray;
-    private int syncedRingOffset;
-    private int syncedRingSize;
-    private int appendsSinceSync;
+    private final long[] ringTimestamps;
+    private final double[] ringValues;
+    private final double[] ringScales;
+    private int ringStart;
+    private int ringSize;
 
     public KeyState(int features, int ringCapacity) {
         if (features <= 0 || ringCapacity <= 0) {
@@ -62,7 +63,10 @@ public final class KeyState {
         this.features = features;
         this.ringCapacity = ringCapacity;
         this.forecast = new double[features];
-        this.ring = new double[features * ringCapacity];
+        this.scale = new KeyScale(features);
+        this.ringTimestamps = new long[ringCapacity];
+        this.ringValues = new double[features * ringCapacity];
+        this.ringScales = new double[features * ringCapacity];
     }
 
     /** Good events seen for this key. */
@@ -94,9 +98,9 @@ public final class KeyState {
         eventCount = 0L;
         lastTimestamp = 0L;
         clearModelState();
+        scale.clear();
         ringStart = 0;
         ringSize = 0;
-        syncedArray = null;
     }
 
     /** Forgets the hidden state and the pending forecast (the ring buffer and counts stay). */
@@ -118,21 +122,12 @@ public final class KeyState {
     }
 
     /**
-     * Appends one event's raw values, dropping the oldest when full.
+     * Appends one event, dropping the oldest when full.
      *
      * @param raw {@code features} values. Not modified.
+     * @param scales s_t of each feature. Not modified.
      */
-    void push(double[] raw) {
-        System.arraycopy(raw, 0, ring, appendSlot(), features);
-    }
-
-    /**
-     * Makes room for one more event, dropping the oldest when full.
-     *
-     * @return the offset in {@link #ringArray()} where its {@code features} values go
-     */
-    int appendSlot() {
-        appendsSinceSync++;
+    void push(long timestamp, double[] raw, double[] scales) {
         int slot;
         if (ringSize < ringCapacity) {
             slot = (ringStart + ringSize) % ringCapacity;
@@ -141,58 +136,15 @@ public final class KeyState {
             slot = ringStart;
             ringStart = (ringStart + 1) % ringCapacity;
         }
-        return slot * features;
+        ringTimestamps[slot] = timestamp;
+        System.arraycopy(raw, 0, ringValues, slot * features, features);
+        System.arraycopy(scales, 0, ringScales, slot * features, features);
     }
 
-    /** The ring's backing array, for the codec to fill through {@link #appendSlot()}. */
-    double[] ringArray() {
-        return ring;
-    }
-
-    /** Slot of the oldest buffered event in {@link #ringArray()}, in events. */
-    int ringStart() {
-        return ringStart;
-    }
-
-    /**
-     * Declares the first {@code n} slots of {@link #ringArray()}, already filled, the buffered
-     * events, oldest first: the codec's bulk read.
-     */
-    void ringFilled(int n) {
-        if (n < 0 || n > ringCapacity) {
-            throw new IllegalArgumentException("ring fill " + n + " not in [0, " + ringCapacity + "]");
-        }
+    /** Empties the ring (the codec then refills it with {@link #push}). */
+    void clearRing() {
         ringStart = 0;
-        ringSize = n;
-        syncedArray = null;
-    }
-
-    /** Records that the ring's events are at byte {@code offset} of {@code array}, which the codec just read or wrote. */
-    void ringSynced(byte[] array, int offset) {
-        syncedArray = array;
-        syncedRingOffset = offset;
-        syncedRingSize = ringSize;
-        appendsSinceSync = 0;
-    }
-
-    /** Whether {@code array} is the one the ring was last synchronized with (by identity). */
-    boolean ringSyncedWith(byte[] array) {
-        return array != null && array == syncedArray;
-    }
-
-    /** Byte offset of the first ring event in the last synchronized array. */
-    int syncedRingOffset() {
-        return syncedRingOffset;
-    }
-
-    /** Events of the ring in the last synchronized array. */
-    int syncedRingSize() {
-        return syncedRingSize;
-    }
-
-    /** Events appended since the last synchronization. */
-    int appendsSinceSync() {
-        return appendsSinceSync;
+        ringSize = 0;
     }
 
     /** Number of events in the ring buffer, at most {@link #ringCapacity}. */
@@ -200,20 +152,38 @@ public final class KeyState {
         return ringSize;
     }
 
+    private int slot(int i) {
+        if (i < 0 || i >= ringSize) {
+            throw new IndexOutOfBoundsException("ring index " + i + " of " + ringSize);
+        }
+        return (ringStart + i) % ringCapacity;
+    }
+
+    /** Time of the {@code i}-th buffered event, 0 being the oldest. */
+    long ringTimestamp(int i) {
+        return ringTimestamps[slot(i)];
+    }
+
     /**
-     * Copies the {@code i}-th buffered event, 0 being the oldest.
+     * Copies the raw values of the {@code i}-th buffered event, 0 being the oldest.
      *
      * @param out at least {@code features} long. Modified.
      */
     void ringValue(int i, double[] out) {
-        if (i < 0 || i >= ringSize) {
-            throw new IndexOutOfBoundsException("ring index " + i + " of " + ringSize);
-        }
-        System.arraycopy(ring, ((ringStart + i) % ringCapacity) * features, out, 0, features);
+        System.arraycopy(ringValues, slot(i) * features, out, 0, features);
     }
 
     /** Value of feature {@code f} of the {@code i}-th buffered event, 0 being the oldest. */
     double ringValue(int i, int f) {
-        return ring[((ringStart + i) % ringCapacity) * features + f];
+        return ringValues[slot(i) * features + f];
+    }
+
+    /**
+     * Copies the scales s_t the stream used for the {@code i}-th buffered event.
+     *
+     * @param out at least {@code features} long. Modified.
+     */
+    void ringScale(int i, double[] out) {
+        System.arraycopy(ringScales, slot(i) * features, out, 0, features);
     }
 }

@@ -1,6 +1,5 @@
 package io.grustreams.engine;
 
-import io.grustreams.anomaly.AnomalyConfig;
 import io.grustreams.anomaly.AnomalyState;
 import java.util.Arrays;
 import java.util.Collections;
@@ -61,16 +60,16 @@ public final class KeyStateView {
     }
 
     /**
-     * Decodes a value of the per-key state store of a stream with these features, ring size and detector.
+     * Decodes a value of the per-key state store of a stream with this configuration.
      *
      * @param bytes not modified
      * @throws StateFormatException naming the field that cannot be read
      */
-    public static KeyStateView decode(List<String> features, int ringSize, AnomalyConfig anomaly, byte[] bytes) {
+    public static KeyStateView decode(EngineConfig config, byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
-        KeyState s = new KeyState(features.size(), ringSize);
-        new KeyStateCodec(anomaly).decode(bytes, s);
-        return new KeyStateView(s, features);
+        KeyState s = new KeyState(config.features().size(), config.ringSize());
+        new KeyStateCodec(config.anomaly(), config.scaleHalfLife()).decode(bytes, s);
+        return new KeyStateView(s, config.features());
     }
 
     /** Good events seen for the key. */

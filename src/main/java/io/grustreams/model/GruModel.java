@@ -10,11 +10,12 @@ import java.util.Objects;
 
 /**
  * A trained GRU forecaster as it is published and served: identity (name, version), the
- * features it reads, their normalization, the parameters, and where it came from. Immutable;
- * it only describes the model. Stepping it is done by {@link GruStepper}.
+ * features it reads, how events become its inputs ({@link InputSpec}, with the normalization of
+ * global scaling), the parameters, and where it came from. Immutable; it only describes the
+ * model. Running it on a key's events is done by {@link Forecaster}.
  *
- * <p>The readout forecasts the next value of every input feature, so
- * {@code inputSize == outputSize == featureNames.size()}.
+ * <p>The network reads {@code inputs().networkInputs(D)} values per event and its readout writes
+ * {@code inputs().networkOutputs(D)}: a forecast of every feature for each horizon it makes.
  */
 public final class GruModel {
 
@@ -25,6 +26,7 @@ public final class GruModel {
     private final long effectiveFromMillis;
     private final List<String> featureNames;
     private final Normalization normalization;
+    private final InputSpec inputs;
     private final Parameters parameters;
     private final Map<String, Object> provenance;
 
@@ -48,6 +50,17 @@ public final class GruModel {
      */
     public GruModel(String name, long version, Instant createdAt, Instant effectiveFrom, List<String> featureNames,
             Normalization normalization, Parameters parameters, Map<String, Object> provenance) {
+        this(name, version, createdAt, effectiveFrom, featureNames, normalization, InputSpec.legacy(), parameters,
+                provenance);
+    }
+
+    /**
+     * @param inputs how events become the network's inputs and its readout forecasts
+     * @param normalization used by global scaling; identity ({@link Normalization#identity}) with per-key scaling
+     * @throws IllegalArgumentException naming the field that is inconsistent
+     */
+    public GruModel(String name, long version, Instant createdAt, Instant effectiveFrom, List<String> featureNames,
+            Normalization normalization, InputSpec inputs, Parameters parameters, Map<String, Object> provenance) {
         this.name = Objects.requireNonNull(name, "name");
         if (name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank");
@@ -70,22 +83,27 @@ public final class GruModel {
         }
         this.featureNames = List.copyOf(Objects.requireNonNull(featureNames, "featureNames"));
         this.normalization = Objects.requireNonNull(normalization, "normalization");
+        this.inputs = Objects.requireNonNull(inputs, "inputs");
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         GruLayout layout = parameters.layout();
-        if (this.featureNames.size() != layout.inputSize()) {
-            throw new IllegalArgumentException("featureNames has " + this.featureNames.size()
-                    + " names but inputSize is " + layout.inputSize());
+        int d = this.featureNames.size();
+        if (d == 0) {
+            throw new IllegalArgumentException("featureNames must name at least one feature");
         }
-        if (new HashSet<>(this.featureNames).size() != this.featureNames.size()) {
+        if (new HashSet<>(this.featureNames).size() != d) {
             throw new IllegalArgumentException("featureNames has duplicates: " + this.featureNames);
         }
-        if (layout.outputSize() != layout.inputSize()) {
-            throw new IllegalArgumentException("outputSize " + layout.outputSize()
-                    + " must equal inputSize " + layout.inputSize() + " (the readout forecasts every feature)");
+        if (layout.inputSize() != inputs.networkInputs(d)) {
+            throw new IllegalArgumentException("inputSize is " + layout.inputSize() + " but " + d + " features and "
+                    + inputs + " make " + inputs.networkInputs(d) + " inputs");
         }
-        if (normalization.size() != layout.inputSize()) {
+        if (layout.outputSize() != inputs.networkOutputs(d)) {
+            throw new IllegalArgumentException("outputSize is " + layout.outputSize() + " but " + d + " features and "
+                    + inputs + " make " + inputs.networkOutputs(d) + " outputs");
+        }
+        if (normalization.size() != d) {
             throw new IllegalArgumentException("normalization has " + normalization.size()
-                    + " features but inputSize is " + layout.inputSize());
+                    + " features but featureNames has " + d);
         }
         for (int i = 0; i < parameters.values().length; i++) {
             if (!Double.isFinite(parameters.values()[i])) {
@@ -131,6 +149,11 @@ public final class GruModel {
         return normalization;
     }
 
+    /** How events become this model's inputs and its readout forecasts. */
+    public InputSpec inputs() {
+        return inputs;
+    }
+
     /** The parameters; their vector must not be modified. */
     public Parameters parameters() {
         return parameters;
@@ -150,7 +173,7 @@ public final class GruModel {
 
     /** This model with another version (the trainer and the rollback command re-version models). */
     public GruModel withVersion(long newVersion) {
-        return new GruModel(name, newVersion, createdAt, effectiveFrom, featureNames, normalization, parameters,
+        return new GruModel(name, newVersion, createdAt, effectiveFrom, featureNames, normalization, inputs, parameters,
                 provenance);
     }
 
@@ -159,13 +182,13 @@ public final class GruModel {
      * plus a lead so that every instance has read the record before the stream reaches it.
      */
     public GruModel withEffectiveFrom(Instant newEffectiveFrom) {
-        return new GruModel(name, version, createdAt, newEffectiveFrom, featureNames, normalization, parameters,
+        return new GruModel(name, version, createdAt, newEffectiveFrom, featureNames, normalization, inputs, parameters,
                 provenance);
     }
 
     /** This model with another provenance (the rollback command notes what it re-published). */
     public GruModel withProvenance(Map<String, Object> newProvenance) {
-        return new GruModel(name, version, createdAt, effectiveFrom, featureNames, normalization, parameters,
+        return new GruModel(name, version, createdAt, effectiveFrom, featureNames, normalization, inputs, parameters,
                 newProvenance);
     }
 
@@ -179,19 +202,19 @@ public final class GruModel {
         return o instanceof GruModel m && m.name.equals(name) && m.version == version
                 && m.createdAt.equals(createdAt) && m.effectiveFrom.equals(effectiveFrom)
                 && m.featureNames.equals(featureNames)
-                && m.normalization.equals(normalization) && m.parameters.equals(parameters)
+                && m.normalization.equals(normalization) && m.inputs.equals(inputs) && m.parameters.equals(parameters)
                 && m.provenance.equals(provenance);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, version, createdAt, effectiveFrom, featureNames, normalization, parameters,
+        return Objects.hash(name, version, createdAt, effectiveFrom, featureNames, normalization, inputs, parameters,
                 provenance);
     }
 
     @Override
     public String toString() {
         return "GruModel[" + name + " v" + version + ", effective from " + effectiveFrom + ", " + parameters.layout()
-                + ", features " + featureNames + "]";
+                + ", features " + featureNames + ", " + inputs + "]";
     }
 }

@@ -71,10 +71,10 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         int d = settings.features().size();
         this.parser = new EventParser(settings.features(), settings.eventMaxBytes());
         this.event = new ParsedEvent(d);
-        this.keys = new KeyProcessor(anomalyConfig, settings.features(), settings.ringSize());
-        this.outcome = new KeyProcessor.Outcome(d);
+        this.keys = new KeyProcessor(settings.engine());
+        this.outcome = new KeyProcessor.Outcome(d, settings.horizon());
         this.decoded = new DecodedStates(d, settings.ringSize(), settings.decodedKeys(), settings.decodedMaxBytes());
-        this.codec = new KeyStateCodec(anomalyConfig);
+        this.codec = new KeyStateCodec(anomalyConfig, settings.engine().scaleHalfLife());
         this.writer = new RecordWriter(settings.features());
         if (registry.newest() == null) {
             metrics.servedModel(KeyState.NO_MODEL);
@@ -111,7 +111,8 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         double[] expected = outcome.expected();
         boolean scored = verdict.scored();
         context.forward(new Record<>(record.key(), writer.forecast(event.key, ts, model.name(), model.version(),
-                keys.forecast(), event.values, hadForecast ? expected : null,
+                keys.forecast(), settings.horizon() > 1 ? outcome.forecasts() : null, event.values,
+                hadForecast ? expected : null,
                 scored ? verdict.rawScore() : Double.NaN, scored ? verdict.likelihood() : Double.NaN,
                 verdict.anomalyScore(), verdict.alertOpen()), ts), GruTopology.FORECASTS_SINK);
         metrics.forecast();

@@ -22,6 +22,7 @@ final class RecordWriter {
     private static final SerializedString MODEL = new SerializedString("model");
     private static final SerializedString MODEL_VERSION = new SerializedString("modelVersion");
     private static final SerializedString FORECAST = new SerializedString("forecast");
+    private static final SerializedString AHEAD = new SerializedString("ahead");
     private static final SerializedString ACTUAL = new SerializedString("actual");
     private static final SerializedString EXPECTED = new SerializedString("expected");
     private static final SerializedString ERROR = new SerializedString("error");
@@ -58,6 +59,8 @@ final class RecordWriter {
      * A forecast record.
      *
      * @param forecast next value per feature, original units. Not modified.
+     * @param ahead null, or the forecasts of the next N &gt; 1 events, {@code N · D} values, row k the
+     *     forecast k + 1 events ahead (row 0 is {@code forecast}). Not modified.
      * @param actual this event's values. Not modified.
      * @param expected the previous forecast, or null on a key's first forecast. Not modified.
      * @param score anomaly score; not finite (NaN) for none. Ignored when {@code expected} is null.
@@ -65,8 +68,9 @@ final class RecordWriter {
      * @param anomalyScore the detector's per-event anomaly score in [0, 1] (out of range, residual
      *     novelty). Ignored when {@code expected} is null.
      */
-    byte[] forecast(String key, long ts, String model, long modelVersion, double[] forecast, double[] actual,
-            double[] expected, double score, double likelihood, double anomalyScore, boolean alertOpen) {
+    byte[] forecast(String key, long ts, String model, long modelVersion, double[] forecast, double[] ahead,
+            double[] actual, double[] expected, double score, double likelihood, double anomalyScore,
+            boolean alertOpen) {
         try {
             gen.writeStartObject();
             gen.writeFieldName(KEY);
@@ -77,6 +81,21 @@ final class RecordWriter {
             gen.writeFieldName(MODEL_VERSION);
             gen.writeNumber(modelVersion);
             writeFeatures(FORECAST, forecast);
+            if (ahead != null) {
+                // {"f": [x̂_{t+1}, ..., x̂_{t+N}], ...}
+                int d = featureNames.length;
+                gen.writeFieldName(AHEAD);
+                gen.writeStartObject();
+                for (int i = 0; i < d; i++) {
+                    gen.writeFieldName(featureNames[i]);
+                    gen.writeStartArray();
+                    for (int k = i; k < ahead.length; k += d) {
+                        writeDouble(ahead[k]);
+                    }
+                    gen.writeEndArray();
+                }
+                gen.writeEndObject();
+            }
             writeFeatures(ACTUAL, actual);
             if (expected == null) {
                 writeNull(EXPECTED);

@@ -1,6 +1,11 @@
 package io.grustreams.stream;
 
 import io.grustreams.anomaly.AnomalyConfig;
+import io.grustreams.engine.EngineConfig;
+import io.grustreams.model.InputSpec;
+import io.grustreams.model.TimeInput;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -44,6 +49,14 @@ import org.apache.kafka.streams.StreamsConfig;
  *       events older than the newest one's {@code effectiveFrom}</td></tr>
  *   <tr><td>{@code gru.http.host}, {@code gru.http.port}</td><td>127.0.0.1, 8080</td><td>the app's HTTP API;
  *       not read here (see {@link #HTTP_HOST})</td></tr>
+ *   <tr><td>{@code gru.inputs.scaling}</td><td>{@code per-key}</td><td>{@code per-key}: each key's values
+ *       are scaled by its own typical change; {@code global}: by the model's normalization</td></tr>
+ *   <tr><td>{@code gru.inputs.scale-half-life}</td><td>288</td><td>half-life of a key's scale, in events</td></tr>
+ *   <tr><td>{@code gru.inputs.time}</td><td>{@code time-of-day,day-of-week}</td><td>time inputs (also
+ *       {@code gap}); empty or {@code none} for none</td></tr>
+ *   <tr><td>{@code gru.inputs.time-zone}</td><td>{@code UTC}</td><td>the wall clock of the time inputs</td></tr>
+ *   <tr><td>{@code gru.forecast.horizon}</td><td>1</td><td>N: each forecast record carries the next N
+ *       events' forecasts</td></tr>
  *   <tr><td>{@code gru.anomaly.*}</td><td>see {@link AnomalyConfig}</td><td>one key per knob, in kebab case:
  *       {@code residual-half-life, residual-warmup, min-residual-std, short-window, long-window,
  *       learning-period, min-likelihood-variance, open-threshold, open-after, resolve-threshold,
@@ -83,6 +96,20 @@ public final class StreamSettings {
     public static final String HTTP_HOST = "gru.http.host";
     public static final String HTTP_PORT = "gru.http.port";
     public static final String ANOMALY_PREFIX = "gru.anomaly.";
+    /** {@code per-key} (each key scaled by its own typical change) or {@code global} (the model's normalization). */
+    public static final String INPUTS_SCALING = "gru.inputs.scaling";
+    /** Half-life of each key's scale, in events. */
+    public static final String INPUTS_SCALE_HALF_LIFE = "gru.inputs.scale-half-life";
+    /** Time inputs, comma-separated: {@code time-of-day}, {@code day-of-week}, {@code gap}; empty for none. */
+    public static final String INPUTS_TIME = "gru.inputs.time";
+    /** The time zone whose wall clock the time of day and day of week follow. */
+    public static final String INPUTS_TIME_ZONE = "gru.inputs.time-zone";
+    /** N: every forecast record carries the forecasts of the next 1..N events. */
+    public static final String FORECAST_HORIZON = "gru.forecast.horizon";
+    /** Default of {@value #INPUTS_SCALE_HALF_LIFE}. */
+    public static final double DEFAULT_SCALE_HALF_LIFE = 288;
+    /** Default of {@value #INPUTS_TIME}. */
+    public static final String DEFAULT_TIME_INPUTS = "time-of-day,day-of-week";
 
     /** The gru.anomaly.* keys and the AnomalyConfig knob each sets. */
     private static final Map<String, BiConsumer<AnomalyConfig.Builder, String>> ANOMALY_KEYS = anomalyKeys();
@@ -137,10 +164,11 @@ public final class StreamSettings {
     private final Optional<String> modelName;
     private final int modelKeep;
     private final AnomalyConfig anomaly;
+    private final InputSpec inputs;
 
     private StreamSettings(Map<String, String> topics, String stateStore, String modelStore, List<String> features,
             int ringSize, int decodedKeys, int decodedMaxBytes, int eventMaxBytes, Optional<String> modelName,
-            int modelKeep, AnomalyConfig anomaly) {
+            int modelKeep, AnomalyConfig anomaly, InputSpec inputs) {
         this.topics = Map.copyOf(topics);
         this.stateStore = stateStore;
         this.modelStore = modelStore;
@@ -152,6 +180,7 @@ public final class StreamSettings {
         this.modelName = modelName;
         this.modelKeep = modelKeep;
         this.anomaly = anomaly;
+        this.inputs = inputs;
     }
 
     private static Map<String, BiConsumer<AnomalyConfig.Builder, String>> anomalyKeys() {
@@ -201,8 +230,8 @@ public final class StreamSettings {
      */
     public static Set<String> keys() {
         Set<String> known = new TreeSet<>(List.of(STATE_STORE, MODEL_STORE, FEATURES, RING_SIZE, DECODED_KEYS, DECODED_MAX_BYTES,
-                EVENT_MAX_BYTES,
-                MODEL_NAME, MODEL_KEEP, HTTP_HOST, HTTP_PORT));
+                EVENT_MAX_BYTES, MODEL_NAME, MODEL_KEEP, HTTP_HOST, HTTP_PORT, INPUTS_SCALING, INPUTS_SCALE_HALF_LIFE,
+                INPUTS_TIME, INPUTS_TIME_ZONE, FORECAST_HORIZON));
         for (String knob : ANOMALY_KEYS.keySet()) {
             known.add(ANOMALY_PREFIX + knob);
         }
@@ -260,7 +289,54 @@ public final class StreamSettings {
         Optional<String> modelName = name == null || name.isBlank() ? Optional.empty() : Optional.of(name.trim());
         int keep = intSetting(props, MODEL_KEEP, 4, 1, 1000);
         return new StreamSettings(topics, stateStore, modelStore, features, ring, decoded, decodedBytes, maxBytes,
-                modelName, keep, anomalyConfig(props));
+                modelName, keep, anomalyConfig(props), inputs(props));
+    }
+
+    private static InputSpec inputs(Properties props) {
+        InputSpec.Scaling scaling;
+        String scalingValue = props.getProperty(INPUTS_SCALING, "per-key").trim();
+        try {
+            scaling = InputSpec.Scaling.fromId(scalingValue);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(INPUTS_SCALING + ": " + e.getMessage(), e);
+        }
+        String hl = props.getProperty(INPUTS_SCALE_HALF_LIFE);
+        double halfLife = DEFAULT_SCALE_HALF_LIFE;
+        if (hl != null) {
+            try {
+                halfLife = Double.parseDouble(hl.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(INPUTS_SCALE_HALF_LIFE + " is not a number: '" + hl + "'", e);
+            }
+            if (!(halfLife >= 1 && halfLife <= 1e9)) {
+                throw new IllegalArgumentException(INPUTS_SCALE_HALF_LIFE + " must be in [1, 1e9] events: " + hl);
+            }
+        }
+        List<TimeInput> time = new ArrayList<>();
+        for (String t : props.getProperty(INPUTS_TIME, DEFAULT_TIME_INPUTS).split(",", -1)) {
+            String id = t.trim();
+            if (id.isEmpty() || id.equals("none")) {
+                continue;
+            }
+            try {
+                TimeInput ti = TimeInput.fromId(id);
+                if (time.contains(ti)) {
+                    throw new IllegalArgumentException(INPUTS_TIME + " names '" + id + "' twice");
+                }
+                time.add(ti);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(INPUTS_TIME + ": " + e.getMessage(), e);
+            }
+        }
+        String zoneValue = props.getProperty(INPUTS_TIME_ZONE, "UTC").trim();
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(zoneValue);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException(INPUTS_TIME_ZONE + " is not a time zone: '" + zoneValue + "'", e);
+        }
+        int horizon = intSetting(props, FORECAST_HORIZON, 1, 1, InputSpec.MAX_HORIZON);
+        return new InputSpec(scaling, halfLife, time, zone, horizon, InputSpec.Readout.DIRECT);
     }
 
     private static int intSetting(Properties props, String key, int dflt, int min, int max) {
@@ -418,19 +494,37 @@ public final class StreamSettings {
         return anomaly;
     }
 
+    /**
+     * The inputs the stream computes for every key ({@code gru.inputs.*}) and, as the horizon, the
+     * forecasts each record carries ({@value #FORECAST_HORIZON}); readout is not a stream setting.
+     */
+    public InputSpec inputs() {
+        return inputs;
+    }
+
+    /** N: forecasts per record. */
+    public int horizon() {
+        return inputs.horizon();
+    }
+
+    /** What the per-key engine computes, from these settings. */
+    public EngineConfig engine() {
+        return new EngineConfig(features, ringSize, inputs, anomaly);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof StreamSettings s && s.topics.equals(topics) && s.stateStore.equals(stateStore)
                 && s.modelStore.equals(modelStore) && s.features.equals(features) && s.ringSize == ringSize
                 && s.decodedKeys == decodedKeys && s.decodedMaxBytes == decodedMaxBytes
                 && s.eventMaxBytes == eventMaxBytes && s.modelName.equals(modelName) && s.modelKeep == modelKeep
-                && s.anomaly.equals(anomaly);
+                && s.anomaly.equals(anomaly) && s.inputs.equals(inputs);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(topics, stateStore, modelStore, features, ringSize, decodedKeys, decodedMaxBytes,
-                eventMaxBytes, modelName, modelKeep, anomaly);
+                eventMaxBytes, modelName, modelKeep, anomaly, inputs);
     }
 
     @Override
@@ -438,6 +532,6 @@ public final class StreamSettings {
         return "StreamSettings[topics " + topics + ", stores " + stateStore + "/" + modelStore + ", features "
                 + features + ", W " + ringSize + ", decoded keys " + decodedKeys + " / " + decodedMaxBytes
                 + " bytes, eventMaxBytes " + eventMaxBytes + ", model "
-                + modelName.orElse("(any)") + ", keep " + modelKeep + ", " + anomaly + "]";
+                + modelName.orElse("(any)") + ", keep " + modelKeep + ", " + anomaly + ", " + inputs + "]";
     }
 }

@@ -128,6 +128,9 @@ final class BatchBackprop {
     private final double[] tmpDc;
     private final double[] tmpDx;
 
+    /** w_o of each output in the loss; all 1 unless {@link #outputWeights} set others. */
+    private final double[] weights;
+
     private List<TrainingSequence> batch;
     private int rowFrom;
     private int n;
@@ -181,6 +184,16 @@ final class BatchBackprop {
         tmpDz = new double[h];
         tmpDc = new double[h];
         tmpDx = new double[h];
+        weights = new double[o];
+        Arrays.fill(weights, 1.0);
+    }
+
+    /** Sets the loss weight of every output (the dataset's). @param w O values. Not modified. */
+    void outputWeights(double[] w) {
+        if (w.length != o) {
+            throw new IllegalArgumentException(w.length + " weights for " + o + " outputs");
+        }
+        System.arraycopy(w, 0, weights, 0, o);
     }
 
     GruLayout layout() {
@@ -232,12 +245,12 @@ final class BatchBackprop {
 
     /**
      * Runs the window {@code [w, e)} forward from the carried state and, if {@code backward}, sets
-     * {@link #gradient()} to the gradient of {@code scale · Σ_{t ∈ [s, e)} Σ_rows Σ_j (y − target)²},
+     * {@link #gradient()} to the gradient of {@code scale · Σ_{t ∈ [s, e)} Σ_rows Σ_j w_j (y − target)²},
      * the state entering the window held constant.
      *
      * @param params not modified
      * @param packed not modified: {@code params} packed by {@link PackedWeights#pack}
-     * @return the sum of squared errors over steps {@code [s, e)} of this shard's rows
+     * @return the weighted sum of squared errors over steps {@code [s, e)} of this shard's rows
      */
     double window(double[] params, PackedWeights packed, int w, int s, int e, double scale, boolean backward) {
         int len = e - w;
@@ -356,8 +369,9 @@ final class BatchBackprop {
         for (int b = 0; b < n; b++) {
             double[] hb = in[row + n + b];
             double[] yb = y[row + b];
-            double[] targets = batch.get(rowFrom + b).targetsFlat();
-            int tOff = t * o;
+            TrainingSequence seq = batch.get(rowFrom + b);
+            double[] targets = seq.targetsFlat();
+            int tOff = seq.targetIndex(t);
             for (int i = 0; i < o; i++) {
                 double[] wyi = pw.wy[i];
                 double sum = p[bY + i];
@@ -367,9 +381,10 @@ final class BatchBackprop {
                 yb[i] = sum;
                 if (lossStep) {
                     double err = sum - targets[tOff + i];
-                    sse += err * err;
-                    // L = scale Σ (y - target)²  ⇒  dL/dy = 2 scale (y - target)
-                    dy[row + b][i] = twoScale * err;
+                    double we = weights[i] * err;
+                    sse += we * err;
+                    // L = scale Σ w (y - target)²  ⇒  dL/dy = 2 scale w (y - target)
+                    dy[row + b][i] = twoScale * we;
                 }
             }
         }

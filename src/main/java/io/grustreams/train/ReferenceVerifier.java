@@ -385,7 +385,7 @@ public final class ReferenceVerifier {
         List<double[]> updates = new ArrayList<>();
         try (TbpttTrainer trainer = new TbpttTrainer(config)) {
             Adam adam = config.newAdam(params.length);
-            trainer.trainBatch(c.layout(), params, adam, List.of(c.sequence()), finalStates,
+            trainer.trainBatch(c.layout(), params, adam, List.of(c.sequence()), 0, finalStates,
                     (update, loss, norm, coef) -> updates.add(new double[] {loss, norm, coef}));
         }
         if (updates.size() != run.updates().size()) {

@@ -2,8 +2,12 @@ package io.grustreams.train;
 
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
+import io.grustreams.model.InputEncoder;
+import io.grustreams.model.InputSpec;
+import io.grustreams.model.KeyScale;
 import io.grustreams.model.Normalization;
 import io.grustreams.model.Parameters;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,23 +18,31 @@ import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 
 /**
- * One retraining run on a window of per-key history: split, normalize, cut into sequences, train by
- * TBPTT with early stopping on validation, and judge the result against the current model.
+ * One retraining run on a window of per-key history: split, encode, cut into windows, train by
+ * TBPTT with early stopping on validation, and judge the result against the current model and the
+ * naive forecasts.
  *
  * <ol>
  *   <li>Split: of a key's n events the last {@code floor(n · validationFraction)} are its validation
  *       part, the rest its training part (a time-based split per key).
- *   <li>Normalization: per feature, mean and (population) standard deviation of every key's training
- *       part; a standard deviation of (almost) zero becomes 1. Stored in the model.
- *   <li>Sequences: each training part, normalized, is cut into sequences of L steps (L + 1 events,
- *       input x_t, target x_{t+1}), aligned to the end of the part; older events that do not fill a
- *       sequence are left out. Keys are in sorted order, so the dataset does not depend on arrival order.
- *   <li>Start: the champion re-expressed for the new normalization ({@link WarmStart}) when its variant,
- *       hidden size and features match; else every parameter uniform in ±1/√H from the seed.
- *   <li>Training: {@link TbpttTrainer} (mini-batches of sequences across keys, Adam, clipping). After
- *       each epoch the validation MSE ({@link ForecastEvaluator}: re-warm over W events, score the
- *       validation part) decides early stopping: after {@code patience} epochs without a new best the
- *       run stops, and the model keeps the best epoch's parameters (possibly the starting point).
+ *   <li>Encoding ({@link EncodedSeries}): each training part becomes the inputs the stream would
+ *       compute for it (per-key scale, time inputs; {@link io.grustreams.model.InputEncoder}) and the
+ *       readout targets of horizons 1..N. With global scaling the normalization is, per feature, the
+ *       mean and (population) standard deviation of every key's training part (a standard deviation of
+ *       almost zero becomes 1), stored in the model.
+ *   <li>Windows: L steps each, every {@code stride} events, aligned to the end of the part; the first B
+ *       steps of a window warm the state up and are not in the loss. With per-key scaling, output o
+ *       weighs {@code 1 / mean(target_o²)} (normalized to mean 1), so that each horizon's error counts
+ *       relative to what persistence makes of it. Keys are in sorted order, so the dataset does not
+ *       depend on arrival order.
+ *   <li>Start: the champion when its variant, hidden size, features and inputs match (re-expressed
+ *       for a new global normalization, {@link WarmStart}); else every parameter uniform in ±1/√H from
+ *       the seed.
+ *   <li>Training: {@link TbpttTrainer} (mini-batches of windows across keys, Adam, clipping), at most
+ *       {@code maxSteps} steps. After each epoch the validation score ({@link ForecastEvaluator}:
+ *       re-warm over W events, score horizons 1..N of the validation part relative to persistence)
+ *       decides early stopping: after {@code patience} epochs without a new best the run stops, and the
+ *       model keeps the best epoch's parameters (possibly the starting point).
  *   <li>Champion/challenger: the current model is scored on the same validation events and
  *       {@link Decision#of} decides whether the new model is published.
  * </ol>
@@ -38,6 +50,9 @@ import java.util.SplittableRandom;
  * the bit. Stateless; each run owns its threads and closes them.
  */
 public final class Retrainer {
+
+    /** Shortest training window: fewer steps than this teach a recurrent model nothing of use. */
+    static final int MIN_WINDOW = 16;
 
     private final RetrainConfig config;
 
@@ -66,30 +81,41 @@ public final class Retrainer {
             throw new InsufficientDataException("no events in the window: nothing to train on");
         }
         int[] from = split(history);
-        Normalization norm = statistics(history, from);
-        List<TrainingSequence> sequences = new ArrayList<>();
-        int keysTrained = cut(history, from, norm, sequences);
-        if (sequences.isEmpty()) {
-            throw new InsufficientDataException("no key has " + (config.sequenceLength() + 1)
+        InputSpec inputs = config.modelInputs();
+        int d = features.size();
+        Normalization norm = inputs.scaling() == InputSpec.Scaling.GLOBAL ? statistics(history, from)
+                : Normalization.identity(d);
+        InputEncoder encoder = new InputEncoder(inputs, norm, d);
+        int rows = inputs.networkOutputs(d) / d;
+        // Windows as long as configured, or as the longest training part allows.
+        int length = Math.min(config.sequenceLength(), longestTrainingPart(from) - rows);
+        if (length < MIN_WINDOW) {
+            throw new InsufficientDataException("no key has " + (MIN_WINDOW + rows)
                     + " events before its validation part (longest training part: " + longestTrainingPart(from)
-                    + " events); lower the sequence length or widen the window");
+                    + " events); widen the window");
         }
-        SequenceDataset data = new SequenceDataset(sequences);
-        TrainerConfig tc = config.trainer();
-        GruLayout layout = GruLayout.of(config.variant(), features.size(), config.hiddenSize(), features.size());
-        long updatesPerEpoch = (long) ((data.size() + tc.batchSize() - 1) / tc.batchSize())
-                * tc.tbptt().segmentCount(config.sequenceLength());
+        int burnIn = Math.min(config.burnIn(), length / 4);
+        List<TrainingSequence> sequences = new ArrayList<>();
+        double[] weights = new double[rows * d];
+        int keysTrained = cut(history, from, encoder, rows, length, burnIn, sequences, weights);
+        SequenceDataset data = new SequenceDataset(sequences, burnIn,
+                inputs.scaling() == InputSpec.Scaling.PER_KEY ? weights : null);
+        TrainerConfig tc = config.runTrainer();
+        GruLayout layout = GruLayout.of(config.variant(), inputs.networkInputs(d), config.hiddenSize(),
+                inputs.networkOutputs(d));
 
         try (ForecastEvaluator validation = new ForecastEvaluator(history, features, from, config.warmupSteps(),
-                norm.stds(), tc.threads());
+                config.inputs().keyScaleHalfLife(), config.horizon(), tc.threads());
                 TbpttTrainer trainer = new TbpttTrainer(tc)) {
             if (validation.steps() == 0) {
                 throw new InsufficientDataException("no validation events: every key has fewer than "
                         + (int) Math.ceil(1 / config.validationFraction()) + " events (validation fraction "
                         + config.validationFraction() + ")");
             }
+            long updatesPerEpoch = (long) ((trainer.sequencesPerEpoch(data) + tc.batchSize() - 1) / tc.batchSize())
+                    * trainer.updatesPerSequence(length, burnIn);
             Optional<String> mismatch = request.champion()
-                    .flatMap(c -> WarmStart.mismatch(c, config.variant(), config.hiddenSize(), features));
+                    .flatMap(c -> WarmStart.mismatch(c, config.variant(), config.hiddenSize(), features, inputs));
             String warmStart;
             Parameters start;
             if (request.champion().isPresent() && mismatch.isEmpty()) {
@@ -97,40 +123,41 @@ public final class Retrainer {
                 start = WarmStart.renormalize(request.champion().get(), norm);
             } else {
                 warmStart = request.champion().isEmpty() ? "no current model"
-                        : "current model v" + request.champion().get().version() + " has another shape: " + mismatch.get();
+                        : "current model v" + request.champion().get().version() + " differs: " + mismatch.get();
                 start = randomInit(layout, tc.seed());
             }
             long trainingSteps = (long) data.size() * data.length();
             listener.onStart(tc.epochs(), updatesPerEpoch, trainingSteps, validation.steps());
 
-            EarlyStopping stopping = new EarlyStopping(request, norm, validation, listener);
+            EarlyStopping stopping = new EarlyStopping(request, norm, inputs, validation, listener);
             stopping.starting(start);
             TrainingResult fit = trainer.fit(start, data, stopping);
 
             GruModel probe = stopping.candidate(stopping.best);
-            double persistence = validation.persistenceMse();
-            OptionalDouble championMse = OptionalDouble.empty();
+            ForecastEvaluator.Evaluation best = validation.evaluate(probe);
+            OptionalDouble championScore = OptionalDouble.empty();
             String championLabel = "no current model";
             if (request.champion().isPresent()) {
                 GruModel champion = request.champion().get();
                 championLabel = "current model " + champion.name() + " v" + champion.version();
                 if (sameFeatures(champion.featureNames(), features)) {
-                    championMse = OptionalDouble.of(validation.mse(champion));
+                    championScore = OptionalDouble.of(validation.evaluate(champion).score());
                 } else {
                     championLabel += " reads " + champion.featureNames() + ", not " + features + ", so nothing";
                 }
             }
-            Decision decision = Decision.of(stopping.bestMse, championMse, config.margin(), championLabel);
+            Decision decision = Decision.of(stopping.bestScore, best.vsDaily(), best.vsWeekly(), config.beatNaive(),
+                    championScore, config.margin(), championLabel);
             RetrainResult.DataSummary summary = new RetrainResult.DataSummary(history.keys(), history.events(),
                     keysTrained, data.size(), trainingSteps, validation.steps(), updatesPerEpoch, fit.updates());
             double[] trainLosses = fit.epochLosses();
-            double[] validationMses = stopping.validationMses();
-            Map<String, Object> provenance = provenance(request, summary, warmStart, trainLosses, validationMses,
-                    stopping.bestEpoch, stopping.bestMse, persistence, championMse);
-            GruModel model = new GruModel(request.modelName(), request.version(), request.createdAt(), features, norm,
-                    probe.parameters(), provenance);
-            return new RetrainResult(model, decision, stopping.bestMse, championMse, persistence, trainLosses,
-                    validationMses, stopping.bestEpoch, warmStart, summary);
+            double[] validationScores = stopping.validationScores();
+            Map<String, Object> provenance = provenance(request, summary, length, burnIn, warmStart, trainLosses,
+                    validationScores, stopping.bestEpoch, best, championScore);
+            GruModel model = new GruModel(request.modelName(), request.version(), request.createdAt(),
+                    Instant.EPOCH, features, norm, inputs, probe.parameters(), provenance);
+            return new RetrainResult(model, decision, stopping.bestScore, best.vsDaily(), best.vsWeekly(),
+                    championScore, trainLosses, validationScores, stopping.bestEpoch, warmStart, summary);
         }
     }
 
@@ -138,28 +165,30 @@ public final class Retrainer {
     private final class EarlyStopping implements TrainingListener {
         private final RetrainRequest request;
         private final Normalization norm;
+        private final InputSpec inputs;
         private final ForecastEvaluator validation;
         private final RetrainListener listener;
-        private final List<Double> mses = new ArrayList<>();
+        private final List<Double> scores = new ArrayList<>();
         Parameters best;
-        double bestMse = Double.POSITIVE_INFINITY;
+        double bestScore = Double.POSITIVE_INFINITY;
         int bestEpoch;
         private int sinceBest;
 
-        EarlyStopping(RetrainRequest request, Normalization norm, ForecastEvaluator validation,
+        EarlyStopping(RetrainRequest request, Normalization norm, InputSpec inputs, ForecastEvaluator validation,
                 RetrainListener listener) {
             this.request = request;
             this.norm = norm;
+            this.inputs = inputs;
             this.validation = validation;
             this.listener = listener;
         }
 
         void starting(Parameters start) {
-            bestMse = score(start);
+            bestScore = score(start);
             best = start;
             bestEpoch = 0;
-            mses.add(bestMse);
-            listener.onEpoch(0, Double.NaN, bestMse, true);
+            scores.add(bestScore);
+            listener.onEpoch(0, Double.NaN, bestScore, true);
         }
 
         @Override
@@ -169,19 +198,19 @@ public final class Retrainer {
 
         @Override
         public boolean onEpoch(int epoch, double trainLoss, Parameters current) {
-            double mse = score(current);
-            mses.add(mse);
+            double score = score(current);
+            scores.add(score);
             // NaN (diverged) is never a new best.
-            boolean improved = mse < bestMse;
+            boolean improved = score < bestScore;
             if (improved) {
                 best = current;
-                bestMse = mse;
+                bestScore = score;
                 bestEpoch = epoch;
                 sinceBest = 0;
             } else {
                 sinceBest++;
             }
-            listener.onEpoch(epoch, trainLoss, mse, improved);
+            listener.onEpoch(epoch, trainLoss, score, improved);
             return sinceBest < config.patience();
         }
 
@@ -191,16 +220,16 @@ public final class Retrainer {
                     return Double.NaN;
                 }
             }
-            return validation.mse(candidate(p));
+            return validation.evaluate(candidate(p)).score();
         }
 
         GruModel candidate(Parameters p) {
-            return new GruModel(request.modelName(), request.version(), request.createdAt(), request.features(), norm,
-                    p, Map.of());
+            return new GruModel(request.modelName(), request.version(), request.createdAt(), Instant.EPOCH,
+                    request.features(), norm, inputs, p, Map.of());
         }
 
-        double[] validationMses() {
-            return mses.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] validationScores() {
+            return scores.stream().mapToDouble(Double::doubleValue).toArray();
         }
     }
 
@@ -257,32 +286,50 @@ public final class Retrainer {
     }
 
     /**
-     * Cuts every key's normalized training part into sequences of L steps, aligned to its end, oldest first.
+     * Encodes every key's training part ({@link EncodedSeries}) and cuts it into windows of L steps
+     * every {@code stride} events, aligned to its end, oldest first; sets the output weights.
      *
-     * @param out modified: the sequences are appended
-     * @return keys with at least one sequence
+     * @param rows forecast rows of the readout
+     * @param l window length L
+     * @param b burn-in steps of a window
+     * @param out modified: the windows are appended
+     * @param weights modified: {@code 1 / mean(target_o²)} over every window's loss steps, normalized to
+     *     mean 1 (1 where a target is always 0)
+     * @return keys with at least one window
      */
-    int cut(History history, int[] from, Normalization norm, List<TrainingSequence> out) {
-        int l = config.sequenceLength();
-        int d = history.features();
-        double[] raw = new double[d];
+    int cut(History history, int[] from, InputEncoder encoder, int rows, int l, int b, List<TrainingSequence> out,
+            double[] weights) {
+        double alpha = KeyScale.alpha(config.inputs().keyScaleHalfLife());
+        double[] sumSq = new double[weights.length];
+        long terms = 0;
         int keys = 0;
         for (int k = 0; k < from.length; k++) {
-            History.KeySeries s = history.series().get(k);
-            int count = from[k] < 1 ? 0 : (from[k] - 1) / l;
-            if (count > 0) {
-                keys++;
+            if (from[k] < l + rows) {
+                continue;
             }
-            int first = from[k] - 1 - count * l;
-            for (int w = 0; w < count; w++) {
-                int e0 = first + w * l;
-                double[][] events = new double[l + 1][d];
-                for (int t = 0; t <= l; t++) {
-                    s.copyValues(e0 + t, raw);
-                    norm.normalize(raw, events[t]);
+            EncodedSeries e = new EncodedSeries(history.series().get(k), from[k], encoder, alpha, rows);
+            int last = e.usable() - l;
+            int first = last - (last / config.stride()) * config.stride();
+            keys++;
+            for (int a = first; a <= last; a += config.stride()) {
+                out.add(e.window(a, l));
+                for (int t = a + b; t < a + l; t++) {
+                    for (int o = 0; o < weights.length; o++) {
+                        double y = e.target(t, o);
+                        sumSq[o] += y * y;
+                    }
                 }
-                out.add(TrainingSequence.nextStep(events));
+                terms += l - b;
             }
+        }
+        double total = 0;
+        for (int o = 0; o < weights.length; o++) {
+            double meanSq = terms == 0 ? 0 : sumSq[o] / terms;
+            weights[o] = meanSq > 0 ? 1 / meanSq : 1;
+            total += weights[o];
+        }
+        for (int o = 0; o < weights.length; o++) {
+            weights[o] *= weights.length / total;
         }
         return keys;
     }
@@ -307,10 +354,10 @@ public final class Retrainer {
         return new Parameters(layout, v);
     }
 
-    private Map<String, Object> provenance(RetrainRequest request, RetrainResult.DataSummary data, String warmStart,
-            double[] trainLosses, double[] validationMses, int bestEpoch, double bestMse, double persistence,
-            OptionalDouble championMse) {
-        TrainerConfig tc = config.trainer();
+    private Map<String, Object> provenance(RetrainRequest request, RetrainResult.DataSummary data, int length,
+            int burnIn, String warmStart, double[] trainLosses, double[] validationScores, int bestEpoch, ForecastEvaluator.Evaluation best,
+            OptionalDouble championScore) {
+        TrainerConfig tc = config.runTrainer();
         Map<String, Object> p = new LinkedHashMap<>(request.provenance());
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("keys", data.keys());
@@ -323,13 +370,19 @@ public final class Retrainer {
         Map<String, Object> hp = new LinkedHashMap<>();
         hp.put("variant", config.variant().id());
         hp.put("hiddenSize", config.hiddenSize());
-        hp.put("sequenceLength", config.sequenceLength());
+        hp.put("sequenceLength", length);
+        hp.put("burnIn", burnIn);
+        hp.put("stride", config.stride());
         hp.put("validationFraction", config.validationFraction());
         hp.put("warmupSteps", config.warmupSteps());
+        hp.put("horizon", config.horizon());
+        hp.put("readout", config.readout().id());
+        hp.put("maxSteps", config.maxSteps());
         hp.put("k1", tc.tbptt().k1());
         hp.put("k2", tc.tbptt().k2());
         hp.put("batchSize", tc.batchSize());
         hp.put("maxEpochs", tc.epochs());
+        hp.put("maxEpochSteps", tc.maxEpochSteps());
         hp.put("patience", config.patience());
         hp.put("learningRate", tc.learningRate());
         hp.put("beta1", tc.beta1());
@@ -338,6 +391,7 @@ public final class Retrainer {
         hp.put("maxGradNorm", finiteOrNull(tc.maxGradNorm()));
         hp.put("shards", tc.shards());
         hp.put("margin", config.margin());
+        hp.put("beatNaive", config.beatNaive());
         p.put("hyperParameters", hp);
         p.put("seed", tc.seed());
         p.put("warmStart", warmStart.isEmpty() ? "from the current model v" + request.champion().get().version()
@@ -346,12 +400,18 @@ public final class Retrainer {
         p.put("bestEpoch", bestEpoch);
         p.put("updates", data.updates());
         p.put("trainLoss", finiteOrNull(trainLosses));
-        p.put("validationMse", finiteOrNull(validationMses));
+        p.put("validationScore", finiteOrNull(validationScores));
         Map<String, Object> v = new LinkedHashMap<>();
-        v.put("mse", finiteOrNull(bestMse));
-        v.put("persistenceMse", finiteOrNull(persistence));
-        if (championMse.isPresent()) {
-            v.put("championMse", finiteOrNull(championMse.getAsDouble()));
+        v.put("score", finiteOrNull(best.score()));
+        v.put("vsDaily", finiteOrNull(best.vsDaily()));
+        v.put("vsWeekly", finiteOrNull(best.vsWeekly()));
+        List<Object> ratios = new ArrayList<>();
+        for (int h = 1; h <= config.horizon(); h++) {
+            ratios.add(finiteOrNull(best.rmseRatio(h)));
+        }
+        v.put("rmseVsPersistence", ratios);
+        if (championScore.isPresent()) {
+            v.put("championScore", finiteOrNull(championScore.getAsDouble()));
             v.put("championVersion", request.champion().get().version());
         }
         p.put("validation", v);

@@ -58,6 +58,12 @@ public final class TbpttTrainer implements AutoCloseable {
         double scale;
         boolean backward;
 
+        void weights(double[] w) {
+            for (BatchBackprop shard : shards) {
+                shard.outputWeights(w);
+            }
+        }
+
         Workspace(GruLayout layout, int shardCount, int batchSize, int window) {
             this.layout = layout;
             int rowsPerShard = (batchSize + shardCount - 1) / shardCount;
@@ -99,6 +105,10 @@ public final class TbpttTrainer implements AutoCloseable {
 
     /**
      * Trains from {@code initial} (not modified) on {@code data} for up to {@code config.epochs()} epochs.
+     * An epoch is a pass over the sequences in an order shuffled by the fit's random stream, or, when a
+     * pass would exceed {@link TrainerConfig#maxEpochSteps()} time steps, the next that many steps of
+     * sequences in that order (the order continues across epochs and is shuffled anew when used up), so
+     * a large dataset is validated and can stop early within a bounded time.
      *
      * @param listener told about every update and epoch; may stop the run after an epoch
      * @throws IllegalArgumentException if the data does not fit the layout
@@ -116,24 +126,34 @@ public final class TbpttTrainer implements AutoCloseable {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
+        int perEpoch = sequencesPerEpoch(data);
+        Workspace ws = workspace(layout, Math.min(config.batchSize(), data.size()));
+        ws.weights(data.outputWeights());
         double[][] finalStates = new double[Math.min(config.batchSize(), data.size())][layout.hiddenSize()];
         List<TrainingSequence> batch = new ArrayList<>(config.batchSize());
         double[] losses = new double[config.epochs()];
         int epochsRun = 0;
         UpdateCounter counter = new UpdateCounter(listener);
-        double stepsPerSequence = (double) data.length() * layout.outputSize();
+        double termsPerSequence = (double) (data.length() - data.burnIn()) * layout.outputSize();
+        int cursor = order.length;
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-            shuffle(order, rng);
             double sse = 0;
-            for (int from = 0; from < order.length; from += config.batchSize()) {
-                int to = Math.min(order.length, from + config.batchSize());
+            int taken = 0;
+            while (taken < perEpoch) {
+                if (cursor == order.length) {
+                    shuffle(order, rng);
+                    cursor = 0;
+                }
+                int to = Math.min(order.length, Math.min(cursor + config.batchSize(), cursor + perEpoch - taken));
                 batch.clear();
-                for (int i = from; i < to; i++) {
+                for (int i = cursor; i < to; i++) {
                     batch.add(data.get(order[i]));
                 }
-                sse += trainBatch(layout, params, adam, batch, finalStates, counter);
+                sse += trainBatch(layout, params, adam, batch, data.burnIn(), finalStates, counter);
+                taken += to - cursor;
+                cursor = to;
             }
-            losses[epoch - 1] = sse / (order.length * stepsPerSequence);
+            losses[epoch - 1] = sse / (taken * termsPerSequence);
             epochsRun = epoch;
             if (!listener.onEpoch(epoch, losses[epoch - 1], new Parameters(layout, params.clone()))) {
                 break;
@@ -141,6 +161,24 @@ public final class TbpttTrainer implements AutoCloseable {
         }
         return new TrainingResult(new Parameters(layout, params), java.util.Arrays.copyOf(losses, epochsRun),
                 counter.updates, config);
+    }
+
+    /** Sequences one epoch visits: all, or as many as {@link TrainerConfig#maxEpochSteps()} steps allow (at least 1). */
+    public int sequencesPerEpoch(SequenceDataset data) {
+        long cap = Math.max(1L, config.maxEpochSteps() / data.length());
+        return (int) Math.min(data.size(), cap);
+    }
+
+    /** Updates one sequence of {@code length} steps makes: the segments with a step past the burn-in. */
+    public int updatesPerSequence(int length, int burnIn) {
+        Tbptt tb = config.tbptt();
+        int n = 0;
+        for (int i = 0; i < tb.segmentCount(length); i++) {
+            if (tb.segmentEnd(i, length) > burnIn) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Fisher–Yates with the fit's random stream. @param order modified */
@@ -170,18 +208,20 @@ public final class TbpttTrainer implements AutoCloseable {
     }
 
     /**
-     * Trains on one mini-batch for its whole length: {@code ceil(T / k1)} updates of {@code params} by
-     * {@code adam}, as described in the class comment.
+     * Trains on one mini-batch for its whole length: one update of {@code params} by {@code adam} per
+     * segment of {@code ceil(T / k1)} that has a step at or after {@code burnIn}, as described in the
+     * class comment; a segment inside the burn-in only carries the state forward.
      *
      * @param params modified: updated in place
      * @param adam modified: its state advances one step per update
      * @param batch not modified: sequences of the same length and shape
+     * @param burnIn steps at the start of each sequence whose loss does not count
      * @param finalStates modified: row b receives the state of sequence b after its last step
      * @param listener told about each update, numbered from 1 within this batch
-     * @return the sum of squared errors over all steps, rows and outputs of the batch, each segment's
-     *     measured at the parameters before its update
+     * @return the weighted sum of squared errors over the loss steps, rows and outputs of the batch, each
+     *     segment's measured at the parameters before its update
      */
-    double trainBatch(GruLayout layout, double[] params, Adam adam, List<TrainingSequence> batch,
+    double trainBatch(GruLayout layout, double[] params, Adam adam, List<TrainingSequence> batch, int burnIn,
             double[][] finalStates, UpdateListener listener) {
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("empty batch");
@@ -201,10 +241,21 @@ public final class TbpttTrainer implements AutoCloseable {
         int segments = tb.segmentCount(length);
         int outputs = layout.outputSize();
         double batchSse = 0;
+        int update = 0;
         for (int i = 0; i < segments; i++) {
             ws.w = tb.windowStart(i);
-            ws.s = tb.segmentStart(i);
+            ws.s = Math.max(tb.segmentStart(i), burnIn);
             ws.e = tb.segmentEnd(i, length);
+            if (ws.s >= ws.e) {
+                // All of the segment is burn-in: run it forward only, to carry the state.
+                ws.s = ws.w;
+                ws.backward = false;
+                ws.packed.pack(params);
+                runner.run(ws.shards.length, ws.task);
+                ws.backward = true;
+                carry(ws, tb, i, segments);
+                continue;
+            }
             double count = (double) batch.size() * (ws.e - ws.s) * outputs;
             // loss of the update = mean over the segment: scale = 1 / (rows · steps · outputs)
             ws.scale = 1.0 / count;
@@ -225,15 +276,8 @@ public final class TbpttTrainer implements AutoCloseable {
                     : GradientClipping.clip(ws.grad, config.maxGradNorm());
             adam.step(params, ws.grad);
             batchSse += sse;
-            listener.onUpdate(i + 1, sse / count, norm, GradientClipping.coefficient(norm, config.maxGradNorm()));
-            if (i + 1 < segments) {
-                int next = tb.windowStart(i + 1);
-                if (next > 0) {
-                    for (BatchBackprop shard : ws.shards) {
-                        shard.carryStateAfter(next - 1);
-                    }
-                }
-            }
+            listener.onUpdate(++update, sse / count, norm, GradientClipping.coefficient(norm, config.maxGradNorm()));
+            carry(ws, tb, i, segments);
         }
         for (int k = 0; k < ws.shards.length; k++) {
             ws.shards[k].stateAfter(length - 1, finalStates, ws.rowFrom[k]);
@@ -241,9 +285,22 @@ public final class TbpttTrainer implements AutoCloseable {
         return batchSse;
     }
 
+    /** Carries each row's state to the start of segment {@code i + 1}'s window. */
+    private static void carry(Workspace ws, Tbptt tb, int i, int segments) {
+        if (i + 1 < segments) {
+            int next = tb.windowStart(i + 1);
+            if (next > 0) {
+                for (BatchBackprop shard : ws.shards) {
+                    shard.carryStateAfter(next - 1);
+                }
+            }
+        }
+    }
+
     /**
-     * Mean squared error of {@code params} over every step, sequence and output of {@code data}
-     * (forward only, in windows of k2 steps carrying the state; no update).
+     * The dataset's loss at {@code params}: the weighted mean squared error over every step past the
+     * burn-in, sequence and output of {@code data} (forward only, in windows of k2 steps carrying the
+     * state; no update).
      */
     public double meanLoss(Parameters params, SequenceDataset data) {
         GruLayout layout = params.layout();
@@ -252,7 +309,9 @@ public final class TbpttTrainer implements AutoCloseable {
         ws.backward = false;
         ws.scale = 0;
         ws.packed.pack(params.values());
+        ws.weights(data.outputWeights());
         int length = data.length();
+        int burnIn = data.burnIn();
         int window = config.tbptt().maxWindowLength();
         List<TrainingSequence> batch = new ArrayList<>(config.batchSize());
         double sse = 0;
@@ -264,18 +323,21 @@ public final class TbpttTrainer implements AutoCloseable {
             ws.begin(batch);
             for (int start = 0; start < length; start += window) {
                 ws.w = start;
-                ws.s = start;
                 ws.e = Math.min(length, start + window);
+                boolean counted = ws.e > burnIn;
+                ws.s = counted ? Math.max(start, burnIn) : start;
                 runner.run(ws.shards.length, ws.task);
                 for (int k = 0; k < ws.shards.length; k++) {
-                    sse += ws.sse[k];
+                    if (counted) {
+                        sse += ws.sse[k];
+                    }
                     if (ws.e < length) {
                         ws.shards[k].carryStateAfter(ws.e - 1);
                     }
                 }
             }
         }
-        return sse / ((double) data.size() * length * layout.outputSize());
+        return sse / ((double) data.size() * (length - burnIn) * layout.outputSize());
     }
 
     @Override

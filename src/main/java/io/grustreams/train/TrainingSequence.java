@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * One training sequence: inputs {@code x[t]} (D values) and targets {@code target[t]} (O values) for
  * {@code t = 0..T-1}, and optionally the hidden state before step 0 (zeros when absent). Every step
- * has a target. Immutable: the constructor copies the arrays into flat row-major storage.
+ * has a target. Immutable: the public constructor copies the arrays into flat row-major storage;
+ * {@link #window} shares the storage of a longer series, so overlapping windows cost no copies.
  */
 public final class TrainingSequence {
 
@@ -14,6 +15,8 @@ public final class TrainingSequence {
     private final int outputSize;
     private final double[] inputs;
     private final double[] targets;
+    /** Step 0 of this sequence is row {@code offset} of the flat storage. */
+    private final int offset;
     private final double[] initialState;
 
     /**
@@ -37,10 +40,52 @@ public final class TrainingSequence {
         }
         this.inputs = flatten("inputs", inputs, inputSize);
         this.targets = flatten("targets", targets, outputSize);
+        this.offset = 0;
         if (initialState != null) {
             checkFinite("initialState", initialState);
         }
         this.initialState = initialState == null ? null : initialState.clone();
+    }
+
+    private TrainingSequence(double[] inputs, double[] targets, int offset, int length, int inputSize,
+            int outputSize) {
+        this.inputs = inputs;
+        this.targets = targets;
+        this.offset = offset;
+        this.length = length;
+        this.inputSize = inputSize;
+        this.outputSize = outputSize;
+        this.initialState = null;
+    }
+
+    /**
+     * Steps {@code [from, from + length)} of a series stored flat, from the zero state, sharing the
+     * storage (which the caller must not modify afterwards).
+     *
+     * @param inputs row-major, {@code inputSize} values per step, finite over the window
+     * @param targets row-major, {@code outputSize} values per step, finite over the window
+     * @throws IllegalArgumentException if the window is outside the series or a value in it is not finite
+     */
+    public static TrainingSequence window(double[] inputs, int inputSize, double[] targets, int outputSize, int from,
+            int length) {
+        if (inputSize < 1 || outputSize < 1 || length < 1 || from < 0
+                || (long) (from + length) * inputSize > inputs.length
+                || (long) (from + length) * outputSize > targets.length) {
+            throw new IllegalArgumentException("window [" + from + ", " + (from + length) + ") of D " + inputSize
+                    + ", O " + outputSize + " is outside a series of " + inputs.length + " inputs and "
+                    + targets.length + " targets");
+        }
+        for (int i = from * inputSize; i < (from + length) * inputSize; i++) {
+            if (!Double.isFinite(inputs[i])) {
+                throw new IllegalArgumentException("input " + i + " is not finite: " + inputs[i]);
+            }
+        }
+        for (int i = from * outputSize; i < (from + length) * outputSize; i++) {
+            if (!Double.isFinite(targets[i])) {
+                throw new IllegalArgumentException("target " + i + " is not finite: " + targets[i]);
+            }
+        }
+        return new TrainingSequence(inputs, targets, from, length, inputSize, outputSize);
     }
 
     /**
@@ -94,12 +139,12 @@ public final class TrainingSequence {
 
     /** Input value {@code j} of step {@code t}. */
     public double input(int t, int j) {
-        return inputs[t * inputSize + j];
+        return inputs[(offset + t) * inputSize + j];
     }
 
     /** Target value {@code j} of step {@code t}. */
     public double target(int t, int j) {
-        return targets[t * outputSize + j];
+        return targets[(offset + t) * outputSize + j];
     }
 
     /** Whether an initial state was given. */
@@ -127,11 +172,16 @@ public final class TrainingSequence {
 
     /** Copies the D inputs of step {@code t} into {@code out[off..off+D)}. @param out modified */
     void copyInputs(int t, double[] out, int off) {
-        System.arraycopy(inputs, t * inputSize, out, off, inputSize);
+        System.arraycopy(inputs, (offset + t) * inputSize, out, off, inputSize);
     }
 
-    /** The flat target storage (T·O, row-major); read-only by contract. */
+    /** The flat target storage (row-major, O per step; step t at {@link #targetIndex}); read-only by contract. */
     double[] targetsFlat() {
         return targets;
+    }
+
+    /** Index of step t's first target in {@link #targetsFlat()}. */
+    int targetIndex(int t) {
+        return (offset + t) * outputSize;
     }
 }

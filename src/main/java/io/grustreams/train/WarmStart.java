@@ -2,6 +2,7 @@ package io.grustreams.train;
 
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
+import io.grustreams.model.InputSpec;
 import io.grustreams.model.Normalization;
 import io.grustreams.model.Parameters;
 import io.grustreams.model.Tensor;
@@ -22,9 +23,11 @@ public final class WarmStart {
 
     /**
      * Why {@code champion} cannot seed a model of this shape, or empty if it can: the variant, the
-     * hidden size and the feature names (in order) must be the same.
+     * hidden size, the feature names (in order) and the inputs (scaling, time inputs, horizon,
+     * readout) must be the same.
      */
-    public static Optional<String> mismatch(GruModel champion, Variant variant, int hiddenSize, List<String> features) {
+    public static Optional<String> mismatch(GruModel champion, Variant variant, int hiddenSize, List<String> features,
+            InputSpec inputs) {
         if (champion.variant() != variant) {
             return Optional.of("variant " + champion.variant().id() + " is not " + variant.id());
         }
@@ -33,6 +36,9 @@ public final class WarmStart {
         }
         if (!champion.featureNames().equals(features)) {
             return Optional.of("features " + champion.featureNames() + " are not " + features);
+        }
+        if (!champion.inputs().equals(inputs)) {
+            return Optional.of(champion.inputs() + " are not " + inputs);
         }
         return Optional.empty();
     }
@@ -44,17 +50,22 @@ public final class WarmStart {
      * {@code u = (x − m0) / s0} arrives as {@code x' = (x − m) / s}, so {@code u = x' · s/s0 + (m − m0)/s0}.
      * Every block W_x that multiplies the input becomes {@code W_x · diag(s/s0)} and its gate's bias
      * gains {@code W_x · (m − m0)/s0} (cho: columns H..H+D−1 of W_r, W_z, W_h with b_r, b_z, b_h;
-     * pytorch: weight_ih with bias_ih). The readout forecast {@code f = y0 · s0 + m0} must equal
-     * {@code y' · s + m}: {@code W_y' = diag(s0/s) · W_y} and {@code b_y' = (b_y · s0 + m0 − m) / s}.
+     * pytorch: weight_ih with bias_ih); the time inputs that follow the D values are left alone. The
+     * readout forecast {@code f = y0 · s0 + m0} must equal {@code y' · s + m}: {@code W_y' = diag(s0/s) · W_y}
+     * and {@code b_y' = (b_y · s0 + m0 − m) / s}, output row i forecasting feature {@code i mod D}. With
+     * per-key scaling there is no normalization and the parameters are the champion's.
      *
      * @param champion not modified
      * @param target the new run's normalization, of the champion's feature count
      * @return new parameters of the champion's layout
      */
     public static Parameters renormalize(GruModel champion, Normalization target) {
+        if (champion.inputs().scaling() == InputSpec.Scaling.PER_KEY) {
+            return champion.parameters().copy();
+        }
         Normalization old = champion.normalization();
         GruLayout layout = champion.layout();
-        int d = layout.inputSize();
+        int d = champion.featureNames().size();
         int h = layout.hiddenSize();
         if (target.size() != d) {
             throw new IllegalArgumentException("normalization of " + target.size() + " features for a model of " + d);
@@ -78,12 +89,13 @@ public final class WarmStart {
         Tensor wy = layout.tensor("W_y");
         Tensor by = layout.tensor("b_y");
         for (int i = 0; i < layout.outputSize(); i++) {
-            double back = old.std(i) / target.std(i);
+            int f = i % d;
+            double back = old.std(f) / target.std(f);
             for (int c = 0; c < h; c++) {
                 v[wy.index(i, c)] *= back;
             }
             int b = by.index(i, 0);
-            v[b] = (v[b] * old.std(i) + old.mean(i) - target.mean(i)) / target.std(i);
+            v[b] = (v[b] * old.std(f) + old.mean(f) - target.mean(f)) / target.std(f);
         }
         return p;
     }

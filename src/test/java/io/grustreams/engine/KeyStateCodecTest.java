@@ -10,27 +10,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grustreams.anomaly.AnomalyConfig;
 import io.grustreams.anomaly.AnomalyDetector;
+import io.grustreams.model.KeyScale;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class KeyStateCodecTest {
 
     static final AnomalyConfig SMALL = AnomalyConfig.builder().shortWindow(2).longWindow(4).learningPeriod(2)
             .residualWarmup(2).build();
-    private static final Path GOLDEN = Path.of("src/test/resources/golden/key-state-v1.bin");
-    /** The same state as written before the anomaly state's format 2 (embedded anomaly format 1). */
-    private static final Path GOLDEN_ANOMALY_V1 = Path.of("src/test/resources/golden/key-state-v1-anomaly-v1.bin");
+    static final double HALF_LIFE = 10;
+    private static final Path GOLDEN = Path.of("src/test/resources/golden/key-state-v2.bin");
+    /** Version 1, as the previous build wrote it. */
+    private static final Path GOLDEN_V1 = Path.of("src/test/resources/golden/key-state-v1.bin");
+    /** Version 1 with the anomaly state's format 1 embedded. */
+    private static final Path GOLDEN_V1_ANOMALY_V1 = Path.of("src/test/resources/golden/key-state-v1-anomaly-v1.bin");
 
-    private final KeyStateCodec codec = new KeyStateCodec(SMALL);
+    private final KeyStateCodec codec = new KeyStateCodec(SMALL, HALF_LIFE);
 
-    /** The state pinned by the golden file: D 2, W 4 after 5 events (wrapped), H 3, an anomaly state. */
+    /**
+     * The state pinned by the golden file: D 2, W 4 after 5 events (wrapped), H 3, a scale, an anomaly
+     * state. Every number is exact in binary, so no platform can round it differently.
+     */
     static KeyState goldenState() {
         KeyState s = new KeyState(2, 4);
         for (int i = 0; i < 5; i++) {
-            s.push(new double[] {i + 0.5, -i * 0.25});
+            s.push(1714564800000L - (4 - i) * 300_000L, new double[] {i + 0.5, -i * 0.25},
+                    new double[] {0.125 * (i + 1), 0.5});
         }
         s.eventCount = 5;
         s.lastTimestamp = 1714564800000L;
@@ -42,6 +51,7 @@ class KeyStateCodecTest {
         s.hasForecast = true;
         s.forecast[0] = 1.5;
         s.forecast[1] = -2.25;
+        s.scale.restore(5, new double[] {4.5, -1.0}, new double[] {1.0, 0.25});
         // A fresh anomaly state: the golden file pins how it is embedded, not the detector's arithmetic.
         s.anomaly = new AnomalyDetector(SMALL, 2).newState();
         return s;
@@ -50,16 +60,6 @@ class KeyStateCodecTest {
     @Test
     void shouldWriteTheGoldenBytes() throws IOException {
         assertArrayEquals(Files.readAllBytes(GOLDEN), codec.encode(goldenState()));
-    }
-
-    @Test
-    void shouldReadAStateWrittenWithTheAnomalyFormat1AndRewriteItInTheCurrentOne() throws IOException {
-        KeyState s = new KeyState(2, 4);
-        assertTrue(codec.decode(Files.readAllBytes(GOLDEN_ANOMALY_V1), s));
-        assertEquals(5, s.eventCount);
-        assertArrayEquals(new double[] {0.25, -0.5, 0.125}, s.hidden);
-        assertNotNull(s.anomaly);
-        assertArrayEquals(Files.readAllBytes(GOLDEN), codec.encode(s));
     }
 
     @Test
@@ -73,10 +73,16 @@ class KeyStateCodecTest {
         assertArrayEquals(new double[] {0.25, -0.5, 0.125}, s.hidden);
         assertTrue(s.hasForecast);
         assertArrayEquals(new double[] {1.5, -2.25}, s.forecast);
+        assertEquals(5, s.scale.count());
+        assertEquals(-1.0, s.scale.last(1));
+        assertEquals(0.25, s.scale.meanChange(1));
         assertEquals(4, s.ringSize());
         double[] row = new double[2];
         s.ringValue(0, row);
         assertArrayEquals(new double[] {1.5, -0.25}, row);
+        s.ringScale(0, row);
+        assertArrayEquals(new double[] {0.25, 0.5}, row);
+        assertEquals(1714564800000L - 3 * 300_000L, s.ringTimestamp(0));
         s.ringValue(3, row);
         assertArrayEquals(new double[] {4.5, -1.0}, row);
         assertNotNull(s.anomaly);
@@ -85,9 +91,43 @@ class KeyStateCodecTest {
     }
 
     @Test
+    void shouldReadVersion1KeepingWhatItFedAModelAndRebuildingTheScale() throws IOException {
+        for (Path v1 : new Path[] {GOLDEN_V1, GOLDEN_V1_ANOMALY_V1}) {
+            KeyState s = new KeyState(2, 4);
+            assertTrue(codec.decode(Files.readAllBytes(v1), s), v1.toString());
+            assertEquals(5, s.eventCount);
+            assertEquals(1714564800000L, s.lastTimestamp);
+            assertEquals(3, s.modelVersion);
+            assertArrayEquals(new double[] {0.25, -0.5, 0.125}, s.hidden);
+            assertArrayEquals(new double[] {1.5, -2.25}, s.forecast);
+            assertNotNull(s.anomaly);
+            // The ring's values as written; its times the last event's; the scale folded in from the ring.
+            KeyScale expected = new KeyScale(2);
+            double[] row = new double[2];
+            double[] scale = new double[2];
+            for (int i = 0; i < 4; i++) {
+                s.ringValue(i, row);
+                assertArrayEquals(new double[] {i + 1.5, -(i + 1) * 0.25}, row);
+                assertEquals(1714564800000L, s.ringTimestamp(i));
+                expected.observe(row, KeyScale.alpha(HALF_LIFE));
+                s.ringScale(i, scale);
+                assertArrayEquals(expected.scales(), scale);
+            }
+            assertEquals(4, s.scale.count());
+            assertArrayEquals(expected.scales(), s.scale.scales());
+            // Written back in the current version.
+            byte[] again = codec.encode(s);
+            assertEquals(KeyStateCodec.FORMAT_VERSION, again[0]);
+            KeyState back = new KeyState(2, 4);
+            codec.decode(again, back);
+            assertArrayEquals(again, codec.encode(back));
+        }
+    }
+
+    @Test
     void shouldRoundTripAStateWithoutAModel() {
         KeyState s = new KeyState(1, 8);
-        s.push(new double[] {42});
+        s.push(7, new double[] {42}, new double[] {1});
         s.eventCount = 1;
         s.lastTimestamp = 7;
         KeyState back = new KeyState(1, 8);
@@ -99,6 +139,7 @@ class KeyStateCodecTest {
         assertNull(back.anomaly);
         assertEquals(1, back.ringSize());
         assertEquals(42.0, back.ringValue(0, 0));
+        assertEquals(7, back.ringTimestamp(0));
         assertEquals(codec.encodedSize(s), codec.encode(s).length);
     }
 
@@ -110,6 +151,7 @@ class KeyStateCodecTest {
         assertEquals(2, small.ringSize());
         assertEquals(3.5, small.ringValue(0, 0));
         assertEquals(4.5, small.ringValue(1, 0));
+        assertEquals(1714564800000L - 300_000L, small.ringTimestamp(0));
         KeyState large = new KeyState(2, 16);
         codec.decode(bytes, large);
         assertEquals(4, large.ringSize());
@@ -119,7 +161,7 @@ class KeyStateCodecTest {
     @Test
     void shouldDropOnlyTheAnomalySectionWhenItCannotBeUsed() {
         byte[] bytes = codec.encode(goldenState());
-        KeyStateCodec otherWindows = new KeyStateCodec(SMALL.toBuilder().longWindow(5).build());
+        KeyStateCodec otherWindows = new KeyStateCodec(SMALL.toBuilder().longWindow(5).build(), HALF_LIFE);
         KeyState s = new KeyState(2, 4);
         assertFalse(otherWindows.decode(bytes, s));
         assertNull(s.anomaly);
@@ -132,6 +174,7 @@ class KeyStateCodecTest {
     void shouldRejectDamagedStatesNamingTheField() {
         byte[] good = codec.encode(goldenState());
         int hiddenAt = 1 + 4 + 8 + 8 + 8 + 4;
+        int scaleAt = hiddenAt + 24 + 1 + 16;
         assertBad(set(good, 1, ByteBuffer.allocate(4).putInt(3).array()), "features", 2);
         assertBad(set(good, 1 + 4, ByteBuffer.allocate(8).putLong(-1).array()), "eventCount", 2);
         assertBad(set(good, 1 + 4 + 8 + 8, ByteBuffer.allocate(8).putLong(-2).array()), "modelVersion", 2);
@@ -140,23 +183,28 @@ class KeyStateCodecTest {
         assertBad(set(good, hiddenAt + 24, new byte[] {2}), "hasForecast", 2);
         assertBad(set(good, hiddenAt + 25, ByteBuffer.allocate(8).putDouble(Double.POSITIVE_INFINITY).array()),
                 "forecast", 2);
-        assertBad(set(good, hiddenAt + 41, ByteBuffer.allocate(4).putInt(good.length).array()), "anomalyBytes", 2);
-        int ringAt = good.length - 4 * 2 * 8 - 8;
+        assertBad(set(good, scaleAt, ByteBuffer.allocate(8).putLong(-1).array()), "scale", 2);
+        assertBad(set(good, scaleAt + 8, ByteBuffer.allocate(8).putDouble(Double.NaN).array()), "scale", 2);
+        assertBad(set(good, scaleAt + 24, ByteBuffer.allocate(8).putDouble(-1).array()), "scale", 2);
+        assertBad(set(good, scaleAt + 40, ByteBuffer.allocate(4).putInt(good.length).array()), "anomalyBytes", 2);
+        int entry = 8 + 2 * 2 * 8;
+        int ringAt = good.length - 4 * entry - 8;
         assertBad(set(good, ringAt, ByteBuffer.allocate(4).putInt(0).array()), "ringCapacity", 2);
         assertBad(set(good, ringAt + 4, ByteBuffer.allocate(4).putInt(5).array()), "ringSize", 2);
-        assertBad(set(good, ringAt + 8, ByteBuffer.allocate(8).putDouble(Double.NaN).array()), "ring", 2);
-        assertBad(java.util.Arrays.copyOf(good, good.length - 3), "ring", 2);
-        assertBad(java.util.Arrays.copyOf(good, good.length + 1), "ring", 2);
-        assertBad(java.util.Arrays.copyOf(good, 10), "length", 2);
+        assertBad(set(good, ringAt + 8 + 8, ByteBuffer.allocate(8).putDouble(Double.NaN).array()), "ring[0].values", 2);
+        assertBad(set(good, ringAt + 8 + 8 + 16, ByteBuffer.allocate(8).putDouble(0).array()), "ring[0].scale", 2);
+        assertBad(Arrays.copyOf(good, good.length - 3), "ring", 2);
+        assertBad(Arrays.copyOf(good, good.length + 1), "ring", 2);
+        assertBad(Arrays.copyOf(good, 10), "length", 2);
     }
 
     @Test
     void shouldTellANewerFormatFromADamagedOne() {
         byte[] good = codec.encode(goldenState());
         StateFormatException newer = assertThrows(StateFormatException.class,
-                () -> codec.decode(set(good, 0, new byte[] {2}), new KeyState(2, 4)));
+                () -> codec.decode(set(good, 0, new byte[] {3}), new KeyState(2, 4)));
         assertTrue(newer.isNewerFormat());
-        assertTrue(newer.getMessage().contains("version 2"), newer.getMessage());
+        assertTrue(newer.getMessage().contains("version 3"), newer.getMessage());
         StateFormatException older = assertThrows(StateFormatException.class,
                 () -> codec.decode(set(good, 0, new byte[] {0}), new KeyState(2, 4)));
         assertFalse(older.isNewerFormat());
@@ -176,34 +224,31 @@ class KeyStateCodecTest {
     }
 
     @Test
-    void shouldWriteTheSameBytesWhenCopyingTheRingFromTheLastArray() {
+    void shouldWriteTheSameBytesWhenCopyingTheAnomalyRingsFromTheLastArray() {
         java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        AnomalyDetector detector = new AnomalyDetector(SMALL, 3);
+        io.grustreams.anomaly.AnomalyVerdict verdict = new io.grustreams.anomaly.AnomalyVerdict();
         // s is encoded from the array it was last synchronized with; t, in lockstep, always in full.
         KeyState s = new KeyState(3, 5);
         KeyState t = new KeyState(3, 5);
         byte[] last = null;
-        for (int step = 0; step < 2000; step++) {
-            int action = random.nextInt(20);
-            if (action == 0) {
+        double[] scale = {1, 1, 1};
+        for (int step = 0; step < 600; step++) {
+            if (random.nextInt(50) == 0) {
                 s.clear();
                 t.clear();
                 last = null;
-            } else if (action == 1 && last != null) {
-                // Read back under another ring capacity, written again, and read under this one.
-                KeyState other = new KeyState(3, 1 + random.nextInt(8));
-                codec.decode(last, other);
-                last = codec.encode(other);
-                codec.decode(last, s);
-                codec.decode(last, t);
             }
-            int appends = action == 2 ? 2 : 1;
-            for (int a = 0; a < appends; a++) {
-                double[] x = {random.nextDouble(), -random.nextDouble(), step};
-                s.push(x);
-                t.push(x);
+            double[] x = {random.nextDouble(), -random.nextDouble(), step};
+            double[] f = {random.nextDouble(), random.nextDouble(), step};
+            for (KeyState k : new KeyState[] {s, t}) {
+                if (k.anomaly == null) {
+                    k.anomaly = detector.newState();
+                }
+                detector.score(k.anomaly, x, f, verdict);
+                k.push(step, x, scale);
+                k.eventCount++;
             }
-            s.eventCount++;
-            t.eventCount++;
             byte[] expected = codec.encode(t, null);
             // An array the state was not synchronized with is ignored, whatever it holds.
             byte[] foreign = random.nextInt(10) == 0 ? expected.clone() : last;

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Pins the per-key state size that deploy/README.md's sizing guide quotes: with the default anomaly
- * windows, a full ring buffer and a forecast pending, a state is 3539 + 8·H + 40·D + 8·W·D bytes.
+ * windows, a full ring buffer and a forecast pending, a state is 3547 + 8·H + 56·D + W·(8 + 16·D) bytes.
  */
 class KeyStateSizeTest {
 
@@ -20,10 +20,12 @@ class KeyStateSizeTest {
         s.hasForecast = true;
         s.anomaly = new AnomalyDetector(config, d).newState();
         double[] x = new double[d];
+        double[] scale = new double[d];
+        java.util.Arrays.fill(scale, 1.0);
         for (int i = 0; i < w + 3; i++) {
-            s.push(x);
+            s.push(i, x, scale);
         }
-        return new KeyStateCodec(config).encode(s).length;
+        return new KeyStateCodec(config, 288).encode(s).length;
     }
 
     @Test
@@ -32,8 +34,8 @@ class KeyStateSizeTest {
             int d = dhw[0];
             int h = dhw[1];
             int w = dhw[2];
-            assertEquals(3539 + 8 * h + 40 * d + 8 * w * d, measured(d, h, w), "D=" + d + " H=" + h + " W=" + w);
+            assertEquals(3547 + 8 * h + 56 * d + w * (8 + 16 * d), measured(d, h, w), "D=" + d + " H=" + h + " W=" + w);
         }
-        assertEquals(5883, measured(1, 32, 256), "defaults with H=32: about 5.7 KiB");
+        assertEquals(10003, measured(1, 32, 256), "defaults with H=32: about 9.8 KiB");
     }
 }

@@ -79,7 +79,7 @@ class ModelSwapTopologyTest {
                 if (t == 100) {
                     // The event at v2's effectiveFrom: the key was re-warmed from xs[76..99], then stepped.
                     KeyState state = new KeyState(1, w);
-                    new KeyStateCodec(AnomalyConfig.defaults()).decode(
+                    new KeyStateCodec(AnomalyConfig.defaults(), 288).decode(
                             h.stateStore().get(Bytes.wrap("a".getBytes(StandardCharsets.UTF_8))), state);
                     assertEquals(2, state.modelVersion());
                     double[] y = new double[1];

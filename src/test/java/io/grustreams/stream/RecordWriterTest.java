@@ -1,6 +1,7 @@
 package io.grustreams.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -23,12 +24,13 @@ class RecordWriterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> FEATURES = List.of("temp", "load", "rpm");
 
-    /** Every number of a record as its text in the record, by path ("forecast.temp", "score"). */
+    /** Every number of a record as its text in the record, by path ("forecast.temp", "score", "ahead.temp[1]"). */
     private static Map<String, String> numberTexts(byte[] record) throws IOException {
         Map<String, String> out = new HashMap<>();
         Deque<String> path = new ArrayDeque<>();
         try (JsonParser p = JSON.getFactory().createParser(record)) {
             String field = null;
+            int index = -1;
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 switch (t) {
                     case FIELD_NAME -> field = p.currentName();
@@ -38,9 +40,11 @@ class RecordWriterTest {
                         }
                     }
                     case END_OBJECT -> path.pollLast();
+                    case START_ARRAY -> index = 0;
+                    case END_ARRAY -> index = -1;
                     case VALUE_NUMBER_FLOAT, VALUE_NUMBER_INT -> {
                         String prefix = path.isEmpty() ? "" : String.join(".", path) + ".";
-                        out.put(prefix + field, p.getText());
+                        out.put(prefix + field + (index >= 0 ? "[" + index++ + "]" : ""), p.getText());
                     }
                     default -> {
                     }
@@ -76,7 +80,7 @@ class RecordWriterTest {
             double score = rnd.nextDouble();
             double likelihood = rnd.nextDouble();
             double anomaly = rnd.nextDouble();
-            byte[] record = w.forecast("k-" + r, 1714564800000L + r, "m", 7, forecast, actual, expected,
+            byte[] record = w.forecast("k-" + r, 1714564800000L + r, "m", 7, forecast, null, actual, expected,
                     score, likelihood, anomaly, r % 2 == 0);
             JsonNode n = JSON.readTree(record);
             Map<String, String> texts = numberTexts(record);
@@ -96,13 +100,39 @@ class RecordWriterTest {
     }
 
     @Test
+    void shouldWriteTheForecastsOfEveryHorizonPerFeatureOnlyWhenThereAreSeveral() throws IOException {
+        RecordWriter w = new RecordWriter(FEATURES);
+        Random rnd = new Random(5);
+        double[] forecast = random(rnd, 3);
+        // Row k holds the forecasts k + 1 events ahead; row 0 is the next event's.
+        double[] ahead = random(rnd, 3 * 4);
+        System.arraycopy(forecast, 0, ahead, 0, 3);
+        byte[] record = w.forecast("k", 0L, "m", 1, forecast, ahead, forecast, null, Double.NaN, Double.NaN,
+                Double.NaN, false);
+        JsonNode n = JSON.readTree(record);
+        Map<String, String> texts = numberTexts(record);
+        for (int i = 0; i < 3; i++) {
+            String f = FEATURES.get(i);
+            assertEquals(4, n.get("ahead").get(f).size());
+            for (int k = 0; k < 4; k++) {
+                assertNumber(ahead[k * 3 + i], texts, n.get("ahead").get(f).get(k), "ahead." + f + "[" + k + "]");
+            }
+            assertEquals(n.get("forecast").get(f), n.get("ahead").get(f).get(0));
+        }
+        byte[] one = w.forecast("k", 0L, "m", 1, forecast, null, forecast, null, Double.NaN, Double.NaN, Double.NaN,
+                false);
+        assertNull(JSON.readTree(one).get("ahead"));
+    }
+
+    @Test
     void shouldWriteNullForAScoreItCouldNotComputeAndKeepOtherRecordsIntact() throws IOException {
         RecordWriter w = new RecordWriter(FEATURES);
         double[] v = {1.5, -0.25, 1e-7};
-        JsonNode first = JSON.readTree(w.forecast("a", 0L, "m", 1, v, v, null, Double.NaN, Double.NaN, Double.NaN, false));
+        JsonNode first = JSON.readTree(w.forecast("a", 0L, "m", 1, v, null, v, null, Double.NaN, Double.NaN, Double.NaN,
+                false));
         assertTrue(first.get("expected").isNull());
         assertTrue(first.get("score").isNull());
-        byte[] record = w.forecast("a", 1L, "m", 1, v, v, v, Double.NaN, 0.5, Double.NaN, false);
+        byte[] record = w.forecast("a", 1L, "m", 1, v, null, v, v, Double.NaN, 0.5, Double.NaN, false);
         JsonNode second = JSON.readTree(record);
         Map<String, String> texts = numberTexts(record);
         assertTrue(second.get("score").isNull());

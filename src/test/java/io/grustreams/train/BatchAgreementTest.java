@@ -125,7 +125,7 @@ class BatchAgreementTest {
         double[] actual = initial.clone();
         double[][] actualFinal = new double[rows][layout.hiddenSize()];
         try (TbpttTrainer trainer = new TbpttTrainer(config)) {
-            trainer.trainBatch(layout, actual, config.newAdam(actual.length), batch, actualFinal, (u, l, n, c) -> { });
+            trainer.trainBatch(layout, actual, config.newAdam(actual.length), batch, 0, actualFinal, (u, l, n, c) -> { });
         }
 
         assertTrue(TestData.maxError(actual, expected) < TOL, "params: " + TestData.maxError(actual, expected));

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grustreams.model.GruModel;
+import io.grustreams.model.InputEncoder;
+import io.grustreams.model.InputSpec;
+import io.grustreams.model.KeyScale;
 import io.grustreams.model.Normalization;
 import io.grustreams.model.Variant;
 import io.grustreams.model.codec.ModelCodec;
@@ -52,14 +55,35 @@ class RetrainerTest {
         return f;
     }
 
+    private static ForecastEvaluator evaluator(History h, int[] from, int horizon) {
+        return new ForecastEvaluator(h, FEATURES, from, 64, config().inputs().scaleHalfLife(), horizon, 2);
+    }
+
     @Test
     void shouldForecastHeldOutEventsWithAtMostHalfThePersistenceRmse() {
-        try (ForecastEvaluator heldOut = new ForecastEvaluator(full, FEATURES, from(full, 1000), 64,
-                trained.model().normalization().stds(), 2)) {
-            double rmse = Math.sqrt(heldOut.mse(trained.model()));
-            double persistence = Math.sqrt(heldOut.persistenceMse());
-            assertTrue(rmse <= 0.5 * persistence, "GRU RMSE " + rmse + " vs persistence " + persistence);
+        try (ForecastEvaluator heldOut = evaluator(full, from(full, 1000), 1)) {
+            double ratio = heldOut.evaluate(trained.model()).rmseRatio(1);
+            assertTrue(ratio <= 0.5, "GRU RMSE / persistence's " + ratio);
         }
+    }
+
+    @Test
+    void shouldTrainADirectReadoutForEveryHorizon() {
+        RetrainConfig three = config().withHorizon(3);
+        RetrainResult r = new Retrainer(three).run(window, request(1, Optional.empty()), RetrainListener.NONE);
+        GruModel m = r.model();
+        assertEquals(3, m.inputs().horizon());
+        assertEquals(InputSpec.Readout.DIRECT, m.inputs().readout());
+        assertEquals(3 * FEATURES.size(), m.layout().outputSize());
+        try (ForecastEvaluator heldOut = evaluator(full, from(full, 1000), 3)) {
+            ForecastEvaluator.Evaluation e = heldOut.evaluate(m);
+            for (int h = 1; h <= 3; h++) {
+                assertTrue(e.rmseRatio(h) < 0.6, "horizon " + h + ": " + e.rmseRatio(h));
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> validation = (Map<String, Object>) m.provenance().get("validation");
+        assertEquals(3, ((List<?>) validation.get("rmseVsPersistence")).size());
     }
 
     @Test
@@ -79,10 +103,39 @@ class RetrainerTest {
     }
 
     @Test
-    void shouldPublishTheFirstModelWhenThereIsNoChampion() {
+    void shouldPublishTheFirstModelWhenThereIsNoChampionAndItBeatsPersistence() {
         assertTrue(trained.decision().publish(), trained.decision().reason());
-        assertTrue(trained.championMse().isEmpty());
+        assertTrue(trained.validationScore() < 1);
+        assertTrue(trained.championScore().isEmpty());
         assertEquals("no current model", trained.warmStart());
+    }
+
+    /** A random walk: persistence is the best forecast there is, so no model beats it. */
+    private static History randomWalk() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        History.Builder b = History.builder(2);
+        for (int k = 0; k < 4; k++) {
+            double[] v = {50, 5};
+            for (int t = 0; t < 600; t++) {
+                v[0] += rng.nextGaussian();
+                v[1] += 0.1 * rng.nextGaussian();
+                b.add("walk-" + k, 1_700_000_000_000L + 60_000L * t, v);
+            }
+        }
+        return b.build();
+    }
+
+    @Test
+    void shouldHoldBackAFirstModelThatDoesNotBeatPersistenceUnlessForced() {
+        RetrainConfig short1 = config().withTrainer(config().trainer().withEpochs(1));
+        RetrainResult held = new Retrainer(short1).run(randomWalk(), request(1, Optional.empty()),
+                RetrainListener.NONE);
+        assertTrue(held.validationScore() >= 1, "score " + held.validationScore());
+        assertFalse(held.decision().publish());
+        assertTrue(held.decision().reason().contains("does not beat persistence"), held.decision().reason());
+        RetrainResult forced = new Retrainer(short1.withBeatNaive(false)).run(randomWalk(),
+                request(1, Optional.empty()), RetrainListener.NONE);
+        assertTrue(forced.decision().publish(), forced.decision().reason());
     }
 
     @Test
@@ -92,41 +145,53 @@ class RetrainerTest {
         RetrainResult r = new Retrainer(weak).run(window, request(2, Optional.of(trained.model())),
                 RetrainListener.NONE);
         assertFalse(r.decision().publish(), r.decision().reason());
-        assertTrue(r.validationMse() > r.championMse().getAsDouble());
+        assertTrue(r.validationScore() > r.championScore().getAsDouble());
         assertTrue(r.decision().reason().contains("does not beat the current model sensors v1"),
                 r.decision().reason());
-        assertEquals(trained.validationMse(), r.championMse().getAsDouble(), 1e-12 * trained.validationMse());
+        assertEquals(trained.validationScore(), r.championScore().getAsDouble(), 1e-12 * trained.validationScore());
     }
 
     @Test
     void shouldWarmStartFromAChampionOfTheSameShapeWhereItStands() {
-        // Later data, so the normalization differs from the champion's and has to be re-expressed.
         History later = SyntheticHistory.prefix(full, 1100);
         RetrainConfig oneEpoch = config().withTrainer(config().trainer().withEpochs(1));
         RetrainResult r = new Retrainer(oneEpoch).run(later, request(2, Optional.of(trained.model())),
                 RetrainListener.NONE);
         assertTrue(r.warmStarted(), r.warmStart());
-        assertFalse(r.model().normalization().equals(trained.model().normalization()));
-        double champion = r.championMse().getAsDouble();
-        assertEquals(champion, r.validationMses()[0], 1e-9 * champion);
+        double champion = r.championScore().getAsDouble();
+        assertEquals(champion, r.validationScores()[0], 1e-12 * champion);
+    }
+
+    @Test
+    void shouldWarmStartAGloballyScaledChampionReExpressedForTheNewNormalization() {
+        InputSpec global = new InputSpec(InputSpec.Scaling.GLOBAL, 0, List.of(), java.time.ZoneId.of("UTC"), 1,
+                InputSpec.Readout.DIRECT);
+        RetrainConfig g = config().withInputs(global).withTrainer(config().trainer().withEpochs(3));
+        RetrainResult first = new Retrainer(g).run(window, request(1, Optional.empty()), RetrainListener.NONE);
+        // Later data, so the normalization differs from the champion's and has to be re-expressed.
+        RetrainResult r = new Retrainer(g.withTrainer(g.trainer().withEpochs(1))).run(
+                SyntheticHistory.prefix(full, 1100), request(2, Optional.of(first.model())), RetrainListener.NONE);
+        assertTrue(r.warmStarted(), r.warmStart());
+        assertFalse(r.model().normalization().equals(first.model().normalization()));
+        double champion = r.championScore().getAsDouble();
+        assertEquals(champion, r.validationScores()[0], 1e-9 * champion);
     }
 
     @Test
     void shouldKeepTheBestEpochAndStopAfterPatienceEpochsWithoutABetterOne() {
-        double[] val = trained.validationMses();
+        double[] val = trained.validationScores();
         int best = trained.bestEpoch();
         assertEquals(trained.epochsRun() + 1, val.length);
         assertEquals(Arrays.stream(val).min().getAsDouble(), val[best]);
-        assertEquals(val[best], trained.validationMse());
+        assertEquals(val[best], trained.validationScore());
         int after = trained.epochsRun() - best;
         if (trained.epochsRun() < config().trainer().epochs()) {
             assertEquals(config().patience(), after, "stopped early, so exactly patience epochs after the best");
         } else {
             assertTrue(after <= config().patience());
         }
-        try (ForecastEvaluator v = new ForecastEvaluator(window, FEATURES, new Retrainer(config()).split(window), 64,
-                trained.model().normalization().stds(), 1)) {
-            assertEquals(val[best], v.mse(trained.model()), "the model holds the best epoch's parameters");
+        try (ForecastEvaluator v = evaluator(window, new Retrainer(config()).split(window), 1)) {
+            assertEquals(val[best], v.evaluate(trained.model()).score(), "the model holds the best epoch's parameters");
         }
     }
 
@@ -138,7 +203,7 @@ class RetrainerTest {
         RetrainResult r = new Retrainer(wild).run(window, request(1, Optional.empty()), RetrainListener.NONE);
         assertTrue(r.epochsRun() < 40, "ran " + r.epochsRun() + " epochs");
         assertEquals(1, r.epochsRun() - r.bestEpoch(), "one epoch without a new best ends the run");
-        assertTrue(r.validationMses()[r.epochsRun()] >= r.validationMse());
+        assertTrue(r.validationScores()[r.epochsRun()] >= r.validationScore());
     }
 
     @Test
@@ -155,6 +220,9 @@ class RetrainerTest {
         Map<String, Object> hp = (Map<String, Object>) p.get("hyperParameters");
         assertEquals(16, hp.get("hiddenSize"));
         assertEquals(0.01, hp.get("learningRate"));
+        assertEquals(48, hp.get("sequenceLength"));
+        assertEquals(12, hp.get("burnIn"), "a quarter of the window at most");
+        assertEquals(1, hp.get("horizon"));
         assertEquals(trained.epochsRun(), ((List<?>) p.get("trainLoss")).size());
     }
 
@@ -184,24 +252,53 @@ class RetrainerTest {
     }
 
     @Test
-    void shouldCutSequencesAlignedToTheEndOfTheTrainingPart() {
+    void shouldCutWindowsEveryStrideAlignedToTheEndOfTheTrainingPart() {
         History.Builder b = History.builder(1);
         for (int t = 0; t < 12; t++) {
-            b.add("a", t, new double[] {t});
+            b.add("a", 1_700_000_000_000L + t, new double[] {t});
         }
         History h = b.build();
-        Retrainer r = new Retrainer(config().withSequenceLength(3));
+        // Global scaling with the identity normalization: a window's inputs are the raw values.
+        InputSpec raw = new InputSpec(InputSpec.Scaling.GLOBAL, 0, List.of(), java.time.ZoneId.of("UTC"), 1,
+                InputSpec.Readout.DIRECT);
+        Retrainer r = new Retrainer(config().withInputs(raw).withStride(2));
+        InputEncoder encoder = new InputEncoder(raw, Normalization.identity(1), 1);
         List<TrainingSequence> out = new ArrayList<>();
-        Normalization identity = Normalization.identity(1);
-        // training part: events 0..10 -> sequences of 4 events ending at 10: [1..4], [4..7], [7..10]; event 0 left out
-        assertEquals(1, r.cut(h, new int[] {11}, identity, out));
-        assertEquals(3, out.size());
-        assertEquals(1, out.get(0).input(0, 0));
-        assertEquals(2, out.get(0).target(0, 0));
-        assertEquals(3, out.get(0).input(2, 0));
-        assertEquals(4, out.get(0).target(2, 0));
-        assertEquals(7, out.get(2).input(0, 0));
-        assertEquals(10, out.get(2).target(2, 0));
+        // Training part 0..10, targets need the next event: steps 0..9; windows of 3 end at step 9, every 2.
+        assertEquals(1, r.cut(h, new int[] {11}, encoder, 1, 3, 0, out, new double[1]));
+        assertEquals(List.of(1.0, 3.0, 5.0, 7.0), out.stream().map(w -> w.input(0, 0)).toList());
+        assertEquals(2.0, out.get(0).target(0, 0));
+        assertEquals(10.0, out.get(3).target(2, 0));
+    }
+
+    @Test
+    void shouldWeighEveryOutputByItsMeanSquaredTarget() {
+        History h = SyntheticHistory.prefix(full, 300);
+        InputSpec three = TestInputs.perKey(3);
+        Retrainer r = new Retrainer(config().withInputs(three).withHorizon(3));
+        InputEncoder encoder = new InputEncoder(three, Normalization.identity(2), 2);
+        double[] w = new double[6];
+        r.cut(h, r.split(h), encoder, 3, 48, 12, new ArrayList<>(), w);
+        assertEquals(6.0, Arrays.stream(w).sum(), 1e-12, "mean 1");
+        // Three steps ahead the change is larger than one step ahead: it weighs less.
+        assertTrue(w[4] < w[0] && w[5] < w[1], Arrays.toString(w));
+    }
+
+    @Test
+    void shouldGiveTheFirstEventOfAKeyNoChangeAsTheStreamDoes() {
+        History.Builder b = History.builder(1);
+        for (int t = 0; t < 6; t++) {
+            b.add("a", 1_700_000_000_000L + t, new double[] {5 + t});
+        }
+        InputSpec noTime = new InputSpec(InputSpec.Scaling.PER_KEY, 20, List.of(), java.time.ZoneId.of("UTC"), 1,
+                InputSpec.Readout.DIRECT);
+        EncodedSeries e = new EncodedSeries(b.build().series().get(0), 6,
+                new InputEncoder(noTime, Normalization.identity(1), 1), KeyScale.alpha(20), 1);
+        // The first event has no previous one (change 0); from the second on a change of 1 is one typical change.
+        assertEquals(0.0, e.input(0, 0));
+        assertEquals(1.0, e.input(1, 0));
+        assertEquals(5, e.usable());
+        assertTrue(Double.isNaN(e.target(5, 0)), "no target past the encoded events");
     }
 
     @Test
@@ -212,10 +309,21 @@ class RetrainerTest {
     }
 
     @Test
-    void shouldRefuseKeysTooShortForOneSequenceNamingTheSetting() {
+    void shouldShortenTheWindowsToTheLongestTrainingPart() {
+        RetrainResult r = new Retrainer(config().withTrainer(config().trainer().withEpochs(1)))
+                .run(SyntheticHistory.prefix(full, 40), request(1, Optional.empty()), RetrainListener.NONE);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> hp = (Map<String, Object>) r.model().provenance().get("hyperParameters");
+        // 40 events: 32 before validation, 31 with a next event.
+        assertEquals(31, hp.get("sequenceLength"));
+        assertEquals(7, hp.get("burnIn"));
+    }
+
+    @Test
+    void shouldRefuseKeysTooShortForAWindow() {
         InsufficientDataException e = assertThrows(InsufficientDataException.class, () -> new Retrainer(config())
-                .run(SyntheticHistory.prefix(full, 40), request(1, Optional.empty()), RetrainListener.NONE));
-        assertTrue(e.getMessage().contains("sequence length"), e.getMessage());
+                .run(SyntheticHistory.prefix(full, 20), request(1, Optional.empty()), RetrainListener.NONE));
+        assertTrue(e.getMessage().contains("no key has 17 events before its validation part"), e.getMessage());
     }
 
     @Test
@@ -224,7 +332,7 @@ class RetrainerTest {
         RetrainResult r = new Retrainer(pytorch).run(window, request(2, Optional.of(trained.model())),
                 RetrainListener.NONE);
         assertFalse(r.warmStarted());
-        assertTrue(r.warmStart().contains("variant cho is not pytorch"), r.warmStart());
+        assertTrue(r.warmStart().contains("differs: variant cho is not pytorch"), r.warmStart());
         assertEquals(Variant.PYTORCH, r.model().variant());
     }
 }

@@ -28,7 +28,8 @@ import java.util.Optional;
  *   <li>then every {@code retrainEvery} events it retrains on the past events (at most
  *       {@code historyEvents} per key), warm-started from the serving model, which stays unless the
  *       champion/challenger gate publishes the new one (next event on, re-warmed per key as the
- *       stream does at a swap).</li>
+ *       stream does at a swap). Until a model passes the gate (it must beat the naive forecasts),
+ *       events stay only buffered, as in the stream before its first model.</li>
  * </ol>
  * An event's outputs therefore depend on it and earlier events only. Not thread-safe; one instance
  * runs one replay.
@@ -48,7 +49,8 @@ public final class Backtest {
     }
 
     /** One line per model trained, for the summary. */
-    public record Training(int afterEvents, long version, boolean published, String reason, double seconds) {
+    public record Training(int afterEvents, long version, boolean published, String reason, double seconds,
+            int epochs, int bestEpoch) {
     }
 
     private final BacktestConfig config;
@@ -87,24 +89,19 @@ public final class Backtest {
     public void run(List<String> keysOf, long[] timestamps, List<double[]> values, Sink sink) {
         int d = config.features().size();
         int horizon = config.horizon();
-        KeyProcessor.Outcome outcome = new KeyProcessor.Outcome(d);
-        double[] forecasts = new double[horizon * d];
+        KeyProcessor.Outcome outcome = new KeyProcessor.Outcome(d, horizon);
+        double[] none = new double[horizon * d];
+        Arrays.fill(none, Double.NaN);
         for (int i = 0; i < timestamps.length; i++) {
             String key = keysOf.get(i);
             double[] v = values.get(i);
-            KeyProcessor kp = keys.computeIfAbsent(key,
-                    k -> new KeyProcessor(config.anomaly(), config.features(), config.ringSize()));
+            KeyProcessor kp = keys.computeIfAbsent(key, k -> new KeyProcessor(config.engine()));
             kp.process(model, timestamps[i], v, outcome);
-            if (model != null && kp.hasForecast()) {
-                kp.forecastAhead(model, horizon, forecasts);
-            } else {
-                Arrays.fill(forecasts, Double.NaN);
-            }
-            sink.accept(i, key, timestamps[i], v, forecasts, outcome);
+            sink.accept(i, key, timestamps[i], v, outcome.modelless() ? none : outcome.forecasts(), outcome);
             remember(key, timestamps[i], v);
             int seen = i + 1;
             if (seen == config.initialEvents()
-                    || (config.retrainEvery() > 0 && model != null && seen > config.initialEvents()
+                    || (config.retrainEvery() > 0 && seen > config.initialEvents()
                             && (seen - config.initialEvents()) % config.retrainEvery() == 0)) {
                 train(seen, timestamps[i]);
             }
@@ -135,9 +132,9 @@ public final class Backtest {
                 model = r.model();
             }
             trainings.add(new Training(seen, version, publish, r.decision().reason(),
-                    (System.nanoTime() - start) / 1e9));
+                    (System.nanoTime() - start) / 1e9, r.epochsRun(), r.bestEpoch()));
         } catch (InsufficientDataException e) {
-            trainings.add(new Training(seen, version, false, e.getMessage(), (System.nanoTime() - start) / 1e9));
+            trainings.add(new Training(seen, version, false, e.getMessage(), (System.nanoTime() - start) / 1e9, 0, 0));
         }
     }
 }

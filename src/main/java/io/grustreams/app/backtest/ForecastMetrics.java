@@ -7,22 +7,48 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Forecast errors of a backtest per feature and horizon, side by side with two baselines made from
- * the same past: persistence ({@code x̂_{t+h} = x_t}) and, when every key's median time step divides a
- * day into P ≥ 2 steps, seasonal persistence ({@code x̂_{t+h} = x_{t+h-P}}). Every forecaster is
- * judged on the same events: those for which the model had a forecast (and, with the seasonal
- * baseline, t + h − P ≥ 0). MAE = mean |e|, RMSE = √(mean e²), MAPE = 100 · mean |e / x| over
- * events with x ≠ 0.
+ * Forecast errors of a backtest per key, feature and horizon, side by side with the baselines a user
+ * checks first, made from the same past: persistence ({@code x̂_{t+h} = x_t}) and, where a key's
+ * median time step divides a day into P ≥ 2 steps, the daily seasonal naive forecast
+ * ({@code x̂_{t+h} = x_{t+h−P}}) and, where the key spans at least three weeks, the weekly one
+ * ({@code x̂_{t+h} = x_{t+h−7P}}). Every forecaster is judged on the same events: those of the
+ * evaluated part for which the model had a forecast and every baseline of the key has its value.
+ * MAE = mean |e|, RMSE = √(mean e²), MAPE = 100 · mean |e / x| over events with x ≠ 0.
  *
- * <p>Collect with {@link #add}, key by key in event order; then {@link #lines}. Not thread-safe.
+ * <p>Collect with {@link #add}, key by key in event order; then {@link #lines} or {@link #keyLines}.
+ * Not thread-safe.
  */
 public final class ForecastMetrics {
 
     private static final long DAY_MS = 86_400_000L;
 
-    /** One feature's and horizon's errors. NaN where a forecaster is not available. */
-    public record Line(String feature, int horizon, long events, Errors model, Errors persistence, Errors seasonal) {
+    /**
+     * One key's (or all keys', {@link #ALL}) feature and horizon. Baselines are {@link Errors#NONE}
+     * where they do not apply.
+     */
+    public record Line(String key, String feature, int horizon, long events, Errors model, Errors persistence,
+            Errors daily, Errors weekly) {
+
+        /** The lowest RMSE of the baselines that apply. */
+        public double bestBaselineRmse() {
+            double best = persistence.rmse();
+            if (!Double.isNaN(daily.rmse())) {
+                best = Math.min(best, daily.rmse());
+            }
+            if (!Double.isNaN(weekly.rmse())) {
+                best = Math.min(best, weekly.rmse());
+            }
+            return best;
+        }
+
+        /** The model's RMSE over the best baseline's; NaN without events. */
+        public double ratio() {
+            return model.rmse() / bestBaselineRmse();
+        }
     }
+
+    /** The key of the lines pooled over every key. */
+    public static final String ALL = "(all keys)";
 
     /** MAE, RMSE and MAPE (percent; NaN when every actual is 0). */
     public record Errors(double mae, double rmse, double mape) {
@@ -71,17 +97,36 @@ public final class ForecastMetrics {
         s.n++;
     }
 
-    /** The daily period P of every key, or 0 if some key's median step does not divide a day in ≥ 2. */
-    public int dailyPeriod() {
-        int common = -1;
-        for (Series s : series.values()) {
-            int p = dailyPeriod(s.ts, s.n);
-            if (p == 0 || (common != -1 && common != p)) {
-                return 0;
-            }
-            common = p;
-        }
-        return Math.max(common, 0);
+    /** The keys recorded, in order of first appearance. */
+    public List<String> keys() {
+        return List.copyOf(series.keySet());
+    }
+
+    /** Events recorded for {@code key}. */
+    public int events(String key) {
+        Series s = series.get(key);
+        return s == null ? 0 : s.n;
+    }
+
+    /** Event t of a key: its time. */
+    public long timestamp(String key, int t) {
+        return series.get(key).ts[t];
+    }
+
+    /** Event t of a key: feature j's value. */
+    public double value(String key, int t, int j) {
+        return series.get(key).values[t * features.size() + j];
+    }
+
+    /** The forecast of feature j made after event t of a key for the event h ahead; NaN without a model. */
+    public double forecast(String key, int t, int h, int j) {
+        return series.get(key).forecasts[(t * horizon + h - 1) * features.size() + j];
+    }
+
+    /** P of a key: events per day at its median step, or 0 if that step does not divide a day into ≥ 2. */
+    public int dailyPeriod(String key) {
+        Series s = series.get(key);
+        return s == null ? 0 : dailyPeriod(s.ts, s.n);
     }
 
     static int dailyPeriod(long[] ts, int n) {
@@ -100,32 +145,69 @@ public final class ForecastMetrics {
         return (int) (DAY_MS / g);
     }
 
-    /** One line per feature and horizon, feature-major. */
+    /** Whether the weekly naive forecast applies to a key: it has a daily period and spans three weeks. */
+    public boolean weekly(String key) {
+        int p = dailyPeriod(key);
+        return p > 0 && events(key) >= 21L * p;
+    }
+
+    /** One line per feature and horizon over all keys and events, feature-major. */
     public List<Line> lines() {
+        return lines(0.0);
+    }
+
+    /**
+     * One line per feature and horizon over all keys, feature-major, each key judged on its events
+     * from {@code fromFraction} of them on.
+     */
+    public List<Line> lines(double fromFraction) {
+        return compute(List.copyOf(series.keySet()), ALL, fromFraction);
+    }
+
+    /** One line per feature and horizon for {@code key}, on its events from {@code fromFraction} of them on. */
+    public List<Line> keyLines(String key, double fromFraction) {
+        return compute(List.of(key), key, fromFraction);
+    }
+
+    private List<Line> compute(List<String> keys, String label, double fromFraction) {
         int d = features.size();
-        int p = dailyPeriod();
         List<Line> out = new ArrayList<>();
         for (int j = 0; j < d; j++) {
             for (int h = 1; h <= horizon; h++) {
                 Acc model = new Acc();
                 Acc persistence = new Acc();
-                Acc seasonal = new Acc();
-                for (Series s : series.values()) {
-                    for (int t = 0; t + h < s.n; t++) {
+                Acc daily = new Acc();
+                Acc weekly = new Acc();
+                boolean anyDaily = false;
+                boolean anyWeekly = false;
+                for (String key : keys) {
+                    Series s = series.get(key);
+                    int p = dailyPeriod(key);
+                    boolean w = weekly(key);
+                    anyDaily |= p > 0;
+                    anyWeekly |= w;
+                    int lag = w ? 7 * p : p;
+                    for (int t = (int) Math.floor(s.n * fromFraction); t + h < s.n; t++) {
                         double f = s.forecasts[(t * horizon + h - 1) * d + j];
-                        if (Double.isNaN(f) || (p > 0 && t + h - p < 0)) {
+                        if (Double.isNaN(f) || (p > 0 && t + h - lag < 0)) {
                             continue;
                         }
                         double actual = s.values[(t + h) * d + j];
                         model.add(actual, f);
                         persistence.add(actual, s.values[t * d + j]);
                         if (p > 0) {
-                            seasonal.add(actual, s.values[(t + h - p) * d + j]);
+                            daily.add(actual, s.values[(t + h - p) * d + j]);
+                        }
+                        if (w) {
+                            weekly.add(actual, s.values[(t + h - 7 * p) * d + j]);
                         }
                     }
                 }
-                out.add(new Line(features.get(j), h, model.n, model.errors(), persistence.errors(),
-                        p > 0 ? seasonal.errors() : Errors.NONE));
+                // Pooled over keys, a baseline counts only if it applies to every key.
+                boolean useDaily = anyDaily && daily.n == model.n;
+                boolean useWeekly = anyWeekly && weekly.n == model.n;
+                out.add(new Line(label, features.get(j), h, model.n, model.errors(), persistence.errors(),
+                        useDaily ? daily.errors() : Errors.NONE, useWeekly ? weekly.errors() : Errors.NONE));
             }
         }
         return out;

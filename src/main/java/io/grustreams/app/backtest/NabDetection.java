@@ -22,6 +22,8 @@ import java.util.function.Consumer;
  * file is one key with one feature, its first model trained on its probationary part only (NAB's
  * first 15%, at most 750 rows, whose scores the benchmark ignores), retrained on schedule over past
  * rows. No look-ahead: nothing of a file is read before its row is replayed, not even its range.
+ * The first model of a file serves even if it does not beat the naive forecasts (a detector needs
+ * a forecast to judge).
  *
  * <p>A row's NAB score is {@link #score}: the anomaly score of the stream's verdict
  * ({@link io.grustreams.anomaly.AnomalyVerdict#anomalyScore()}).
@@ -44,7 +46,10 @@ public final class NabDetection {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be positive: " + threads);
         }
-        this.config = config;
+        // A detector judges residuals, so every file needs a forecaster from its first model on: the
+        // first model is not held back for failing to beat the naive forecasts (later ones must still
+        // beat the model serving).
+        this.config = config.withRetrain(config.retrain().withBeatNaive(false));
         this.threads = threads;
     }
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks: median and spread over measured rounds after warm-up.",
-        subcommands = {StepBenchCommand.class, TrainBenchCommand.class, RetrainBenchCommand.class, StreamBench.class,
+        subcommands = {StepBenchCommand.class, TrainBenchCommand.class, RetrainBenchCommand.class, ForecastBench.class, StreamBench.class,
                 PipelineBench.class, AnomalyBench.class, NabScoreBench.class, RestoreBench.class})
 public final class BenchCommand implements Runnable {
 

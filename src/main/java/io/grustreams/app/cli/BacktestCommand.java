@@ -1,10 +1,12 @@
 package io.grustreams.app.cli;
 
-import io.grustreams.app.Csv;
 import io.grustreams.anomaly.AnomalyVerdict;
+import io.grustreams.app.Csv;
 import io.grustreams.app.backtest.Backtest;
 import io.grustreams.app.backtest.BacktestConfig;
 import io.grustreams.app.backtest.ForecastMetrics;
+import io.grustreams.engine.EngineConfig;
+import io.grustreams.stream.StreamSettings;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,9 +53,12 @@ public final class BacktestCommand implements Callable<Integer> {
             description = "A feature column (repeatable, in feature order). Default: value.")
     List<String> valueColumns = new ArrayList<>();
 
-    @Option(names = "--horizon", defaultValue = "1", paramLabel = "N",
-            description = "Forecast 1..N events ahead, rolling the model's own forecasts forward. Default: ${DEFAULT-VALUE}.")
-    int horizon;
+    @Option(names = "--horizon", paramLabel = "N",
+            description = "Forecast 1..N events ahead. Default: gru.forecast.horizon (1).")
+    Integer horizon;
+
+    @CommandLine.Mixin
+    SettingsOptions settingsOptions = new SettingsOptions();
 
     @Option(names = "--initial-fraction", defaultValue = "0.15", paramLabel = "F",
             description = "The first model is trained on this first part of the rows. Default: ${DEFAULT-VALUE}.")
@@ -80,7 +86,13 @@ public final class BacktestCommand implements Callable<Integer> {
         if (!(initialFraction > 0 && initialFraction < 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--initial-fraction must be in (0, 1)");
         }
-        BacktestConfig config = BacktestConfig.defaults(features).withHorizon(horizon).withRetrainEvery(retrainEvery)
+        StreamSettings settings = settingsOptions.settings(Map.of(StreamSettings.FEATURES, String.join(",", features)));
+        EngineConfig engine = settings.engine();
+        if (horizon != null) {
+            engine = engine.withHorizon(horizon);
+        }
+        int horizon = engine.horizon();
+        BacktestConfig config = BacktestConfig.defaults(engine).withRetrainEvery(retrainEvery)
                 .withInitialEvents(Math.max(2, (int) (n * initialFraction)));
         PrintWriter pw = spec.commandLine().getOut();
         ForecastMetrics metrics = new ForecastMetrics(features, horizon);
@@ -128,8 +140,9 @@ public final class BacktestCommand implements Callable<Integer> {
             }
         }
         for (Backtest.Training t : backtest.trainings()) {
-            pw.printf(Locale.ROOT, "model v%d after %d rows: %s: %s (%.1f s)%n", t.version(), t.afterEvents(),
-                    t.published() ? "published" : "not published", t.reason(), t.seconds());
+            pw.printf(Locale.ROOT, "model v%d after %d rows: %s: %s (%.1f s, %d epochs, best %d)%n", t.version(),
+                    t.afterEvents(), t.published() ? "published" : "not published", t.reason(), t.seconds(),
+                    t.epochs(), t.bestEpoch());
         }
         pw.println(metricsTable(metrics));
         pw.flush();
@@ -151,13 +164,12 @@ public final class BacktestCommand implements Callable<Integer> {
 
     /** The metrics as a table: one line per feature and horizon, model then baselines. */
     static String metricsTable(ForecastMetrics metrics) {
-        int p = metrics.dailyPeriod();
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-12s %3s %8s  %-27s  %-27s  %-27s%n", "feature", "h", "events",
-                "GRU MAE/RMSE/MAPE%", "persistence", p > 0 ? "seasonal (P=" + p + ")" : "seasonal: no daily period"));
+        sb.append(String.format(Locale.ROOT, "%-12s %3s %8s  %-27s  %-27s  %-27s  %-27s  %s%n", "feature", "h", "events",
+                "GRU MAE/RMSE/MAPE%", "persistence", "daily naive", "weekly naive", "GRU/best RMSE"));
         for (ForecastMetrics.Line l : metrics.lines()) {
-            sb.append(String.format(Locale.ROOT, "%-12s %3d %8d  %s  %s  %s%n", l.feature(), l.horizon(), l.events(),
-                    cell(l.model()), cell(l.persistence()), cell(l.seasonal())));
+            sb.append(String.format(Locale.ROOT, "%-12s %3d %8d  %s  %s  %s  %s  %.3f%n", l.feature(), l.horizon(),
+                    l.events(), cell(l.model()), cell(l.persistence()), cell(l.daily()), cell(l.weekly()), l.ratio()));
         }
         return sb.toString().stripTrailing();
     }

@@ -10,6 +10,7 @@ import io.grustreams.anomaly.nab.NabScorer;
 import io.grustreams.anomaly.nab.ThresholdSearch;
 import io.grustreams.app.backtest.BacktestConfig;
 import io.grustreams.app.backtest.NabDetection;
+import io.grustreams.stream.StreamSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,6 +51,9 @@ public final class NabCommand implements Callable<Integer> {
             description = "Events between retrainings after the first model (0: never). Default: ${DEFAULT-VALUE}.")
     int retrainEvery;
 
+    @CommandLine.Mixin
+    SettingsOptions settingsOptions = new SettingsOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -66,7 +70,8 @@ public final class NabCommand implements Callable<Integer> {
         long start = System.nanoTime();
         NabCorpus corpus = NabCorpus.load(nabDir);
         List<NabProfile> profiles = NabProfile.load(nabDir.resolve(NabProfile.PROFILES_FILE));
-        BacktestConfig config = BacktestConfig.defaults(List.of("value")).withRetrainEvery(retrainEvery);
+        StreamSettings settings = settingsOptions.settings(Map.of(StreamSettings.FEATURES, "value"));
+        BacktestConfig config = BacktestConfig.defaults(settings.engine()).withRetrainEvery(retrainEvery);
         pw.printf("detecting on %d files (%d rows) with %d threads%n", corpus.files().size(), corpus.rowCount(),
                 threads);
         pw.flush();

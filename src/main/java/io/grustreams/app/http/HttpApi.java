@@ -201,7 +201,7 @@ public final class HttpApi implements AutoCloseable {
         }
         KeyStateView v;
         try {
-            v = KeyStateView.decode(settings.features(), settings.ringSize(), settings.anomaly(), stored);
+            v = KeyStateView.decode(settings.engine(), stored);
         } catch (StateFormatException e) {
             sendJson(ex, 500, error("state of key '" + key + "' cannot be read: " + e.getMessage()));
             return;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.grustreams.model.GruModel;
+import io.grustreams.model.TimeInput;
 import io.grustreams.model.codec.ModelCodec;
 import io.grustreams.stream.ModelRegistry;
 import io.grustreams.train.RetrainResult;
@@ -44,7 +45,7 @@ record RunReport(Instant startedAt, Instant finishedAt, double readSeconds, doub
         Optional<ModelsTopic.Published> published, Map<String, String> files, Optional<String> note) {
 
     static final String FORMAT = "gru-streams-train-report";
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     /** Two-space indent and "\n" line ends on every platform, so the golden file pins the bytes. */
     private static final ObjectWriter JSON = new ObjectMapper().writer(new DefaultPrettyPrinter()
@@ -72,6 +73,13 @@ record RunReport(Instant startedAt, Instant finishedAt, double readSeconds, doub
         m.put("variant", model.variant().id());
         m.put("features", model.featureNames());
         m.put("hiddenSize", model.layout().hiddenSize());
+        Map<String, Object> in = new LinkedHashMap<>();
+        in.put("scaling", model.inputs().scaling().id());
+        in.put("time", model.inputs().time().stream().map(TimeInput::id).toList());
+        in.put("timeZone", model.inputs().zone().getId());
+        in.put("horizon", model.inputs().horizon());
+        in.put("readout", model.inputs().readout().id());
+        m.put("inputs", in);
         m.put("parameters", model.parameterCount());
         m.put("checksum", ModelCodec.checksum(model.parameters()));
         m.put("bytes", modelBytes);
@@ -101,13 +109,13 @@ record RunReport(Instant startedAt, Instant finishedAt, double readSeconds, doub
         r.put("warmStart", p.get("warmStart"));
 
         double[] train = result.trainLosses();
-        double[] val = result.validationMses();
+        double[] val = result.validationScores();
         List<Object> epochs = new ArrayList<>();
         for (int e = 0; e < val.length; e++) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("epoch", e);
             row.put("trainLoss", e == 0 ? null : finite(train[e - 1]));
-            row.put("validationMse", finite(val[e]));
+            row.put("validationScore", finite(val[e]));
             row.put("seconds", e == 0 || e - 1 >= epochSeconds.size() ? null : epochSeconds.get(e - 1));
             epochs.add(row);
         }
@@ -115,13 +123,14 @@ record RunReport(Instant startedAt, Instant finishedAt, double readSeconds, doub
         r.put("bestEpoch", result.bestEpoch());
 
         Map<String, Object> v = new LinkedHashMap<>();
-        v.put("mse", finite(result.validationMse()));
-        v.put("rmse", finite(Math.sqrt(result.validationMse())));
-        v.put("persistenceMse", finite(result.persistenceMse()));
-        v.put("persistenceRmse", finite(Math.sqrt(result.persistenceMse())));
-        v.put("championMse", result.championMse().isPresent() ? finite(result.championMse().getAsDouble()) : null);
-        v.put("championVersion", p.containsKey("validation") && result.championMse().isPresent()
-                ? ((Map<?, ?>) p.get("validation")).get("championVersion") : null);
+        Map<?, ?> pv = p.get("validation") instanceof Map<?, ?> given ? given : Map.of();
+        v.put("score", finite(result.validationScore()));
+        v.put("vsDaily", finite(result.vsDaily()));
+        v.put("vsWeekly", finite(result.vsWeekly()));
+        v.put("rmseVsPersistence", pv.get("rmseVsPersistence"));
+        v.put("championScore", result.championScore().isPresent() ? finite(result.championScore().getAsDouble())
+                : null);
+        v.put("championVersion", result.championScore().isPresent() ? pv.get("championVersion") : null);
         v.put("events", result.data().validationSteps());
         r.put("validation", v);
         r.put("trainingStepsPerSecond", trainSeconds > 0

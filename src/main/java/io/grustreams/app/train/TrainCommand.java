@@ -1,6 +1,7 @@
 package io.grustreams.app.train;
 
 import io.grustreams.app.AppConfig;
+import io.grustreams.model.InputSpec;
 import io.grustreams.model.Variant;
 import io.grustreams.stream.StreamSettings;
 import io.grustreams.train.RetrainConfig;
@@ -112,8 +113,28 @@ public final class TrainCommand implements Callable<Integer> {
     Integer hidden;
 
     @Option(names = "--sequence-length", paramLabel = "L",
-            description = "Steps per training sequence (each starts from the zero state). Default: 128.")
+            description = "Steps per training window (each starts from the zero state). Default: 256.")
     Integer sequenceLength;
+
+    @Option(names = "--burn-in", paramLabel = "B",
+            description = "First steps of every window whose loss does not count (the state warms up). Default: 32.")
+    Integer burnIn;
+
+    @Option(names = "--stride", paramLabel = "S",
+            description = "Events between the starts of a key's training windows. Default: 32.")
+    Integer stride;
+
+    @Option(names = "--max-steps", paramLabel = "N",
+            description = "Training time steps of a run at most, whatever the window holds. Default: 4000000.")
+    Long maxSteps;
+
+    @Option(names = "--readout", description = "direct (one readout per horizon of gru.forecast.horizon) or "
+            + "iterated (the next event, fed back). Default: direct.")
+    String readout;
+
+    @Option(names = "--publish-anyway", description = "Publish even a model that does not beat persistence and the "
+            + "seasonal naive forecasts on the validation events (it must still beat the current model).")
+    boolean publishAnyway;
 
     @Option(names = "--k1", description = "TBPTT: steps between updates. Default: 32.")
     Integer k1;
@@ -124,10 +145,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", description = "Sequences per mini-batch. Default: 64.")
     Integer batch;
 
-    @Option(names = "--epochs", description = "Epochs at most. Default: 10.")
+    @Option(names = "--epochs", description = "Epochs at most. Default: 40.")
     Integer epochs;
 
-    @Option(names = "--patience", description = "Early stopping: epochs without a better validation MSE. Default: 2.")
+    @Option(names = "--patience", description = "Early stopping: epochs without a better validation score. Default: 4.")
     Integer patience;
 
     @Option(names = "--lr", description = "Adam learning rate. Default: 3e-3.")
@@ -144,7 +165,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Events replayed before scoring a key. Default: gru.ring.size (the stream's re-warm).")
     Integer warmup;
 
-    @Option(names = "--margin", description = "Publish only if validation MSE < current MSE x (1 - margin). "
+    @Option(names = "--margin", description = "Publish only if validation score < the current model's x (1 - margin). "
             + "Default: 0.01.")
     Double margin;
 
@@ -261,9 +282,22 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The defaults of {@link RetrainConfig#defaults()} with the options given; W defaults to gru.ring.size. */
     RetrainConfig retrainConfig(StreamSettings settings) {
-        RetrainConfig c = RetrainConfig.defaults().withWarmupSteps(settings.ringSize());
+        RetrainConfig c = RetrainConfig.defaults().withWarmupSteps(settings.ringSize())
+                .withInputs(settings.inputs()).withHorizon(settings.horizon()).withBeatNaive(!publishAnyway);
         TrainerConfig t = c.trainer();
         try {
+            if (readout != null) {
+                c = c.withReadout(InputSpec.Readout.fromId(readout.trim()));
+            }
+            if (burnIn != null) {
+                c = c.withBurnIn(burnIn);
+            }
+            if (stride != null) {
+                c = c.withStride(stride);
+            }
+            if (maxSteps != null) {
+                c = c.withMaxSteps(maxSteps);
+            }
             if (variant != null) {
                 c = c.withVariant(Variant.fromId(variant.trim()));
             }

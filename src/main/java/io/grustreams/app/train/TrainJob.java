@@ -157,8 +157,8 @@ final class TrainJob {
         Optional<String> note = Optional.empty();
         try {
             new LossCurvePlot(model.name() + " v" + model.version() + ": " + (published.isPresent() ? "published"
-                    : "not published"), result.trainLosses(), result.validationMses(), result.persistenceMse(),
-                    result.championMse(), result.bestEpoch()).write(curveFile);
+                    : "not published"), result.trainLosses(), result.validationScores(), 1.0,
+                    result.championScore(), result.bestEpoch()).write(curveFile);
         } catch (IOException | RuntimeException | Error e) {
             // The model is trained (and maybe published): a missing picture must not fail the run.
             note = Optional.of("the loss curve could not be drawn: " + e);
@@ -181,8 +181,10 @@ final class TrainJob {
             out.printf(Locale.ROOT, "not published%s: %s%n", plan.dryRun() && result.decision().publish()
                     ? " (dry run)" : "", verdict);
         }
-        out.printf(Locale.ROOT, "validation RMSE %.5g (persistence %.5g); report %s%n", Math.sqrt(result.validationMse()),
-                Math.sqrt(result.persistenceMse()), reportFile);
+        out.printf(Locale.ROOT, "validation RMSE %.4g x persistence's%s; report %s%n",
+                Math.sqrt(result.validationScore()), Double.isNaN(result.vsWeekly()) ? ""
+                        : String.format(Locale.ROOT, ", %.4g x the weekly naive's", Math.sqrt(result.vsWeekly())),
+                reportFile);
         out.flush();
         return new Outcome(published.isPresent(), verdict, model, reportFile);
     }

@@ -10,9 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
+import io.grustreams.model.InputSpec;
 import io.grustreams.model.Normalization;
 import io.grustreams.model.Parameters;
 import io.grustreams.model.Tensor;
+import io.grustreams.model.TimeInput;
 import io.grustreams.model.Variant;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,7 +26,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,11 +44,15 @@ import java.util.Set;
  *
  * <pre>
  * {
- *   "format": "gru-streams-model",   "formatVersion": 2,
+ *   "format": "gru-streams-model",   "formatVersion": 3,
  *   "name": "...", "version": 3, "createdAt": "2025-01-01T00:00:00Z",
  *   "effectiveFrom": "2025-01-01T00:01:00Z",
- *   "variant": "cho" | "pytorch", "inputSize": D, "hiddenSize": H,
+ *   "cell": "gru", "layers": 1, "variant": "cho" | "pytorch",
+ *   "inputSize": network inputs, "hiddenSize": H, "outputSize": readout outputs,
  *   "featureNames": [D strings],
+ *   "inputs": {"scaling": "per-key" | "global", "scaleHalfLife": events (0 for global),
+ *              "time": ["time-of-day", "day-of-week", "gap"], "timeZone": "UTC",
+ *              "horizon": N, "readout": "direct" | "iterated"},
  *   "normalization": {"mean": [D], "std": [D]},
  *   "provenance": {free JSON object},
  *   "checksum": "sha256:&lt;hex&gt;",
@@ -52,18 +60,27 @@ import java.util.Set;
  * }
  * </pre>
  *
- * The readout forecasts every input, so its output size is {@code inputSize}. Tensor names and
- * shapes are those of {@link GruLayout} (the PyTorch reference files' names). Doubles are written
- * in their shortest round-trip form and read back bit-identical. The checksum is
+ * {@code inputSize} and {@code outputSize} must be what D features and {@code inputs} make
+ * ({@link InputSpec#networkInputs}, {@link InputSpec#networkOutputs}). Tensor names and shapes are
+ * those of {@link GruLayout} (the PyTorch reference files' names). Doubles are written in their
+ * shortest round-trip form and read back bit-identical. The checksum is
  * {@link #checksum(Parameters)} and is verified on load.
  *
- * <p>Versions: this build writes version 2 and reads 1 and 2. Version 2 added the required
- * {@code effectiveFrom} ({@link GruModel#effectiveFrom()}); a version-1 file reads as effective
- * from the epoch, i.e. for every event, which is how version-1 models were served. The version
- * was bumped rather than the field made optional in version 1 because loading rejects unknown
- * fields: an older build would refuse a version-1 file carrying it anyway, with a less helpful
- * message than "unsupported version 2", and a required field means a model's effective time is
- * always written down rather than silently defaulted by whichever build reads it.
+ * <p>Versions: this build writes version 3 and reads 1 to 3.
+ * <ul>
+ *   <li>Version 3 added {@code cell}, {@code layers}, {@code outputSize} and {@code inputs} (per-key
+ *       scaling, time inputs, direct multi-horizon readouts); {@code inputSize} became the network's
+ *       input width. This build serves {@code cell} "gru" with one layer.</li>
+ *   <li>Version 2 added the required {@code effectiveFrom} ({@link GruModel#effectiveFrom()}); a
+ *       version-1 file reads as effective from the epoch, i.e. for every event, which is how
+ *       version-1 models were served.</li>
+ *   <li>Versions 1 and 2 read with {@link InputSpec#legacy()} inputs: global normalization, no time
+ *       inputs, one-step readout, which is what they meant; their {@code inputSize} is D.</li>
+ * </ul>
+ * A version is bumped rather than fields made optional because loading rejects unknown fields: an
+ * older build refuses a newer file with "unsupported version" rather than a less helpful message,
+ * and a required field is always written down rather than silently defaulted by whichever build
+ * reads it.
  *
  * <p>Loading is strict: an unknown format or version, a missing or unknown field, a wrong shape,
  * a non-finite number, an unknown variant or a checksum mismatch throws a
@@ -73,7 +90,7 @@ public final class ModelCodec {
 
     public static final String FORMAT = "gru-streams-model";
     /** The version this build writes. */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     /** The oldest version this build reads. */
     public static final int OLDEST_READABLE_VERSION = 1;
 
@@ -81,6 +98,10 @@ public final class ModelCodec {
             "variant", "inputSize", "hiddenSize", "featureNames", "normalization", "provenance", "checksum",
             "parameters");
     private static final Set<String> FIELDS_V2 = union(FIELDS_V1, "effectiveFrom");
+    private static final Set<String> FIELDS_V3 = union(union(union(union(FIELDS_V2, "cell"), "layers"), "outputSize"),
+            "inputs");
+    private static final Set<String> INPUTS_FIELDS = Set.of("scaling", "scaleHalfLife", "time", "timeZone", "horizon",
+            "readout");
     private static final Set<String> NORMALIZATION_FIELDS = Set.of("mean", "std");
     /** Bounds the parameter vector (an int-indexed array) before anything is allocated from the sizes. */
     private static final long MAX_PARAMETERS = Integer.MAX_VALUE - 16;
@@ -113,14 +134,30 @@ public final class ModelCodec {
             g.writeNumberField("version", m.version());
             g.writeStringField("createdAt", m.createdAt().toString());
             g.writeStringField("effectiveFrom", m.effectiveFrom().toString());
+            g.writeStringField("cell", "gru");
+            g.writeNumberField("layers", 1);
             g.writeStringField("variant", m.variant().id());
             g.writeNumberField("inputSize", layout.inputSize());
             g.writeNumberField("hiddenSize", layout.hiddenSize());
+            g.writeNumberField("outputSize", layout.outputSize());
             g.writeArrayFieldStart("featureNames");
             for (String f : m.featureNames()) {
                 g.writeString(f);
             }
             g.writeEndArray();
+            InputSpec in = m.inputs();
+            g.writeObjectFieldStart("inputs");
+            g.writeStringField("scaling", in.scaling().id());
+            g.writeNumberField("scaleHalfLife", in.scaleHalfLife());
+            g.writeArrayFieldStart("time");
+            for (TimeInput t : in.time()) {
+                g.writeString(t.id());
+            }
+            g.writeEndArray();
+            g.writeStringField("timeZone", in.zone().getId());
+            g.writeNumberField("horizon", in.horizon());
+            g.writeStringField("readout", in.readout().id());
+            g.writeEndObject();
             Normalization norm = m.normalization();
             g.writeObjectFieldStart("normalization");
             writeVector(g, "mean", norm.means());
@@ -223,7 +260,7 @@ public final class ModelCodec {
             throw new ModelFormatException("formatVersion", "unsupported version " + formatVersion
                     + " (this build reads versions " + OLDEST_READABLE_VERSION + " to " + FORMAT_VERSION + ")");
         }
-        Json.rejectUnknown(root, formatVersion == 1 ? FIELDS_V1 : FIELDS_V2, "");
+        Json.rejectUnknown(root, formatVersion == 1 ? FIELDS_V1 : formatVersion == 2 ? FIELDS_V2 : FIELDS_V3, "");
 
         String name = Json.text(Json.require(root, "name", "name"), "name");
         if (name.isBlank()) {
@@ -245,6 +282,16 @@ public final class ModelCodec {
         } catch (ArithmeticException e) {
             throw new ModelFormatException("effectiveFrom", "beyond epoch milliseconds: " + effectiveFrom, e);
         }
+        if (formatVersion >= 3) {
+            String cell = Json.text(Json.require(root, "cell", "cell"), "cell");
+            if (!"gru".equals(cell)) {
+                throw new ModelFormatException("cell", "unknown cell '" + cell + "' (this build serves: gru)");
+            }
+            long layers = Json.integer(Json.require(root, "layers", "layers"), "layers");
+            if (layers != 1) {
+                throw new ModelFormatException("layers", "this build serves 1 layer, found " + layers);
+            }
+        }
         String variantId = Json.text(Json.require(root, "variant", "variant"), "variant");
         Variant variant;
         try {
@@ -254,24 +301,41 @@ public final class ModelCodec {
         }
         int inputSize = size(root, "inputSize");
         int hiddenSize = size(root, "hiddenSize");
+        int outputSize = formatVersion >= 3 ? size(root, "outputSize") : inputSize;
         long h = hiddenSize;
-        long d = inputSize;
-        if (3 * h * (h + d) + 6 * h + d * h + d > MAX_PARAMETERS) {
+        long in = inputSize;
+        long out = outputSize;
+        if (3 * h * (h + in) + 6 * h + out * h + out > MAX_PARAMETERS) {
             throw new ModelFormatException("hiddenSize", "too large: " + hiddenSize + " with inputSize " + inputSize
-                    + " needs more than " + MAX_PARAMETERS + " parameters");
+                    + " and outputSize " + outputSize + " needs more than " + MAX_PARAMETERS + " parameters");
         }
-        GruLayout layout = GruLayout.of(variant, inputSize, hiddenSize, inputSize);
-
-        List<String> featureNames = featureNames(Json.require(root, "featureNames", "featureNames"), inputSize);
+        JsonNode namesNode = Json.require(root, "featureNames", "featureNames");
+        if (!namesNode.isArray() || namesNode.size() < 1 || namesNode.size() > inputSize) {
+            throw new ModelFormatException("featureNames", "must be an array of 1 to inputSize=" + inputSize
+                    + " names, found " + (namesNode.isArray() ? namesNode.size() + " names" : Json.kind(namesNode)));
+        }
+        int features = formatVersion >= 3 ? namesNode.size() : inputSize;
+        List<String> featureNames = featureNames(namesNode, features);
+        InputSpec inputs = formatVersion >= 3 ? inputs(Json.require(root, "inputs", "inputs")) : InputSpec.legacy();
+        if (inputs.networkInputs(features) != inputSize) {
+            throw new ModelFormatException("inputSize", inputSize + ", but " + features + " features and these inputs "
+                    + "make " + inputs.networkInputs(features));
+        }
+        if (inputs.networkOutputs(features) != outputSize) {
+            throw new ModelFormatException("outputSize", outputSize + ", but " + features + " features and these inputs "
+                    + "make " + inputs.networkOutputs(features));
+        }
+        GruLayout layout = GruLayout.of(variant, inputSize, hiddenSize, outputSize);
+        int d = features;
 
         JsonNode normNode = Json.require(root, "normalization", "normalization");
         if (!normNode.isObject()) {
             throw new ModelFormatException("normalization", "must be an object {mean, std}, found " + Json.kind(normNode));
         }
         Json.rejectUnknown(normNode, NORMALIZATION_FIELDS, "normalization.");
-        double[] mean = Json.vector(Json.require(normNode, "mean", "normalization.mean"), "normalization.mean", inputSize);
-        double[] std = Json.vector(Json.require(normNode, "std", "normalization.std"), "normalization.std", inputSize);
-        for (int i = 0; i < inputSize; i++) {
+        double[] mean = Json.vector(Json.require(normNode, "mean", "normalization.mean"), "normalization.mean", d);
+        double[] std = Json.vector(Json.require(normNode, "std", "normalization.std"), "normalization.std", d);
+        for (int i = 0; i < d; i++) {
             if (!(std[i] > 0)) {
                 throw new ModelFormatException("normalization.std[" + i + "]", "must be positive, found " + std[i]);
             }
@@ -292,11 +356,71 @@ public final class ModelCodec {
                     + " but its parameters hash to " + actual + " (corrupted or edited by hand)");
         }
         try {
-            return new GruModel(name, version, createdAt, effectiveFrom, featureNames, normalization, parameters,
+            return new GruModel(name, version, createdAt, effectiveFrom, featureNames, normalization, inputs, parameters,
                     provenance);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("$", e.getMessage(), e);
         }
+    }
+
+    private static InputSpec inputs(JsonNode node) {
+        if (!node.isObject()) {
+            throw new ModelFormatException("inputs", "must be an object, found " + Json.kind(node));
+        }
+        Json.rejectUnknown(node, INPUTS_FIELDS, "inputs.");
+        InputSpec.Scaling scaling;
+        String scalingId = Json.text(Json.require(node, "scaling", "inputs.scaling"), "inputs.scaling");
+        try {
+            scaling = InputSpec.Scaling.fromId(scalingId);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException("inputs.scaling", e.getMessage(), e);
+        }
+        double halfLife = Json.number(Json.require(node, "scaleHalfLife", "inputs.scaleHalfLife"), "inputs.scaleHalfLife");
+        if (scaling == InputSpec.Scaling.PER_KEY ? !(halfLife >= 1 && halfLife <= 1e9) : halfLife != 0) {
+            throw new ModelFormatException("inputs.scaleHalfLife", scaling == InputSpec.Scaling.PER_KEY
+                    ? "must be in [1, 1e9] events, found " + halfLife : "must be 0 with global scaling, found " + halfLife);
+        }
+        JsonNode timeNode = Json.require(node, "time", "inputs.time");
+        if (!timeNode.isArray() || timeNode.size() > TimeInput.values().length) {
+            throw new ModelFormatException("inputs.time", "must be an array of at most " + TimeInput.values().length
+                    + " time inputs, found " + (timeNode.isArray() ? timeNode.size() + " entries" : Json.kind(timeNode)));
+        }
+        List<TimeInput> time = new ArrayList<>();
+        for (int i = 0; i < timeNode.size(); i++) {
+            String path = "inputs.time[" + i + "]";
+            try {
+                TimeInput t = TimeInput.fromId(Json.text(timeNode.get(i), path));
+                if (time.contains(t)) {
+                    throw new ModelFormatException(path, "repeats '" + t.id() + "'");
+                }
+                time.add(t);
+            } catch (IllegalArgumentException e) {
+                throw new ModelFormatException(path, e.getMessage(), e);
+            }
+        }
+        String zoneId = Json.text(Json.require(node, "timeZone", "inputs.timeZone"), "inputs.timeZone");
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(zoneId);
+        } catch (DateTimeException e) {
+            throw new ModelFormatException("inputs.timeZone", "not a time zone: '" + zoneId + "'", e);
+        }
+        long horizon = Json.integer(Json.require(node, "horizon", "inputs.horizon"), "inputs.horizon");
+        if (horizon < 1 || horizon > InputSpec.MAX_HORIZON) {
+            throw new ModelFormatException("inputs.horizon", "must be in [1, " + InputSpec.MAX_HORIZON + "], found "
+                    + horizon);
+        }
+        InputSpec.Readout readout;
+        String readoutId = Json.text(Json.require(node, "readout", "inputs.readout"), "inputs.readout");
+        try {
+            readout = InputSpec.Readout.fromId(readoutId);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException("inputs.readout", e.getMessage(), e);
+        }
+        if (readout == InputSpec.Readout.ITERATED && horizon != 1) {
+            throw new ModelFormatException("inputs.horizon", "must be 1 with an iterated readout, found " + horizon);
+        }
+        return new InputSpec(scaling, halfLife, time, zone, (int) horizon, readout);
     }
 
     private static Instant instant(JsonNode root, String field) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grustreams.model.InputSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -98,18 +99,21 @@ class BacktestTest {
     }
 
     @Test
-    void shouldRollForecastsForwardWithoutTouchingTheKeysState() {
+    void shouldRollAnIteratedModelForwardWithoutTouchingTheKeysState() {
         int n = 400;
-        List<double[]> values = sine(n, 11);
-        List<double[]> one = outputs(small(150, 100, 1), values);
-        List<double[]> four = outputs(small(150, 100, 4), values);
-
-        for (int i = 0; i < n; i++) {
-            // Same one-step forecast, score, likelihood and alert whatever the horizon.
-            double[] a = one.get(i);
-            double[] b = four.get(i);
-            assertEquals(Double.doubleToRawLongBits(a[0]), Double.doubleToRawLongBits(b[0]), "row " + i);
-            assertArrayEquals(new double[] {a[1], a[2], a[3]}, new double[] {b[4], b[5], b[6]}, 0.0, "row " + i);
+        BacktestConfig four = small(150, 0, 4);
+        four = four.withRetrain(four.retrain().withReadout(InputSpec.Readout.ITERATED));
+        List<double[]> next = new ArrayList<>();
+        List<double[]> expected = new ArrayList<>();
+        new Backtest(four).run(Collections.nCopies(n, "k"), times(n), sine(n, 11), (i, key, ts, v, f, o) -> {
+            next.add(new double[] {f[0], f[1], f[3]});
+            expected.add(o.hadForecast() ? o.expected().clone() : null);
+        });
+        for (int i = 150; i + 1 < n; i++) {
+            // The event after is scored against the one-step forecast, as if nothing had been rolled forward.
+            assertEquals(Double.doubleToRawLongBits(next.get(i)[0]), Double.doubleToRawLongBits(expected.get(i + 1)[0]),
+                    "row " + i);
+            assertNotEquals(next.get(i)[0], next.get(i)[1], "row " + i + ": two steps ahead is rolled forward");
         }
     }
 }

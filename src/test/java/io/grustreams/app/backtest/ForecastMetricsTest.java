@@ -30,7 +30,9 @@ class ForecastMetricsTest {
         assertEquals(100 * (1 / 5.0 + 3 / 8.0) / 2, h1.model().mape(), 1e-12);
         assertEquals(2.0, h1.persistence().mae(), 1e-12);
         assertEquals(Math.sqrt(5.0), h1.persistence().rmse(), 1e-12);
-        assertTrue(Double.isNaN(h1.seasonal().mae()));
+        assertTrue(Double.isNaN(h1.daily().mae()));
+        assertTrue(Double.isNaN(h1.weekly().mae()));
+        assertEquals(1.0, h1.ratio(), 1e-12, "as good as persistence, the only baseline");
         // h = 2: made at t = 1 only (7 for 8): error 1; persistence 4 for 8: 4.
         ForecastMetrics.Line h2 = lines.get(1);
         assertEquals(1, h2.events());
@@ -48,11 +50,50 @@ class ForecastMetricsTest {
             m.add("k", i * 21_600_000L, new double[] {day[i % 4]}, new double[] {day[(i + 1) % 4] + 1});
         }
 
-        assertEquals(4, m.dailyPeriod());
+        assertEquals(4, m.dailyPeriod("k"));
+        assertTrue(!m.weekly("k"), "three days are not three weeks");
         ForecastMetrics.Line l = m.lines().get(0);
         // Judged from t + 1 - 4 >= 0: t = 3..10, 8 events.
         assertEquals(8, l.events());
-        assertEquals(0.0, l.seasonal().mae(), 0.0);
+        assertEquals(0.0, l.daily().mae(), 0.0);
         assertEquals(1.0, l.model().mae(), 1e-12);
+    }
+
+    @Test
+    void shouldAddTheWeeklyNaiveForecastForKeysOfThreeWeeksAndJudgeEveryForecasterOnTheSameEvents() {
+        // 6-hour steps for 21 days; weekdays and weekends differ, so only the weekly naive forecast is exact.
+        ForecastMetrics m = new ForecastMetrics(List.of("v"), 1);
+        int n = 4 * 21;
+        for (int i = 0; i < n; i++) {
+            double v = value(i);
+            m.add("k", i * 21_600_000L, new double[] {v}, new double[] {value(i + 1) + 2});
+        }
+        assertTrue(m.weekly("k"));
+        ForecastMetrics.Line l = m.lines().get(0);
+        // Judged where t + 1 - 28 >= 0 (the weekly forecast exists): t = 27..82.
+        assertEquals(n - 1 - 27, l.events());
+        assertEquals(0.0, l.weekly().rmse(), 0.0);
+        assertTrue(l.daily().rmse() > 0);
+        assertEquals(Double.POSITIVE_INFINITY, l.ratio(), "the weekly naive forecast is perfect here");
+    }
+
+    private static double value(int i) {
+        int day = i / 4;
+        return (day % 7 >= 5 ? 10 : 0) + new double[] {1, 5, 3, 2}[i % 4];
+    }
+
+    @Test
+    void shouldJudgeAKeyOnItsLaterEventsAndKeepKeysApart() {
+        ForecastMetrics m = new ForecastMetrics(List.of("v"), 1);
+        for (int i = 0; i < 10; i++) {
+            m.add("a", i * 3_600_000L, new double[] {i}, new double[] {i + 1});
+            m.add("b", i * 3_600_000L, new double[] {2 * i}, new double[] {2 * i});
+        }
+        // a is forecast exactly; b always misses by 2 (persistence too).
+        assertEquals(0.0, m.keyLines("a", 0.5).get(0).model().rmse());
+        assertEquals(4, m.keyLines("a", 0.5).get(0).events(), "t = 5..8");
+        assertEquals(2.0, m.keyLines("b", 0.0).get(0).model().rmse());
+        assertEquals(List.of("a", "b"), m.keys());
+        assertEquals(ForecastMetrics.ALL, m.lines(0.5).get(0).key());
     }
 }

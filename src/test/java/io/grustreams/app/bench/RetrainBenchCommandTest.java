@@ -34,7 +34,7 @@ class RetrainBenchCommandTest {
         double min = line.get("min_s").asDouble();
         double median = line.get("median_s").asDouble();
         assertTrue(0 < min && min <= median && median <= line.get("max_s").asDouble(), lines.get(0));
-        assertTrue(line.get("validation_rmse").asDouble() > 0, lines.get(0));
+        assertTrue(line.get("validation_rmse_vs_persistence").asDouble() > 0, lines.get(0));
     }
 
     @Test

@@ -62,7 +62,7 @@ class BacktestCommandTest {
                     "column " + c + " of the last row: " + rows.get(rows.size() - 1));
         }
         String printed = sw.toString();
-        assertTrue(printed.contains("seasonal (P=24)"), printed);
+        assertTrue(printed.contains("daily naive") && printed.contains("weekly naive"), printed);
         assertEquals(6, printed.lines().filter(l -> l.startsWith("cpu ") || l.startsWith("mem ")).count(), printed);
     }
 }

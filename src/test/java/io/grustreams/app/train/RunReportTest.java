@@ -37,7 +37,8 @@ class RunReportTest {
         hp.put("hiddenSize", 3);
         hp.put("learningRate", 0.003);
         Map<String, Object> validation = new LinkedHashMap<>();
-        validation.put("mse", 0.25);
+        validation.put("score", 0.25);
+        validation.put("rmseVsPersistence", List.of(0.5));
         validation.put("championVersion", 4L);
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("data", data);
@@ -49,8 +50,8 @@ class RunReportTest {
                 new Normalization(new double[] {1, 2}, new double[] {0.5, 4}),
                 TestModels.randomParameters(GruLayout.of(Variant.CHO, 2, 3, 2), 1, 0.5), provenance);
         RetrainResult result = new RetrainResult(model, new Decision(true, "validation MSE 0.25 beats 0.5"), 0.25,
-                OptionalDouble.of(0.5), 1.0, new double[] {0.75, 0.375}, new double[] {0.5, 0.3125, 0.25}, 2,
-                "", new RetrainResult.DataSummary(2, 400, 2, 4, 512, 80, 8, 16));
+                0.5, Double.NaN, OptionalDouble.of(0.5), new double[] {0.75, 0.375}, new double[] {0.5, 0.3125, 0.25},
+                2, "", new RetrainResult.DataSummary(2, 400, 2, 4, 512, 80, 8, 16));
         Map<String, Object> sourceProvenance = new LinkedHashMap<>();
         sourceProvenance.put("kind", "topic");
         sourceProvenance.put("topic", "events");
@@ -68,7 +69,7 @@ class RunReportTest {
     @Test
     void shouldMatchTheGoldenReport() throws IOException {
         String golden;
-        try (InputStream in = RunReportTest.class.getResourceAsStream("/golden/train-report-v1.json")) {
+        try (InputStream in = RunReportTest.class.getResourceAsStream("/golden/train-report-v2.json")) {
             golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         assertEquals(golden, report().json());
@@ -82,7 +83,7 @@ class RunReportTest {
         assertEquals(RunReport.FORMAT, root.get("format").asText());
         assertEquals(RunReport.VERSION, root.get("formatVersion").asInt());
         assertEquals(3, root.get("epochs").size());
-        assertEquals(0.3125, root.get("epochs").get(1).get("validationMse").asDouble());
+        assertEquals(0.3125, root.get("epochs").get(1).get("validationScore").asDouble());
         assertEquals(41, root.get("publishedTo").get("offset").asLong());
         assertEquals("sensors@5", root.get("publishedTo").get("key").asText());
         assertEquals("2025-03-01T12:01:08Z", root.get("model").get("effectiveFrom").asText());

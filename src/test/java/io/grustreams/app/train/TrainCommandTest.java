@@ -131,7 +131,8 @@ class TrainCommandTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("read 2,400 records from 1 file(s)"), r.out());
         assertTrue(r.out().contains("epoch 1/8  train"), r.out());
-        assertTrue(r.out().contains("not published (dry run): no current model to compare with"), r.out());
+        assertTrue(r.out().contains("not published (dry run): validation MSE "), r.out());
+        assertTrue(r.out().contains("no current model to compare with"), r.out());
 
         List<Path> models = files(out, ".model.json");
         assertEquals(1, models.size());
@@ -148,7 +149,8 @@ class TrainCommandTest {
         assertTrue(json.get("decision").get("dryRun").asBoolean());
         assertEquals("files", json.get("source").get("kind").asText());
         assertEquals(64, json.get("hyperParameters").get("warmupSteps").asInt(), "W defaults to gru.ring.size");
-        assertTrue(json.get("validation").get("rmse").asDouble() < json.get("validation").get("persistenceRmse").asDouble());
+        assertTrue(json.get("validation").get("score").asDouble() < 1, "beats persistence");
+        assertEquals(1, json.get("hyperParameters").get("horizon").asInt(), "gru.forecast.horizon");
 
         Path png = out.resolve(models.get(0).getFileName().toString().replace(".model.json", ".png"));
         assertEquals(LossCurvePlot.WIDTH, ImageIO.read(png.toFile()).getWidth());

@@ -12,9 +12,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
+import io.grustreams.model.InputSpec;
 import io.grustreams.model.Normalization;
 import io.grustreams.model.Parameters;
 import io.grustreams.model.TestModels;
+import io.grustreams.model.TimeInput;
 import io.grustreams.model.Variant;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,16 +61,29 @@ class ModelCodecTest {
     @EnumSource(Variant.class)
     void shouldWriteTheGoldenFileByteForByte(Variant variant) throws IOException {
         assertEquals(new String(golden(variant), StandardCharsets.UTF_8),
-                new String(ModelCodec.toJson(TestModels.goldenModel(variant)), StandardCharsets.UTF_8));
+                new String(ModelCodec.toJson(TestModels.goldenModelV3(variant)), StandardCharsets.UTF_8));
     }
 
     @ParameterizedTest
     @EnumSource(Variant.class)
     void shouldReadTheGoldenFileIntoTheSameModel(Variant variant) throws IOException {
         GruModel read = ModelCodec.fromJson(golden(variant));
-        GruModel expected = TestModels.goldenModel(variant);
+        GruModel expected = TestModels.goldenModelV3(variant);
         assertEquals(expected, read);
         assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(read.parameters().values()[4]));
+        assertEquals(InputSpec.Scaling.PER_KEY, read.inputs().scaling());
+        assertEquals(List.of(TimeInput.TIME_OF_DAY, TimeInput.GAP), read.inputs().time());
+        assertEquals(2, read.inputs().horizon());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void shouldReadAVersion2FileWithTheInputsItMeant(Variant variant) throws IOException {
+        GruModel read = ModelCodec.fromJson(golden(2, variant));
+        assertEquals(TestModels.goldenModel(variant), read);
+        assertEquals(InputSpec.legacy(), read.inputs());
+        // Written again, it is a version-3 file that reads back to the same model.
+        assertEquals(read, ModelCodec.fromJson(ModelCodec.toJson(read)));
     }
 
     @ParameterizedTest
@@ -77,6 +92,13 @@ class ModelCodecTest {
         GruModel read = ModelCodec.fromJson(golden(1, variant));
         assertEquals(TestModels.goldenModel(variant).withEffectiveFrom(Instant.EPOCH), read);
         assertEquals(0L, read.effectiveFromMillis());
+    }
+
+    @Test
+    void shouldRejectVersion3FieldsInAVersion2File() throws IOException {
+        ObjectNode root = (ObjectNode) JSON.readTree(golden(2, Variant.CHO));
+        root.put("outputSize", 2);
+        assertRejected(JSON.writeValueAsBytes(root), "outputSize");
     }
 
     @Test
@@ -143,7 +165,7 @@ class ModelCodecTest {
 
     @Test
     void shouldWriteAFileAndReadItBack(@TempDir Path dir) throws IOException {
-        GruModel m = TestModels.goldenModel(Variant.CHO);
+        GruModel m = TestModels.goldenModelV3(Variant.CHO);
         Path file = dir.resolve("model.json");
         ModelCodec.write(m, file);
         ModelCodec.write(m.withVersion(8), file);
@@ -165,11 +187,15 @@ class ModelCodecTest {
         return (ObjectNode) root.get("parameters");
     }
 
+    private static ObjectNode inputs(ObjectNode root) {
+        return (ObjectNode) root.get("inputs");
+    }
+
     static Stream<Broken> brokenFiles() {
         return Stream.of(
                 new Broken("unknown format", Variant.CHO, r -> r.put("format", "gru-model"), "format"),
                 new Broken("format not a string", Variant.CHO, r -> r.put("format", 1), "format"),
-                new Broken("unsupported formatVersion", Variant.CHO, r -> r.put("formatVersion", 3), "formatVersion"),
+                new Broken("unsupported formatVersion", Variant.CHO, r -> r.put("formatVersion", 4), "formatVersion"),
                 new Broken("formatVersion 0", Variant.CHO, r -> r.put("formatVersion", 0), "formatVersion"),
                 new Broken("fractional formatVersion", Variant.CHO, r -> r.put("formatVersion", 1.5), "formatVersion"),
                 new Broken("unknown top-level field", Variant.CHO, r -> r.put("effectiveFromm", "x"), "effectiveFromm"),
@@ -181,11 +207,32 @@ class ModelCodecTest {
                         r -> r.put("effectiveFrom", "1969-07-20T20:17:40Z"), "effectiveFrom"),
                 new Broken("effectiveFrom beyond epoch milliseconds", Variant.CHO,
                         r -> r.put("effectiveFrom", "+1000000000-01-01T00:00:00Z"), "effectiveFrom"),
-                new Broken("unknown variant", Variant.CHO, r -> r.put("variant", "lstm"), "variant"),
+                new Broken("unknown variant", Variant.CHO, r -> r.put("variant", "keras"), "variant"),
+                new Broken("unknown cell", Variant.CHO, r -> r.put("cell", "transformer"), "cell"),
+                new Broken("two layers", Variant.CHO, r -> r.put("layers", 2), "layers"),
                 new Broken("zero hiddenSize", Variant.CHO, r -> r.put("hiddenSize", 0), "hiddenSize"),
                 new Broken("absurd hiddenSize", Variant.CHO, r -> r.put("hiddenSize", 1_000_000), "hiddenSize"),
-                new Broken("inputSize disagrees with featureNames", Variant.CHO, r -> r.put("inputSize", 3),
-                        "featureNames"),
+                new Broken("inputSize disagrees with the inputs", Variant.CHO, r -> r.put("inputSize", 4),
+                        "inputSize"),
+                new Broken("outputSize disagrees with the horizon", Variant.CHO, r -> r.put("outputSize", 2),
+                        "outputSize"),
+                new Broken("more features than inputs", Variant.CHO,
+                        r -> ((ArrayNode) r.get("featureNames")).add("a").add("b").add("c").add("d"), "featureNames"),
+                new Broken("inputs not an object", Variant.CHO, r -> r.put("inputs", "per-key"), "inputs"),
+                new Broken("unknown inputs field", Variant.CHO, r -> inputs(r).put("lags", 1), "inputs.lags"),
+                new Broken("unknown scaling", Variant.CHO, r -> inputs(r).put("scaling", "minmax"), "inputs.scaling"),
+                new Broken("scale half-life below one event", Variant.CHO, r -> inputs(r).put("scaleHalfLife", 0.5),
+                        "inputs.scaleHalfLife"),
+                new Broken("unknown time input", Variant.CHO,
+                        r -> ((ArrayNode) inputs(r).get("time")).set(1, "moon-phase"), "inputs.time[1]"),
+                new Broken("repeated time input", Variant.CHO,
+                        r -> ((ArrayNode) inputs(r).get("time")).set(1, "time-of-day"), "inputs.time[1]"),
+                new Broken("unknown time zone", Variant.CHO, r -> inputs(r).put("timeZone", "Mars/Olympus"),
+                        "inputs.timeZone"),
+                new Broken("horizon 0", Variant.CHO, r -> inputs(r).put("horizon", 0), "inputs.horizon"),
+                new Broken("iterated readout of two horizons", Variant.CHO, r -> inputs(r).put("readout", "iterated"),
+                        "inputs.horizon"),
+                new Broken("unknown readout", Variant.CHO, r -> inputs(r).put("readout", "beam"), "inputs.readout"),
                 new Broken("duplicate feature name", Variant.CHO,
                         r -> ((ArrayNode) r.get("featureNames")).set(1, "cpu"), "featureNames[1]"),
                 new Broken("normalization mean too short", Variant.CHO,
@@ -203,9 +250,11 @@ class ModelCodecTest {
                         r -> ((ArrayNode) params(r).get("W_z").get(1)).remove(0), "parameters.W_z[1]"),
                 new Broken("vector written as a matrix", Variant.PYTORCH,
                         r -> params(r).set("b_y", JSON.createArrayNode().add(JSON.createArrayNode().add(1)).add(
-                                JSON.createArrayNode().add(2))), "parameters.b_y[0]"),
+                                JSON.createArrayNode().add(2)).add(JSON.createArrayNode().add(3)).add(
+                                JSON.createArrayNode().add(4))), "parameters.b_y[0]"),
                 new Broken("matrix written flat", Variant.PYTORCH,
-                        r -> params(r).set("W_y", JSON.createArrayNode().add(1).add(2)), "parameters.W_y[0]"),
+                        r -> params(r).set("W_y", JSON.createArrayNode().add(1).add(2).add(3).add(4)),
+                        "parameters.W_y[0]"),
                 new Broken("missing tensor", Variant.CHO, r -> params(r).remove("b_h"), "parameters.b_h"),
                 new Broken("tensor of the other variant", Variant.CHO,
                         r -> params(r).set("weight_ih", JSON.createArrayNode()), "parameters.weight_ih"),
@@ -233,9 +282,9 @@ class ModelCodecTest {
     }
 
     static Stream<String> requiredFields() {
-        return Stream.of("format", "formatVersion", "name", "version", "createdAt", "effectiveFrom", "variant",
-                "inputSize",
-                "hiddenSize", "featureNames", "normalization", "provenance", "checksum", "parameters");
+        return Stream.of("format", "formatVersion", "name", "version", "createdAt", "effectiveFrom", "cell", "layers",
+                "variant", "inputSize", "hiddenSize", "outputSize", "featureNames", "inputs", "normalization",
+                "provenance", "checksum", "parameters");
     }
 
     @ParameterizedTest
@@ -244,6 +293,15 @@ class ModelCodecTest {
         ObjectNode root = (ObjectNode) JSON.readTree(golden(Variant.CHO));
         root.remove(field);
         assertRejected(JSON.writeValueAsBytes(root), field);
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"scaling", "scaleHalfLife", "time", "timeZone", "horizon",
+        "readout"})
+    void shouldRejectAMissingInputsMember(String member) throws IOException {
+        ObjectNode root = (ObjectNode) JSON.readTree(golden(Variant.CHO));
+        inputs(root).remove(member);
+        assertRejected(JSON.writeValueAsBytes(root), "inputs." + member);
     }
 
     @Test
@@ -264,9 +322,9 @@ class ModelCodecTest {
     @Test
     void shouldRejectNonFiniteNumberTokensNamingTheField() throws IOException {
         String text = new String(golden(Variant.CHO), StandardCharsets.UTF_8);
-        assertRejected(text.replace("0.53625,", "NaN,").getBytes(StandardCharsets.UTF_8), "parameters.W_r[1][0]");
-        assertRejected(text.replace("0.53625,", "1e999,").getBytes(StandardCharsets.UTF_8), "parameters.W_r[1][0]");
-        assertRejected(text.replace("0.53625,", "-Infinity,").getBytes(StandardCharsets.UTF_8), "parameters.W_r[1][0]");
+        assertRejected(text.replace("0.53625,", "NaN,").getBytes(StandardCharsets.UTF_8), "parameters.W_r[0][5]");
+        assertRejected(text.replace("0.53625,", "1e999,").getBytes(StandardCharsets.UTF_8), "parameters.W_r[0][5]");
+        assertRejected(text.replace("0.53625,", "-Infinity,").getBytes(StandardCharsets.UTF_8), "parameters.W_r[0][5]");
     }
 
     private static void assertRejected(byte[] json, String field) {
@@ -281,7 +339,7 @@ class ModelCodecTest {
         assertEquals(ModelCodec.FORMAT, root.get("format").asText());
         assertEquals(ModelCodec.FORMAT_VERSION, root.get("formatVersion").asInt());
         assertEquals("gru-streams-model", ModelCodec.FORMAT);
-        assertEquals(2, ModelCodec.FORMAT_VERSION);
+        assertEquals(3, ModelCodec.FORMAT_VERSION);
         assertEquals(1, ModelCodec.OLDEST_READABLE_VERSION);
     }
 }

@@ -1,0 +1,53 @@
+package io.grustreams.app.cli;
+
+import io.grustreams.app.AppConfig;
+import io.grustreams.stream.StreamSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+
+/**
+ * The stream's settings for commands that replay data offline ({@code backtest}, {@code nab},
+ * {@code bench forecast}): the same merge as {@code run} (an optional file, then {@code GRUSTREAMS_*}
+ * variables, then {@code --set}), so that an offline replay computes what the configured stream
+ * computes (inputs, horizon, ring, detector). A picocli mixin.
+ */
+public final class SettingsOptions {
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A configuration file of 'run' (its gru.inputs.*, gru.forecast.horizon, gru.ring.size and "
+                    + "gru.anomaly.* apply). Default: none, the defaults.")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Sets one key, over the file and the environment (repeatable), as for 'run'.")
+    Map<String, String> set = new LinkedHashMap<>();
+
+    /** Where GRUSTREAMS_* variables come from; tests replace it. */
+    Map<String, String> env = System.getenv();
+
+    /**
+     * The merged settings.
+     *
+     * @param overrides keys the command decides itself (e.g. the features of a CSV), over everything
+     * @throws IllegalArgumentException naming a missing file or a bad key or value
+     */
+    public StreamSettings settings(Map<String, String> overrides) throws IOException {
+        if (config != null && !Files.isRegularFile(config)) {
+            throw new IllegalArgumentException("--config " + config + ": no such file");
+        }
+        Map<String, String> all = new LinkedHashMap<>(set);
+        all.putAll(overrides);
+        Properties props = AppConfig.load(config, env, all).properties();
+        try {
+            return StreamSettings.fromProperties(props);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((config == null ? "settings" : "--config " + config) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+}
