@@ -182,11 +182,12 @@ public final class KeyStateCodec {
     }
 
     private void readScale(ByteBuffer in, KeyState into) {
+        int d = into.features;
         long count = in.getLong();
-        double[] last = rows(into.features);
+        double[] last = rows(d);
         double[] change = rowB;
-        BigEndianDoubles.get(in, last, 0, into.features);
-        BigEndianDoubles.get(in, change, 0, into.features);
+        BigEndianDoubles.get(in, last, 0, d);
+        BigEndianDoubles.get(in, change, 0, d);
         try {
             into.scale.restore(count, last, change);
         } catch (IllegalArgumentException e) {

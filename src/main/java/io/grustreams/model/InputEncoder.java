@@ -47,7 +47,8 @@ public final class InputEncoder {
      *
      * @param raw x_t, D values, original units. Not modified.
      * @param previous x_{t−1}, or null when the key has no earlier event. Not modified.
-     * @param scale s_t per feature (per-key scaling; may be null for global). Not modified.
+     * @param scale s_t per feature, the key's {@link KeyScale#scales()} after x_t (per-key scaling; may be
+     *     null for global). Not modified.
      * @param timestamp event time, epoch ms
      * @param previousTimestamp the previous event's, or {@link Long#MIN_VALUE}
      * @param in at least {@link #inputs()} long. Modified.

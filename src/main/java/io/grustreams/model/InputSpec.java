@@ -206,7 +206,7 @@ public final class InputSpec {
         if (!time.equals(other.time)) {
             out.add("time inputs " + ids(other.time) + " (here " + ids(time) + ")");
         }
-        if (!time.isEmpty() && !zone.equals(other.zone)) {
+        if (!time.isEmpty() && !other.time.isEmpty() && !zone.equals(other.zone)) {
             out.add("time zone " + other.zone + " (here " + zone + ")");
         }
         return out;

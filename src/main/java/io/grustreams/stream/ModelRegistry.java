@@ -1,6 +1,7 @@
 package io.grustreams.stream;
 
 import io.grustreams.model.GruModel;
+import io.grustreams.model.InputSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -19,8 +20,11 @@ import java.util.Optional;
  * <p>Models are held by their record key on the models topic, so a tombstone for a key removes the
  * model it carried. Publishers key each record {@link #recordKey name@version}, so that compaction
  * keeps every version; a key of that form must match the model it carries. A model is servable when
- * its feature names are the stream's {@code gru.features} (in any order) and, if {@code gru.model.name}
- * is set, its name is that one.
+ * its feature names are the stream's {@code gru.features} (in any order), if {@code gru.model.name}
+ * is set its name is that one, it reads the inputs the stream computes ({@code gru.inputs.*}: scaling
+ * and its half-life, time inputs and zone; a model of format 1 or 2, which predates these settings,
+ * needs none of them and is served as it always was), and a direct readout forecasts at least
+ * {@code gru.forecast.horizon} events ahead. A mismatch is a rejected model, never a silent change.
  *
  * <p><b>Selection</b> ({@link #select(long)}): the newest kept model (highest version; among equal
  * versions the one registered last) whose {@link GruModel#effectiveFrom()} is at or before the event
@@ -56,6 +60,7 @@ public final class ModelRegistry {
     private final List<String> features;
     private final Optional<String> modelName;
     private final int keep;
+    private final InputSpec inputs;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), new GruModel[0], new long[0], null);
     private long sequence;
 
@@ -75,6 +80,17 @@ public final class ModelRegistry {
      * @param keep models kept, at least 1 ({@code gru.model.keep})
      */
     public ModelRegistry(List<String> features, Optional<String> modelName, int keep) {
+        this(features, modelName, keep, StreamSettings.defaults().inputs());
+    }
+
+    /**
+     * @param features the stream's {@code gru.features}
+     * @param modelName the stream's {@code gru.model.name}; empty to serve any name
+     * @param keep models kept, at least 1 ({@code gru.model.keep})
+     * @param inputs the inputs the stream computes and, as its horizon, the forecasts it writes per event
+     */
+    public ModelRegistry(List<String> features, Optional<String> modelName, int keep, InputSpec inputs) {
+        this.inputs = Objects.requireNonNull(inputs, "inputs");
         this.features = List.copyOf(features);
         this.modelName = Objects.requireNonNull(modelName, "modelName");
         if (keep < 1) {
@@ -85,7 +101,7 @@ public final class ModelRegistry {
 
     /** The registry for a stream's settings. */
     public static ModelRegistry forSettings(StreamSettings settings) {
-        return new ModelRegistry(settings.features(), settings.modelName(), settings.modelKeep());
+        return new ModelRegistry(settings.features(), settings.modelName(), settings.modelKeep(), settings.inputs());
     }
 
     /** The record key a model is published under on the models topic: {@code name@version}. */
@@ -107,6 +123,15 @@ public final class ModelRegistry {
                 || model.featureNames().size() != features.size()) {
             return Optional.of("model features " + model.featureNames() + " are not the stream's "
                     + StreamSettings.FEATURES + " " + features);
+        }
+        List<String> mismatch = model.inputs().isLegacy() ? List.of() : inputs.inputMismatches(model.inputs());
+        if (!mismatch.isEmpty()) {
+            return Optional.of("model inputs are not what the stream's gru.inputs.* compute: "
+                    + String.join(", ", mismatch));
+        }
+        if (model.inputs().readout() == InputSpec.Readout.DIRECT && model.inputs().horizon() < inputs.horizon()) {
+            return Optional.of("model forecasts " + model.inputs().horizon() + " events ahead, "
+                    + StreamSettings.FORECAST_HORIZON + " is " + inputs.horizon());
         }
         return Optional.empty();
     }

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * ({@link InputEncoder#target}). One code path with the stream, so that what a model is trained on
  * is what it is served. Immutable once built.
  */
-final class EncodedSeries {
+public final class EncodedSeries {
 
     private final int length;
     private final int inputWidth;
@@ -28,7 +28,7 @@ final class EncodedSeries {
      * @param scaleAlpha α of the stream's per-key scale
      * @param rows forecast rows of the readout (the horizon of a direct readout, else 1)
      */
-    EncodedSeries(History.KeySeries series, int limit, InputEncoder encoder, double scaleAlpha, int rows) {
+    public EncodedSeries(History.KeySeries series, int limit, InputEncoder encoder, double scaleAlpha, int rows) {
         int d = encoder.features();
         this.length = limit;
         this.inputWidth = encoder.inputs();
@@ -64,30 +64,30 @@ final class EncodedSeries {
     }
 
     /** Events encoded. */
-    int length() {
+    public int length() {
         return length;
     }
 
     /** Events whose targets are all known: the first {@code length − rows}. */
-    int usable() {
+    public int usable() {
         return Math.max(0, length - rows);
     }
 
     /** Network inputs of event t, {@link #inputWidth()} values. */
-    double input(int t, int i) {
+    public double input(int t, int i) {
         return inputs[t * inputWidth + i];
     }
 
     /** Target o of event t (NaN where it reaches past the encoded events). */
-    double target(int t, int o) {
+    public double target(int t, int o) {
         return targets[t * outputWidth + o];
     }
 
-    int inputWidth() {
+    public int inputWidth() {
         return inputWidth;
     }
 
-    int outputWidth() {
+    public int outputWidth() {
         return outputWidth;
     }
 

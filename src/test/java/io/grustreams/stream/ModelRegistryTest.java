@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grustreams.model.GruModel;
+import io.grustreams.model.InputSpec;
+import io.grustreams.model.TimeInput;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -123,5 +126,43 @@ class ModelRegistryTest {
         assertEquals(Optional.empty(), r.offer("boiler@7", v7));
         // Keys without '@' (older conventions) are taken as they are.
         assertEquals(Optional.empty(), r.offer("boiler:7", v7));
+    }
+
+    @Test
+    void shouldRejectAModelThatReadsOtherInputsThanTheStreamComputesNamingThem() {
+        InputSpec stream = new InputSpec(InputSpec.Scaling.PER_KEY, 288, List.of(TimeInput.TIME_OF_DAY),
+                ZoneId.of("Europe/Oslo"), 4, InputSpec.Readout.DIRECT);
+        ModelRegistry r = new ModelRegistry(FEATURES, Optional.empty(), 4, stream);
+        assertEquals(Optional.empty(), r.offer("a@1", TestModels.perKey("a", 1, FEATURES, 3, 1, stream)));
+        InputSpec utc = new InputSpec(InputSpec.Scaling.PER_KEY, 288, List.of(TimeInput.TIME_OF_DAY),
+                ZoneId.of("UTC"), 4, InputSpec.Readout.DIRECT);
+        assertEquals("model inputs are not what the stream's gru.inputs.* compute: time zone UTC (here Europe/Oslo)",
+                r.offer("a@2", TestModels.perKey("a", 2, FEATURES, 3, 1, utc)).orElseThrow());
+        InputSpec faster = new InputSpec(InputSpec.Scaling.PER_KEY, 96, List.of(), ZoneId.of("Europe/Oslo"), 4,
+                InputSpec.Readout.DIRECT);
+        assertEquals("model inputs are not what the stream's gru.inputs.* compute: scale half-life 96.0 events "
+                + "(here 288.0), time inputs [] (here [time-of-day])",
+                r.offer("a@3", TestModels.perKey("a", 3, FEATURES, 3, 1, faster)).orElseThrow());
+        assertEquals(1, r.models().size(), "the rejected ones are not kept");
+    }
+
+    @Test
+    void shouldRejectADirectReadoutShorterThanTheHorizonAndServeAnIteratedOne() {
+        InputSpec stream = new InputSpec(InputSpec.Scaling.PER_KEY, 288, List.of(), ZoneId.of("UTC"), 4,
+                InputSpec.Readout.DIRECT);
+        ModelRegistry r = new ModelRegistry(FEATURES, Optional.empty(), 4, stream);
+        assertEquals("model forecasts 2 events ahead, gru.forecast.horizon is 4", r.offer("a@1",
+                TestModels.perKey("a", 1, FEATURES, 3, 1, stream.withHorizon(2, InputSpec.Readout.DIRECT)))
+                .orElseThrow());
+        assertEquals(Optional.empty(), r.offer("a@2",
+                TestModels.perKey("a", 2, FEATURES, 3, 1, stream.withHorizon(1, InputSpec.Readout.ITERATED))));
+    }
+
+    @Test
+    void shouldServeAModelOfFormat1Or2WhateverTheStreamsInputs() {
+        InputSpec stream = new InputSpec(InputSpec.Scaling.PER_KEY, 288, List.of(TimeInput.GAP), ZoneId.of("UTC"), 3,
+                InputSpec.Readout.DIRECT);
+        ModelRegistry r = new ModelRegistry(FEATURES, Optional.empty(), 4, stream);
+        assertEquals(Optional.empty(), r.offer("m@1", TestModels.random("m", 1, FEATURES, 4, 1)));
     }
 }

@@ -1,8 +1,5 @@
 package io.grustreams.stream;
 
-import io.grustreams.engine.KeyState;
-import io.grustreams.engine.KeyStateCodec;
-
 import static io.grustreams.stream.TopologyHarness.props;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grustreams.anomaly.AnomalyConfig;
+import io.grustreams.engine.KeyState;
+import io.grustreams.engine.KeyStateCodec;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.GruStepper;
 import io.grustreams.model.codec.ModelCodec;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grustreams.anomaly.AnomalyConfig;
+import io.grustreams.model.InputSpec;
+import io.grustreams.model.TimeInput;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +42,28 @@ class StreamSettingsTest {
         assertEquals(65536, s.eventMaxBytes());
         assertEquals(Optional.empty(), s.modelName());
         assertEquals(4, s.modelKeep());
+        assertEquals(InputSpec.Scaling.PER_KEY, s.inputs().scaling());
+        assertEquals(288.0, s.inputs().scaleHalfLife());
+        assertEquals(List.of(TimeInput.TIME_OF_DAY, TimeInput.DAY_OF_WEEK), s.inputs().time());
+        assertEquals(ZoneId.of("UTC"), s.inputs().zone());
+        assertEquals(1, s.horizon());
+    }
+
+    @Test
+    void shouldReadTheInputsAndTheHorizon() {
+        StreamSettings s = StreamSettings.fromProperties(props("gru.inputs.scaling", "per-key",
+                "gru.inputs.scale-half-life", "96", "gru.inputs.time", " gap , time-of-day ",
+                "gru.inputs.time-zone", "America/Chicago", "gru.forecast.horizon", "12"));
+        assertEquals(96.0, s.inputs().scaleHalfLife());
+        assertEquals(List.of(TimeInput.GAP, TimeInput.TIME_OF_DAY), s.inputs().time());
+        assertEquals(ZoneId.of("America/Chicago"), s.inputs().zone());
+        assertEquals(12, s.horizon());
+        assertEquals(12, s.engine().horizon());
+        StreamSettings none = StreamSettings.fromProperties(props("gru.inputs.scaling", "global",
+                "gru.inputs.time", "none"));
+        assertEquals(InputSpec.Scaling.GLOBAL, none.inputs().scaling());
+        assertEquals(List.of(), none.inputs().time());
+        assertEquals(List.of(), StreamSettings.fromProperties(props("gru.inputs.time", "")).inputs().time());
     }
 
     @Test
@@ -91,7 +116,14 @@ class StreamSettingsTest {
                 Map.entry(props("gru.ring.sise", "8"), "unknown setting 'gru.ring.sise'"),
                 Map.entry(props("gru.anomaly.open-after", "two"), "gru.anomaly.open-after is not a number"),
                 Map.entry(props("gru.anomaly.open-threshold", "1.5"), "gru.anomaly.*: openThreshold"),
-                Map.entry(props("gru.anomaly.threshold", "0.5"), "unknown setting 'gru.anomaly.threshold'"));
+                Map.entry(props("gru.anomaly.threshold", "0.5"), "unknown setting 'gru.anomaly.threshold'"),
+                Map.entry(props("gru.inputs.scaling", "minmax"), "gru.inputs.scaling: unknown scaling 'minmax'"),
+                Map.entry(props("gru.inputs.scale-half-life", "0"), "gru.inputs.scale-half-life must be in"),
+                Map.entry(props("gru.inputs.scale-half-life", "long"), "gru.inputs.scale-half-life is not a number"),
+                Map.entry(props("gru.inputs.time", "hour"), "gru.inputs.time: unknown time input 'hour'"),
+                Map.entry(props("gru.inputs.time", "gap,gap"), "gru.inputs.time names 'gap' twice"),
+                Map.entry(props("gru.inputs.time-zone", "Mars/Base"), "gru.inputs.time-zone is not a time zone"),
+                Map.entry(props("gru.forecast.horizon", "0"), "gru.forecast.horizon must be in"));
         for (Map.Entry<Properties, String> c : cases.entrySet()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> StreamSettings.fromProperties(c.getKey()));

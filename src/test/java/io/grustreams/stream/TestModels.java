@@ -2,6 +2,7 @@ package io.grustreams.stream;
 
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
+import io.grustreams.model.InputSpec;
 import io.grustreams.model.Normalization;
 import io.grustreams.model.Parameters;
 import io.grustreams.model.Variant;
@@ -37,6 +38,19 @@ final class TestModels {
         p.set("b_y", 0, 0, offset / 2.0);
         return new GruModel(name, version, Instant.parse("2024-05-01T00:00:00Z"), List.of("value"),
                 new Normalization(new double[] {10.0}, new double[] {2.0}), p, Map.of("kind", "persistence"));
+    }
+
+    /** A seeded cho model of {@code inputs} (per-key scaling, time inputs, a direct readout): small random weights. */
+    static GruModel perKey(String name, long version, List<String> features, int hidden, long seed, InputSpec inputs) {
+        Random rnd = new Random(seed);
+        int d = features.size();
+        GruLayout layout = GruLayout.of(Variant.CHO, inputs.networkInputs(d), hidden, inputs.networkOutputs(d));
+        double[] w = new double[layout.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = 0.3 * rnd.nextGaussian();
+        }
+        return new GruModel(name, version, Instant.parse("2024-05-01T00:00:00Z"), Instant.EPOCH, features,
+                Normalization.identity(d), inputs, new Parameters(layout, w), Map.of("seed", seed));
     }
 
     static GruModel random(String name, long version, List<String> features, int hidden, long seed) {

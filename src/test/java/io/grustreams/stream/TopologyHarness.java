@@ -63,6 +63,12 @@ final class TopologyHarness implements AutoCloseable {
         return p;
     }
 
+    static Properties props(Map<String, String> kv) {
+        Properties p = new Properties();
+        p.putAll(kv);
+        return p;
+    }
+
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

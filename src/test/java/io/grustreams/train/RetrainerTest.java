@@ -69,7 +69,7 @@ class RetrainerTest {
 
     @Test
     void shouldTrainADirectReadoutForEveryHorizon() {
-        RetrainConfig three = config().withHorizon(3);
+        RetrainConfig three = config().withHorizon(3).withReadout(InputSpec.Readout.DIRECT);
         RetrainResult r = new Retrainer(three).run(window, request(1, Optional.empty()), RetrainListener.NONE);
         GruModel m = r.model();
         assertEquals(3, m.inputs().horizon());

@@ -155,6 +155,19 @@ public final class ForecastSuite {
     }
 
     /**
+     * Events of a run in {@code days} days at its average rate (events over the span of their times),
+     * at least 1: a retraining schedule in data time, the same for series of any step.
+     */
+    public static int eventsPer(Run run, double days) {
+        long[] ts = run.timestamps();
+        long span = ts[ts.length - 1] - ts[0];
+        if (span <= 0) {
+            return Math.max(1, ts.length);
+        }
+        return (int) Math.max(1, Math.round(ts.length * days * DAY_MS / span));
+    }
+
+    /**
      * Replays a run strictly online and collects its forecasts.
      *
      * @param config the backtest's configuration; its initial part is set to {@code initialFraction} of the run

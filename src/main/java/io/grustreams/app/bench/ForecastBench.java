@@ -7,6 +7,7 @@ import io.grustreams.app.backtest.BacktestConfig;
 import io.grustreams.app.backtest.ForecastMetrics;
 import io.grustreams.app.backtest.ForecastSuite;
 import io.grustreams.app.cli.SettingsOptions;
+import io.grustreams.app.train.TrainingOptions;
 import io.grustreams.engine.EngineConfig;
 import io.grustreams.stream.StreamSettings;
 import java.io.PrintWriter;
@@ -60,16 +61,14 @@ public final class ForecastBench implements Callable<Integer> {
             description = "Horizons 1..N judged. Default: ${DEFAULT-VALUE}.")
     int horizon;
 
-    @Option(names = "--threads", defaultValue = "2", description = "Runs at once. Default: ${DEFAULT-VALUE}.")
-    int threads;
+    @Option(names = "--jobs", defaultValue = "2", description = "Runs at once (each trains on one thread). "
+            + "Default: ${DEFAULT-VALUE}.")
+    int jobs;
 
-    @Option(names = "--retrain-every", defaultValue = "1000", paramLabel = "N",
-            description = "Events between retrainings of a one-series run. Default: ${DEFAULT-VALUE}.")
-    int retrainEvery;
-
-    @Option(names = "--mixed-retrain-every", defaultValue = "5000", paramLabel = "N",
-            description = "Events between retrainings of the mixed-scale run. Default: ${DEFAULT-VALUE}.")
-    int mixedRetrainEvery;
+    @Option(names = "--retrain-days", defaultValue = "7", paramLabel = "D",
+            description = "Days of events between retrainings (a weekly retraining by default), whatever a series' "
+                    + "step. Default: ${DEFAULT-VALUE}.")
+    double retrainDays;
 
     @Option(names = "--only", paramLabel = "SUBSTRING",
             description = "Run only the series whose path contains this (repeatable); the mixed run as 'mixed'.")
@@ -77,6 +76,9 @@ public final class ForecastBench implements Callable<Integer> {
 
     @CommandLine.Mixin
     SettingsOptions settingsOptions = new SettingsOptions();
+
+    @CommandLine.Mixin
+    TrainingOptions training = new TrainingOptions();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -93,6 +95,7 @@ public final class ForecastBench implements Callable<Integer> {
         StreamSettings settings = settingsOptions.settings(Map.of(StreamSettings.FEATURES, "value"));
         EngineConfig engine = settings.engine().withHorizon(horizon);
         BacktestConfig base = BacktestConfig.defaults(engine);
+        base = base.withRetrain(training.apply(base.retrain()));
         NabCorpus corpus = NabCorpus.load(nabDir);
         List<NabDataFile> daily = ForecastSuite.dailySeries(corpus);
         List<ForecastSuite.Run> runs = new ArrayList<>();
@@ -139,7 +142,7 @@ public final class ForecastBench implements Callable<Integer> {
 
     private List<Result> runAll(BacktestConfig base, List<ForecastSuite.Run> runs, List<Boolean> mixed,
             PrintWriter pw) throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs), r -> {
             Thread t = new Thread(r, "bench-forecast");
             t.setDaemon(true);
             return t;
@@ -158,7 +161,7 @@ public final class ForecastBench implements Callable<Integer> {
                 byIndex[i] = pool.submit(() -> {
                     long t0 = System.nanoTime();
                     List<Backtest.Training> trainings = new ArrayList<>();
-                    BacktestConfig c = base.withRetrainEvery(m ? mixedRetrainEvery : retrainEvery);
+                    BacktestConfig c = base.withRetrainEvery(ForecastSuite.eventsPer(run, retrainDays));
                     ForecastMetrics metrics = ForecastSuite.replay(c, run, INITIAL, trainings);
                     Result r = new Result(run.name(), m, run, metrics, trainings, (System.nanoTime() - t0) / 1e9);
                     synchronized (pw) {

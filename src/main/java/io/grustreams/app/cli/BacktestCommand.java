@@ -5,6 +5,7 @@ import io.grustreams.app.Csv;
 import io.grustreams.app.backtest.Backtest;
 import io.grustreams.app.backtest.BacktestConfig;
 import io.grustreams.app.backtest.ForecastMetrics;
+import io.grustreams.app.train.TrainingOptions;
 import io.grustreams.engine.EngineConfig;
 import io.grustreams.stream.StreamSettings;
 import java.io.BufferedWriter;
@@ -60,6 +61,9 @@ public final class BacktestCommand implements Callable<Integer> {
     @CommandLine.Mixin
     SettingsOptions settingsOptions = new SettingsOptions();
 
+    @CommandLine.Mixin
+    TrainingOptions training = new TrainingOptions();
+
     @Option(names = "--initial-fraction", defaultValue = "0.15", paramLabel = "F",
             description = "The first model is trained on this first part of the rows. Default: ${DEFAULT-VALUE}.")
     double initialFraction;
@@ -94,6 +98,7 @@ public final class BacktestCommand implements Callable<Integer> {
         int horizon = engine.horizon();
         BacktestConfig config = BacktestConfig.defaults(engine).withRetrainEvery(retrainEvery)
                 .withInitialEvents(Math.max(2, (int) (n * initialFraction)));
+        config = config.withRetrain(training.apply(config.retrain()));
         PrintWriter pw = spec.commandLine().getOut();
         ForecastMetrics metrics = new ForecastMetrics(features, horizon);
         Backtest backtest = new Backtest(config);

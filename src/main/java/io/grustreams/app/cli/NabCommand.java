@@ -10,6 +10,7 @@ import io.grustreams.anomaly.nab.NabScorer;
 import io.grustreams.anomaly.nab.ThresholdSearch;
 import io.grustreams.app.backtest.BacktestConfig;
 import io.grustreams.app.backtest.NabDetection;
+import io.grustreams.app.train.TrainingOptions;
 import io.grustreams.stream.StreamSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -44,8 +45,9 @@ public final class NabCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "RESULTS_DIR", description = "Where to write the results.")
     Path out;
 
-    @Option(names = "--threads", defaultValue = "2", description = "Files replayed at once. Default: ${DEFAULT-VALUE}.")
-    int threads;
+    @Option(names = "--jobs", defaultValue = "2", description = "Files replayed at once (each trains on one thread). "
+            + "Default: ${DEFAULT-VALUE}.")
+    int jobs;
 
     @Option(names = "--retrain-every", defaultValue = "1000",
             description = "Events between retrainings after the first model (0: never). Default: ${DEFAULT-VALUE}.")
@@ -53,6 +55,9 @@ public final class NabCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     SettingsOptions settingsOptions = new SettingsOptions();
+
+    @CommandLine.Mixin
+    TrainingOptions training = new TrainingOptions();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -72,10 +77,11 @@ public final class NabCommand implements Callable<Integer> {
         List<NabProfile> profiles = NabProfile.load(nabDir.resolve(NabProfile.PROFILES_FILE));
         StreamSettings settings = settingsOptions.settings(Map.of(StreamSettings.FEATURES, "value"));
         BacktestConfig config = BacktestConfig.defaults(settings.engine()).withRetrainEvery(retrainEvery);
-        pw.printf("detecting on %d files (%d rows) with %d threads%n", corpus.files().size(), corpus.rowCount(),
-                threads);
+        config = config.withRetrain(training.apply(config.retrain()));
+        pw.printf("detecting on %d files (%d rows), %d at once%n", corpus.files().size(), corpus.rowCount(),
+                jobs);
         pw.flush();
-        Map<String, double[]> scores = new NabDetection(config, threads).run(corpus, line -> {
+        Map<String, double[]> scores = new NabDetection(config, jobs).run(corpus, line -> {
             pw.println(line);
             pw.flush();
         });

@@ -52,7 +52,7 @@ class NabCommandTest {
         CommandLine cmd = new CommandLine(new NabCommand());
         cmd.setOut(new PrintWriter(sw));
 
-        int code = cmd.execute("--nab-dir", mini.toString(), "--out", out.toString(), "--threads", "1");
+        int code = cmd.execute("--nab-dir", mini.toString(), "--out", out.toString(), "--jobs", "1");
 
         assertEquals(0, code);
         for (String f : FILES) {
