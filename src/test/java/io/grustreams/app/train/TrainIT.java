@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grustreams.app.Main;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
+import io.grustreams.model.InputSpec;
 import io.grustreams.model.Normalization;
 import io.grustreams.model.TestModels;
 import io.grustreams.model.Variant;
@@ -80,6 +81,10 @@ class TrainIT {
             gru.setProperty(StreamSettings.TOPIC_PREFIX + role, kafka.uniqueTopic(role));
         }
         gru.setProperty(StreamSettings.RING_SIZE, "64");
+        // Time inputs, per-key scaling (the default) and three horizons: what the trainer must train for
+        // and the stream must serve.
+        gru.setProperty(StreamSettings.INPUTS_TIME, "time-of-day,day-of-week,gap");
+        gru.setProperty(StreamSettings.FORECAST_HORIZON, "3");
         StreamSettings s = settings();
         kafka.createTopics(2, s.eventsTopic(), s.forecastsTopic(), s.alertsTopic(), s.deadLettersTopic());
         this.dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "test-state")), "TrainIT-");
@@ -199,13 +204,13 @@ class TrainIT {
         produceEvents(v, 0, HISTORY);
         kafka.produce(settings().eventsTopic(), List.of(KeyValue.pair("dev-0", "not json"),
                 KeyValue.pair("dev-1", "{\"value\": \"high\"}"), KeyValue.pair("dev-2", "{\"value\": NaN}")));
-        ModelRegistry registry = new ModelRegistry(settings().features(), settings().modelName());
+        ModelRegistry registry = ModelRegistry.forSettings(settings());
         KafkaStreams streams = startStreams(registry);
         try {
-            // Step 2: the trainer runs once over the window.
+            // Step 2: the trainer runs once over the window, a readout per horizon.
             // Effective from the first following event: the stream switches exactly there.
             Instant switchAt = Instant.ofEpochMilli(t0 + 1000L * HISTORY);
-            Run run = train(trainArgs(configFile(), "--effective-from", switchAt.toString()));
+            Run run = train(trainArgs(configFile(), "--effective-from", switchAt.toString(), "--readout", "direct"));
             assertEquals(0, run.exit(), run.out() + run.err());
             assertTrue(run.out().contains(String.format(Locale.ROOT, "read %,d records", KEYS * HISTORY + 3)), run.out());
             assertTrue(run.out().contains("published gru v1 to " + settings().modelsTopic() + " as gru@1"), run.out());
@@ -217,6 +222,10 @@ class TrainIT {
             GruModel model = ModelCodec.fromJson(published.get(0).value());
             assertEquals(1, model.version());
             assertEquals(switchAt, model.effectiveFrom());
+            assertEquals(settings().inputs().time(), model.inputs().time());
+            assertEquals(InputSpec.Scaling.PER_KEY, model.inputs().scaling());
+            assertEquals(3, model.inputs().horizon());
+            assertEquals(InputSpec.Readout.DIRECT, model.inputs().readout());
             @SuppressWarnings("unchecked")
             Map<String, Object> source = (Map<String, Object>) model.provenance().get("source");
             assertEquals("topic", source.get("kind"));
@@ -241,10 +250,15 @@ class TrainIT {
             double gruSse = 0;
             double persistenceSse = 0;
             int scored = 0;
+            Map<String, List<JsonNode>> byKey = new HashMap<>();
             for (ConsumerRecord<String, byte[]> r : forecasts) {
                 JsonNode f = JSON.readTree(r.value());
                 assertEquals("gru", f.get("model").asText());
                 assertEquals(1, f.get("modelVersion").asLong());
+                byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(f);
+                JsonNode ahead = f.get("ahead").get("value");
+                assertEquals(3, ahead.size(), "three horizons per record: " + f);
+                assertEquals(f.get("forecast").get("value").asDouble(), ahead.get(0).asDouble());
                 double actual = f.get("actual").get("value").asDouble();
                 JsonNode error = f.get("error");
                 assertNotNull(error);
@@ -260,6 +274,19 @@ class TrainIT {
             double persistenceRmse = Math.sqrt(persistenceSse / scored);
             // Measured: about a third. Below 0.6 leaves room while still saying the model learned the series.
             assertTrue(gruRmse < 0.6 * persistenceRmse, "GRU RMSE " + gruRmse + " vs persistence " + persistenceRmse);
+
+            // Step 6: three events ahead too, against persistence three events ahead.
+            double ahead3 = 0;
+            double persist3 = 0;
+            for (List<JsonNode> records : byKey.values()) {
+                for (int i = 0; i + 3 < records.size(); i++) {
+                    double actual = records.get(i + 3).get("actual").get("value").asDouble();
+                    double now = records.get(i).get("actual").get("value").asDouble();
+                    ahead3 += Math.pow(actual - records.get(i).get("ahead").get("value").get(2).asDouble(), 2);
+                    persist3 += Math.pow(actual - now, 2);
+                }
+            }
+            assertTrue(ahead3 < 0.6 * persist3, "3 ahead: GRU SSE " + ahead3 + " vs persistence " + persist3);
         } finally {
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(Duration.ofSeconds(30)));
