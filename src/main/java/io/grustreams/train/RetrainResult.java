@@ -30,12 +30,18 @@ public record RetrainResult(GruModel model, Decision decision, double validation
      * @param keysTrained keys with at least one training window
      * @param sequences training windows of {@code sequenceLength} steps
      * @param trainingSteps time-steps of one pass over the windows
+     * @param stepsPerEpoch time-steps one epoch trains on (a pass, or at most {@code maxSteps / epochs})
      * @param validationSteps one-step forecasts scored by validation
      * @param updatesPerEpoch parameter updates of one epoch
      * @param updates parameter updates done
      */
     public record DataSummary(int keys, long events, int keysTrained, int sequences, long trainingSteps,
-            long validationSteps, long updatesPerEpoch, long updates) {
+            long stepsPerEpoch, long validationSteps, long updatesPerEpoch, long updates) {
+    }
+
+    /** Time-steps trained on over the run (every epoch run). */
+    public long stepsTrained() {
+        return data.stepsPerEpoch() * trainLosses.length;
     }
 
     public RetrainResult {

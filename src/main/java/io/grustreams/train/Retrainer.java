@@ -127,7 +127,8 @@ public final class Retrainer {
                 start = randomInit(layout, tc.seed());
             }
             long trainingSteps = (long) data.size() * data.length();
-            listener.onStart(tc.epochs(), updatesPerEpoch, trainingSteps, validation.steps());
+            listener.onStart(tc.epochs(), updatesPerEpoch, (long) trainer.sequencesPerEpoch(data) * data.length(),
+                    validation.steps());
 
             EarlyStopping stopping = new EarlyStopping(request, norm, inputs, validation, listener);
             stopping.starting(start);
@@ -149,7 +150,8 @@ public final class Retrainer {
             Decision decision = Decision.of(stopping.bestScore, best.vsDaily(), best.vsWeekly(), config.beatNaive(),
                     championScore, config.margin(), championLabel);
             RetrainResult.DataSummary summary = new RetrainResult.DataSummary(history.keys(), history.events(),
-                    keysTrained, data.size(), trainingSteps, validation.steps(), updatesPerEpoch, fit.updates());
+                    keysTrained, data.size(), trainingSteps, (long) trainer.sequencesPerEpoch(data) * data.length(),
+                    validation.steps(), updatesPerEpoch, fit.updates());
             double[] trainLosses = fit.epochLosses();
             double[] validationScores = stopping.validationScores();
             Map<String, Object> provenance = provenance(request, summary, length, burnIn, warmStart, trainLosses,
@@ -365,6 +367,7 @@ public final class Retrainer {
         d.put("keysTrained", data.keysTrained());
         d.put("sequences", data.sequences());
         d.put("trainingSteps", data.trainingSteps());
+        d.put("stepsPerEpoch", data.stepsPerEpoch());
         d.put("validationSteps", data.validationSteps());
         p.put("data", d);
         Map<String, Object> hp = new LinkedHashMap<>();

@@ -85,7 +85,7 @@ public final class RetrainBenchCommand implements Callable<Integer> {
         double cpuPerRun = (processCpuNanos() - cpu0) / 1e9 / (warmup + rounds);
         RetrainResult result = last[0];
         double median = r.medianNsPerOp() / 1e9;
-        double stepsPerSecond = result.data().trainingSteps() * (double) result.epochsRun() / median;
+        double stepsPerSecond = result.stepsTrained() / median;
         if (json) {
             Map<String, Object> f = BenchHarness.fields();
             f.put("bench", "retrain");

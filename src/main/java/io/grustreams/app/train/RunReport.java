@@ -134,7 +134,7 @@ record RunReport(Instant startedAt, Instant finishedAt, double readSeconds, doub
         v.put("events", result.data().validationSteps());
         r.put("validation", v);
         r.put("trainingStepsPerSecond", trainSeconds > 0
-                ? finite(result.data().trainingSteps() * (double) result.epochsRun() / trainSeconds) : null);
+                ? finite(result.stepsTrained() / trainSeconds) : null);
         r.put("files", files);
         r.put("note", note.orElse(null));
         return r;

@@ -51,7 +51,7 @@ class RunReportTest {
                 TestModels.randomParameters(GruLayout.of(Variant.CHO, 2, 3, 2), 1, 0.5), provenance);
         RetrainResult result = new RetrainResult(model, new Decision(true, "validation MSE 0.25 beats 0.5"), 0.25,
                 0.5, Double.NaN, OptionalDouble.of(0.5), new double[] {0.75, 0.375}, new double[] {0.5, 0.3125, 0.25},
-                2, "", new RetrainResult.DataSummary(2, 400, 2, 4, 512, 80, 8, 16));
+                2, "", new RetrainResult.DataSummary(2, 400, 2, 4, 512, 512, 80, 8, 16));
         Map<String, Object> sourceProvenance = new LinkedHashMap<>();
         sourceProvenance.put("kind", "topic");
         sourceProvenance.put("topic", "events");
