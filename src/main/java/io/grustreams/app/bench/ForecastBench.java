@@ -9,6 +9,8 @@ import io.grustreams.app.backtest.ForecastSuite;
 import io.grustreams.app.cli.SettingsOptions;
 import io.grustreams.app.train.TrainingOptions;
 import io.grustreams.engine.EngineConfig;
+import io.grustreams.model.InputSpec;
+import io.grustreams.model.TimeInput;
 import io.grustreams.stream.StreamSettings;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -110,9 +112,12 @@ public final class ForecastBench implements Callable<Integer> {
             runs.add(ForecastSuite.mixed("mixed:" + ForecastSuite.MIXED_CATEGORY, ForecastSuite.mixedSeries(corpus)));
             mixedFlags.add(true);
         }
-        pw.printf(Locale.ROOT, "bench forecast: %s; %d runs (%d series with a daily pattern, %s), horizon %d, %s%n",
-                BenchHarness.machine(), runs.size(), daily.size(), selected("mixed") ? "the mixed-scale run" : "no mixed run",
-                horizon, engine.inputs());
+        InputSpec in = engine.inputs();
+        pw.printf(Locale.ROOT, "bench forecast: %s; %d runs (%d series with a daily pattern, %s), horizon %d; "
+                + "%s scaling (half-life %s events), time inputs %s in %s, %s readout, H %d%n", BenchHarness.machine(),
+                runs.size(), daily.size(), selected("mixed") ? "the mixed-scale run" : "no mixed run", horizon,
+                in.scaling().id(), in.scaleHalfLife(), in.time().stream().map(TimeInput::id).toList(), in.zone(),
+                base.retrain().readout().id(), base.retrain().hiddenSize());
         pw.flush();
         List<Result> results = runAll(base, runs, mixedFlags, pw);
         String table = table(results);
