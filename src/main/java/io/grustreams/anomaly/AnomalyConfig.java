@@ -9,8 +9,8 @@ package io.grustreams.anomaly;
  *   <li>Residual statistics: an exponentially weighted mean and variance of
  *       {@code actual - forecast} per feature, giving a standardized residual {@code z} and a raw
  *       score {@code 1 - 2·Q(|z|)} in [0, 1].</li>
- *   <li>Anomaly likelihood (NuPIC): a short moving average of raw scores compared with the
- *       distribution of that average over a longer ring.</li>
+ *   <li>Anomaly likelihood (NuPIC): a short moving average of raw scores compared with an
+ *       exponentially weighted distribution of that average's earlier values.</li>
  *   <li>Alert state machine: open threshold held for some events, a lower resolve threshold
  *       (hysteresis) held for some events, then a cooldown.</li>
  * </ol>
@@ -23,18 +23,18 @@ package io.grustreams.anomaly;
  * @param minResidualStd floor on each feature's residual standard deviation, in the feature's
  *     original units, so a perfectly forecast constant signal does not turn rounding noise into
  *     infinite {@code z}. Default 1e-6. Positive and finite.
- * @param shortWindow raw scores in the short moving average (NuPIC's {@code averagingWindow}).
- *     Default 10. At least 1 and at most {@code learningPeriod}.
- * @param longWindow short averages kept in the ring whose mean and variance define "normal"
- *     (NuPIC's {@code historicWindowSize}, bounded here so the per-key state is small; the ring
- *     also holds {@code shortWindow} younger means that are not yet part of it). Default 400:
- *     the variance of overlapping averages is estimated from few effectively independent
- *     samples, and a shorter ring makes the likelihood noticeably noisier. Between 2 and
- *     {@value #MAX_WINDOW}.
- * @param learningPeriod short averages in the long ring before the likelihood is computed;
+ * @param shortWindow W, raw scores in the short moving average (NuPIC's {@code averagingWindow});
+ *     also the age a short average reaches before it joins the reference. A key's anomaly state
+ *     keeps 2W doubles for them. Default 10. At least 1 and at most {@code learningPeriod}.
+ * @param longWindow N, the span of the reference: short averages are folded into an exponentially
+ *     weighted mean and variance with weight {@code 2/(N+1)} (NuPIC's {@code historicWindowSize}
+ *     of N averages has the same mean age). Default 400: the variance of overlapping averages is
+ *     estimated from few effectively independent samples, and a shorter span makes the likelihood
+ *     noticeably noisier. Between 2 and {@value #MAX_WINDOW}; it does not change the state's size.
+ * @param learningPeriod short averages in the reference before the likelihood is computed;
  *     before that it is 0.5. Default 100 (NuPIC's {@code estimationSamples}). Between 2 and
  *     {@code longWindow}.
- * @param minLikelihoodVariance floor on the variance of the long ring (NuPIC's 0.0003), so a
+ * @param minLikelihoodVariance floor on the variance of the reference (NuPIC's 0.0003), so a
  *     stretch of near-identical scores does not make the slightest blip certain. Default 0.0003.
  *     Positive and finite.
  * @param openThreshold likelihood at or above which an event counts toward opening an alert.
@@ -63,7 +63,7 @@ public record AnomalyConfig(
         int resolveAfter,
         int cooldown) {
 
-    /** Largest {@link #longWindow}: bounds the per-key state at about 512 KiB. */
+    /** Largest {@link #longWindow} (and so {@link #shortWindow}, which a key's state holds twice). */
     public static final int MAX_WINDOW = 1 << 16;
 
     /**

@@ -26,12 +26,16 @@ import java.util.Objects;
  *       old regimes (a retrained model, a moved sensor); {@code a = 1/n} at first makes the early
  *       estimates the plain mean and population variance instead of a bias toward 0.</li>
  *   <li><b>Anomaly likelihood</b> (NuPIC, Ahmad et al. 2017, "Unsupervised real-time anomaly
- *       detection for streaming data"): {@code shortMean} is the mean of the last W raw scores;
- *       the long ring holds the last N short means that are at least W events old (so none
- *       shares a raw score with the current one, in the spirit of NuPIC estimating its
- *       distribution only every 100 records); with their mean {@code mu} and variance
+ *       detection for streaming data"): {@code shortMean} is the mean of the last W raw scores.
+ *       It is judged against a reference distribution of earlier short means, those at least W
+ *       events old (so none shares a raw score with the current one, in the spirit of NuPIC
+ *       estimating its distribution only every 100 records): the last W short means wait in a
+ *       lag window, and the one leaving it is folded into an exponentially weighted mean
+ *       {@code mu} and variance (West's update as in step 4, {@code a = max(2/(N+1), 1/n)}, N =
+ *       {@link AnomalyConfig#longWindow()} the span: the same mean age as NuPIC's window of N
+ *       means, in W + W + 3 numbers instead of N + W). With
  *       {@code sigma² = max(var, minLikelihoodVariance)}, the likelihood is
- *       {@code 1 - Q((shortMean - mu) / sigma)}. 0.5 until the reference holds
+ *       {@code 1 - Q((shortMean - mu) / sigma)}, 0.5 until the reference holds
  *       {@code learningPeriod} means. Unlike NuPIC's {@code tailProbability}, which folds values
  *       below the mean onto the upper tail, this is one-sided: a stretch of unusually small
  *       residuals (a model forecasting better than usual) is not an anomaly.</li>
@@ -77,6 +81,8 @@ public final class AnomalyDetector {
     private final int features;
     /** EW weight of a new residual once the 1/n start-up phase is over. */
     private final double alpha;
+    /** EW weight of a short mean joining the reference once its 1/n start-up phase is over: 2/(N+1). */
+    private final double referenceAlpha;
 
     /**
      * @param features values per event (the model's input size), at least 1
@@ -91,6 +97,7 @@ public final class AnomalyDetector {
         this.features = features;
         // Half-life h: (1 - alpha)^h = 1/2.
         this.alpha = -StrictMath.expm1(-StrictMath.log(2.0) / config.residualHalfLife());
+        this.referenceAlpha = 2.0 / (config.longWindow() + 1.0);
     }
 
     public AnomalyConfig config() {
@@ -103,7 +110,7 @@ public final class AnomalyDetector {
 
     /** A state for a key never seen before: no statistics, empty rings, alert closed. */
     public AnomalyState newState() {
-        return new AnomalyState(features, config.shortWindow(), config.longWindow());
+        return new AnomalyState(features, config.shortWindow());
     }
 
     /**
@@ -160,18 +167,16 @@ public final class AnomalyDetector {
         out.standardizedResidual = bestZ;
         out.feature = bestFeature;
 
-        // Step 5: short mean including this score, judged against the reference part of the long ring.
+        // Step 5: short mean including this score, judged against the reference of older short means.
         pushShort(state, raw);
         double shortMean = shortMean(state);
-        int n = referenceCount(state);
-        boolean learning = n < config.learningPeriod();
+        boolean learning = state.referenceCount < config.learningPeriod();
         double tail = 0.5;
         if (!learning) {
-            double mu = state.longSum / n;
-            double var = Math.max(state.longSumSq / n - mu * mu, config.minLikelihoodVariance());
-            tail = Gaussian.upperTail((shortMean - mu) / Math.sqrt(var));
+            double var = Math.max(state.referenceVariance, config.minLikelihoodVariance());
+            tail = Gaussian.upperTail((shortMean - state.referenceMean) / Math.sqrt(var));
         }
-        pushLong(state, shortMean);
+        pushLag(state, shortMean);
         out.likelihood = 1.0 - tail;
         out.logLikelihood = logLikelihood(tail);
 
@@ -365,83 +370,48 @@ public final class AnomalyDetector {
     }
 
     /**
-     * Mean of the raw-score ring. A running sum of values in [0, 1] can round a hair above
-     * {@code count} (seen: 10.000000000000002 for ten values); the long ring and the format need [0, 1].
+     * Mean of the raw scores held, summed afresh and oldest first: a restored state (whose ring
+     * starts at index 0) then gives the same bits as one that never left memory, and no running sum
+     * drifts. In [0, 1]: a partial sum of k values in [0, 1] is at most k, which is representable,
+     * so rounding never carries it past; the quotient of at most 1 then rounds to at most 1.
      */
     static double shortMean(AnomalyState s) {
-        return Math.min(1.0, s.shortSum / s.shortCount);
+        double sum = 0.0;
+        for (int i = 0; i < s.shortCount; i++) {
+            sum += s.shortScore(i);
+        }
+        return sum / s.shortCount;
     }
 
-    /** Appends to the raw-score ring, keeping its running sum; recomputed on wrap so rounding cannot drift. */
+    /** Appends a raw score, dropping the oldest of W. */
     static void pushShort(AnomalyState s, double x) {
         double[] ring = s.shortRing;
-        if (s.shortCount == ring.length) {
-            s.shortSum -= ring[s.shortHead];
-        } else {
-            s.shortCount++;
-        }
         ring[s.shortHead] = x;
-        s.shortWrites++;
-        s.shortSum += x;
         s.shortHead = (s.shortHead + 1) % ring.length;
-        if (s.shortHead == 0) {
-            double sum = 0.0;
-            for (int i = 0; i < s.shortCount; i++) {
-                sum += ring[i];
-            }
-            s.shortSum = sum;
-        }
-        s.shortSum = Math.max(s.shortSum, 0.0);
+        s.shortCount = Math.min(s.shortCount + 1, ring.length);
     }
 
     /**
-     * Appends a short mean to the long ring. The ring holds {@code N + W} entries but the running
-     * sum and sum of squares cover only those at least {@code W} events old: a younger short mean
-     * shares raw scores with the current one, and letting the current anomaly's own early averages
-     * widen the reference distribution would blunt the likelihood exactly when it should rise.
-     * Sums are recomputed when the head wraps so rounding cannot drift.
+     * Appends a short mean to the lag window; the one it pushes out, W events old, joins the
+     * reference (West's EW update, {@code a = max(2/(N+1), 1/n)}). A younger short mean shares raw
+     * scores with the current one, and letting the current anomaly's own early averages widen the
+     * reference would blunt the likelihood exactly when it should rise.
      */
-    private static void pushLong(AnomalyState s, double x) {
-        double[] ring = s.longRing;
-        int cap = ring.length;
-        int lag = s.shortRing.length;
-        if (s.longCount == cap) {
-            // Age N+W-1 is about to be overwritten: it leaves the reference distribution.
-            double old = ring[s.longHead];
-            s.longSum -= old;
-            s.longSumSq -= old * old;
+    private void pushLag(AnomalyState s, double x) {
+        double[] ring = s.lagRing;
+        if (s.lagCount == ring.length) {
+            double joining = ring[s.lagHead];
+            s.referenceCount++;
+            double a = Math.max(referenceAlpha, 1.0 / s.referenceCount);
+            double d = joining - s.referenceMean;
+            // A convex combination of values in [0, 1]; the clamp only undoes rounding.
+            s.referenceMean = Math.min(1.0, Math.max(0.0, s.referenceMean + a * d));
+            s.referenceVariance = (1.0 - a) * (s.referenceVariance + a * d * d);
+        } else {
+            s.lagCount++;
         }
-        if (s.longCount >= lag) {
-            // Age W-1 becomes age W: it joins the reference distribution.
-            double joining = ring[Math.floorMod(s.longHead - lag, cap)];
-            s.longSum += joining;
-            s.longSumSq += joining * joining;
-        }
-        ring[s.longHead] = x;
-        s.longWrites++;
-        s.longHead = (s.longHead + 1) % cap;
-        if (s.longCount < cap) {
-            s.longCount++;
-        }
-        if (s.longHead == 0) {
-            double sum = 0.0;
-            double sumSq = 0.0;
-            for (int age = lag; age < s.longCount; age++) {
-                double v = ring[cap - 1 - age];
-                sum += v;
-                sumSq += v * v;
-            }
-            s.longSum = sum;
-            s.longSumSq = sumSq;
-        }
-        // Subtraction can leave a sum a hair below zero; the state format requires >= 0.
-        s.longSum = Math.max(s.longSum, 0.0);
-        s.longSumSq = Math.max(s.longSumSq, 0.0);
-    }
-
-    /** Short means in the long ring's reference distribution (those at least W events old). */
-    static int referenceCount(AnomalyState s) {
-        return Math.max(0, s.longCount - s.shortRing.length);
+        ring[s.lagHead] = x;
+        s.lagHead = (s.lagHead + 1) % ring.length;
     }
 
     private void checkShapes(AnomalyState state, double[] actual, double[] expected) {
@@ -467,11 +437,10 @@ public final class AnomalyDetector {
     }
 
     private void checkState(AnomalyState state) {
-        if (state.features != features || state.shortRing.length != config.shortWindow()
-                || state.longWindow() != config.longWindow()) {
-            throw new IllegalArgumentException("state has " + state.features + " features and windows "
-                    + state.shortRing.length + "/" + state.longWindow() + "; this detector has " + features
-                    + " features and windows " + config.shortWindow() + "/" + config.longWindow());
+        if (state.features != features || state.shortRing.length != config.shortWindow()) {
+            throw new IllegalArgumentException("state has " + state.features + " features and short window "
+                    + state.shortRing.length + "; this detector has " + features + " features and short window "
+                    + config.shortWindow());
         }
     }
 }

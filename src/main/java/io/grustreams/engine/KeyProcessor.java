@@ -9,6 +9,7 @@ import io.grustreams.model.KeyScale;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The per-key part of the stream's event path, without Kafka: given a key's state, the model
@@ -182,6 +183,8 @@ public final class KeyProcessor {
     private final int horizon;
     private final double scaleAlpha;
     private KeyState state;
+    private final RingBlocks blocks;
+    private final KeyRing ring;
     private final AnomalyDetector detector;
     private final double[] replay;
     private final double[] replayPrevious;
@@ -191,15 +194,29 @@ public final class KeyProcessor {
     private final Map<GruModel, Served> served = new IdentityHashMap<>();
 
     /**
+     * A processor whose ring blocks are kept in memory: for one key (the backtest keeps one
+     * processor per key) or tests.
+     *
      * @param config the stream's features, ring, inputs, horizon and detector
      */
     public KeyProcessor(EngineConfig config) {
+        this(config, new MemoryRingBlocks());
+    }
+
+    /**
+     * @param config the stream's features, ring, inputs, horizon and detector
+     * @param blocks where the processed key's sealed ring blocks are; the caller binds it to the
+     *     key it loads into {@link #state()}
+     */
+    public KeyProcessor(EngineConfig config, RingBlocks blocks) {
+        this.blocks = Objects.requireNonNull(blocks, "blocks");
         this.features = config.features();
         this.inputs = config.inputs();
         this.horizon = config.horizon();
         this.scaleAlpha = KeyScale.alpha(config.scaleHalfLife());
         int d = features.size();
         this.state = new KeyState(d, config.ringSize());
+        this.ring = new KeyRing(d, config.ringSize(), scaleAlpha);
         this.detector = new AnomalyDetector(config.anomaly(), d);
         this.replay = new double[d];
         this.replayPrevious = new double[d];
@@ -244,6 +261,8 @@ public final class KeyProcessor {
      */
     public void process(GruModel model, long timestamp, double[] values, Outcome out) {
         out.rewarmNanos = -1L;
+        // A legacy state's ring arrives as one open run of up to its old W events: seal it first.
+        ring.seal(state, blocks);
         if (state.anomaly == null) {
             state.anomaly = detector.newState();
         }
@@ -287,10 +306,11 @@ public final class KeyProcessor {
                 out.forecasts);
     }
 
-    /** Folds the event into the key's scale, ring, count and time. */
+    /** Folds the event into the key's scale, ring (sealing a full block), count and time. */
     private void foldIn(long timestamp, double[] values) {
         state.scale.observe(values, scaleAlpha);
-        state.push(timestamp, values, state.scale.scales());
+        state.pushOpen(timestamp, values);
+        ring.seal(state, blocks);
         state.eventCount++;
         state.lastTimestamp = timestamp;
     }
@@ -307,9 +327,10 @@ public final class KeyProcessor {
 
     /**
      * Rebuilds the key's model state under {@code s}, as if the new model had run over the last W
-     * events from h = 0 (ring buffer, oldest first), with the inputs the stream computed for them:
-     * each event's values, time and scale s_t as the ring kept them, the oldest taken as a key's
-     * first event (no change, no gap):
+     * events from h = 0 (the ring, oldest first: sealed blocks read back from the block store and
+     * the open events), with the inputs the stream computed for them: each event's values and time
+     * as the ring kept them and its scale s_t refolded from its block's starting scale, the oldest
+     * taken as a key's first event (no change, no gap):
      * <ul>
      *   <li>hidden state: h_i = GRU(h_{i-1}, inputs_i), i = 1..W, h_0 = 0, bit for bit what a fresh run
      *       of the new model over those events gives;</li>
@@ -332,15 +353,16 @@ public final class KeyProcessor {
         state.clearModelState();
         state.resetHidden(s.hiddenSize);
         state.modelVersion = s.model.version();
-        int n = state.ringSize();
+        int n = ring.load(state, blocks);
         if (n > 0) {
             detector.restartResiduals(state.anomaly);
         }
         long previousTimestamp = Long.MIN_VALUE;
+        int d = replay.length;
         for (int i = 0; i < n; i++) {
-            state.ringValue(i, replay);
-            state.ringScale(i, replayScale);
-            long ts = state.ringTimestamp(i);
+            System.arraycopy(ring.values, i * d, replay, 0, d);
+            System.arraycopy(ring.scales, i * d, replayScale, 0, d);
+            long ts = ring.timestamps[i];
             // Residual of x_i against y_{i-1}, the forecast the new model made for it.
             if (i > 0 && inRange(replay, replayForecast)) {
                 detector.learn(state.anomaly, replay, replayForecast);

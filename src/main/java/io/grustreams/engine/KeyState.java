@@ -17,7 +17,7 @@ public final class KeyState {
 
     /** D: features per event. */
     final int features;
-    /** W: capacity of the ring buffer, in events. */
+    /** W: events kept to re-warm the key, the last ones. */
     final int ringCapacity;
 
     long eventCount;
@@ -45,16 +45,29 @@ public final class KeyState {
     final KeyScale scale;
 
     /*
-     * The last W events, oldest first from ringStart: per event its time, its raw values and the
-     * scale s_t the stream computed for it (what a per-key model's inputs and forecasts used), so
-     * that a re-warm replays exactly the inputs the key was served.
+     * The ring: the key's last events, kept to re-warm it under a new model. Sealed blocks of B
+     * events live in a store of their own (RingBlocks: a changelogged state store in the stream),
+     * written once when full and read only at a re-warm; the events since the last seal, the open
+     * block, live here. Each block starts with the key's scale before its first event, so a
+     * re-warm recomputes every event's s_t exactly by folding the events in again.
      */
-    private final long[] ringTimestamps;
-    private final double[] ringValues;
-    private final double[] ringScales;
-    private int ringStart;
-    private int ringSize;
+    /** B, events per sealed block. */
+    final int blockCapacity;
+    /** Index of the block the open events will be sealed as. */
+    long nextBlock;
+    /** Lowest block index that may still be stored; those below were deleted. */
+    long oldestBlock;
+    /** The key's scale before the first open event. */
+    final KeyScale openScale;
+    int openSize;
+    /** Times and raw values of the open events, oldest first; longer than B only after a legacy ring was read. */
+    long[] openTimestamps;
+    double[] openValues;
 
+    /**
+     * @param features D
+     * @param ringCapacity W, the events a re-warm replays
+     */
     public KeyState(int features, int ringCapacity) {
         if (features <= 0 || ringCapacity <= 0) {
             throw new IllegalArgumentException("features " + features + " and ringCapacity " + ringCapacity
@@ -64,9 +77,24 @@ public final class KeyState {
         this.ringCapacity = ringCapacity;
         this.forecast = new double[features];
         this.scale = new KeyScale(features);
-        this.ringTimestamps = new long[ringCapacity];
-        this.ringValues = new double[features * ringCapacity];
-        this.ringScales = new double[features * ringCapacity];
+        this.blockCapacity = blockCapacity(features);
+        this.openScale = new KeyScale(features);
+        this.openTimestamps = new long[blockCapacity];
+        this.openValues = new double[blockCapacity * features];
+    }
+
+    /**
+     * B for D features: as many events as fit in 256 bytes of entries (8 + 8D each), at least one.
+     * Small enough that the open block, rewritten with every event, stays a few hundred bytes;
+     * large enough that a sealed block's write and its delete are rare (once per B events).
+     */
+    public static int blockCapacity(int features) {
+        return Math.max(1, 256 / (8 + 8 * features));
+    }
+
+    /** R: sealed blocks kept, the fewest whose B events each cover W whatever the open block holds. */
+    int blocksKept() {
+        return (ringCapacity + blockCapacity - 1) / blockCapacity;
     }
 
     /** Good events seen for this key. */
@@ -89,6 +117,12 @@ public final class KeyState {
         return Arrays.copyOf(hidden, hiddenSize);
     }
 
+    /** Events a re-warm would replay: at most W, the open ones and those of the sealed blocks kept. */
+    public int ringSize() {
+        long stored = (nextBlock - oldestBlock) * blockCapacity + openSize;
+        return (int) Math.min(ringCapacity, stored);
+    }
+
     /** Back to the state of a key never seen. */
     public void clear() {
         if (anomaly != null) {
@@ -99,11 +133,10 @@ public final class KeyState {
         lastTimestamp = 0L;
         clearModelState();
         scale.clear();
-        ringStart = 0;
-        ringSize = 0;
+        clearRing();
     }
 
-    /** Forgets the hidden state and the pending forecast (the ring buffer and counts stay). */
+    /** Forgets the hidden state and the pending forecast (the ring and counts stay). */
     void clearModelState() {
         modelVersion = NO_MODEL;
         hiddenSize = 0;
@@ -121,69 +154,26 @@ public final class KeyState {
         hiddenSize = h;
     }
 
+    /** No events in the ring, no blocks. */
+    void clearRing() {
+        nextBlock = 0;
+        oldestBlock = 0;
+        openScale.clear();
+        openSize = 0;
+    }
+
     /**
-     * Appends one event, dropping the oldest when full.
+     * Appends an event to the open block (the caller seals it when it holds B).
      *
      * @param raw {@code features} values. Not modified.
-     * @param scales s_t of each feature. Not modified.
      */
-    void push(long timestamp, double[] raw, double[] scales) {
-        int slot;
-        if (ringSize < ringCapacity) {
-            slot = (ringStart + ringSize) % ringCapacity;
-            ringSize++;
-        } else {
-            slot = ringStart;
-            ringStart = (ringStart + 1) % ringCapacity;
+    void pushOpen(long timestamp, double[] raw) {
+        if (openSize == openTimestamps.length) {
+            openTimestamps = Arrays.copyOf(openTimestamps, 2 * openSize);
+            openValues = Arrays.copyOf(openValues, 2 * openSize * features);
         }
-        ringTimestamps[slot] = timestamp;
-        System.arraycopy(raw, 0, ringValues, slot * features, features);
-        System.arraycopy(scales, 0, ringScales, slot * features, features);
-    }
-
-    /** Empties the ring (the codec then refills it with {@link #push}). */
-    void clearRing() {
-        ringStart = 0;
-        ringSize = 0;
-    }
-
-    /** Number of events in the ring buffer, at most {@link #ringCapacity}. */
-    int ringSize() {
-        return ringSize;
-    }
-
-    private int slot(int i) {
-        if (i < 0 || i >= ringSize) {
-            throw new IndexOutOfBoundsException("ring index " + i + " of " + ringSize);
-        }
-        return (ringStart + i) % ringCapacity;
-    }
-
-    /** Time of the {@code i}-th buffered event, 0 being the oldest. */
-    long ringTimestamp(int i) {
-        return ringTimestamps[slot(i)];
-    }
-
-    /**
-     * Copies the raw values of the {@code i}-th buffered event, 0 being the oldest.
-     *
-     * @param out at least {@code features} long. Modified.
-     */
-    void ringValue(int i, double[] out) {
-        System.arraycopy(ringValues, slot(i) * features, out, 0, features);
-    }
-
-    /** Value of feature {@code f} of the {@code i}-th buffered event, 0 being the oldest. */
-    double ringValue(int i, int f) {
-        return ringValues[slot(i) * features + f];
-    }
-
-    /**
-     * Copies the scales s_t the stream used for the {@code i}-th buffered event.
-     *
-     * @param out at least {@code features} long. Modified.
-     */
-    void ringScale(int i, double[] out) {
-        System.arraycopy(ringScales, slot(i) * features, out, 0, features);
+        openTimestamps[openSize] = timestamp;
+        System.arraycopy(raw, 0, openValues, openSize * features, features);
+        openSize++;
     }
 }

@@ -1,6 +1,7 @@
 package io.grustreams.engine;
 
 import io.grustreams.anomaly.AnomalyConfig;
+import io.grustreams.anomaly.AnomalyDetector;
 import io.grustreams.anomaly.AnomalyState;
 import io.grustreams.model.KeyScale;
 import io.grustreams.model.codec.BigEndianDoubles;
@@ -23,22 +24,44 @@ import java.nio.ByteBuffer;
  *   int64    scaleCount      events folded into the key's scale (KeyScale), &gt;= 0
  *   f64[D]   scaleLast       the last value of each feature, finite
  *   f64[D]   scaleChange     the EW mean absolute change of each feature, finite, &gt;= 0
- *   int32    anomalyBytes    length of the anomaly state, 0 for none yet
- *   byte[]   anomaly         AnomalyState's own versioned, checksummed format
- *   int32    ringCapacity    W when written
- *   int32    ringSize        n, in [0, ringCapacity]
- *   n ×      (int64 timestamp, f64[D] raw values, finite, f64[D] scale s_t, finite, &gt; 0), oldest first
+ *   int8     hasAnomaly      0 or 1; the detector's state follows if 1 (AnomalyState):
+ *     int64    residualCount      &gt;= 0
+ *     f64[D]   residualMean       finite
+ *     f64[D]   residualVariance   finite, &gt;= 0
+ *     int32    shortWindow        W, must equal gru.anomaly.short-window (else the section is dropped)
+ *     int32    shortCount         n in [0, W]
+ *     f64[n]   shortScores        raw scores in [0, 1], oldest first
+ *     int32    lagCount           m in [0, W]
+ *     f64[m]   lagMeans           short means in [0, 1] not yet in the reference, oldest first
+ *     int64    referenceCount     &gt;= 0
+ *     f64      referenceMean      in [0, 1]
+ *     f64      referenceVariance  finite, &gt;= 0
+ *     int8     alertOpen          0 or 1
+ *     int32    openStreak, resolveStreak, cooldownRemaining   each &gt;= 0
+ *     int64    valueCount         &gt;= 0
+ *     f64[D]   low, high          finite, high &gt;= low
+ *     int32    noveltyFill        in [0, 100)
+ *     f64      noveltyMax         finite, &gt;= 0
+ *     int32    noveltyBlocks      K, must equal this build's (3)
+ *     f64[K]   noveltyMaxima      finite, &gt;= 0
+ *   int64    nextBlock       index the open events will be sealed as, &gt;= 0
+ *   int64    oldestBlock     lowest block index that may still be stored, in [0, nextBlock]
+ *   segment  open            the open ring block in {@link RingBlockCodec}'s segment layout
+ *                            (starting scale, n &lt; B events of time and D raw values)
  * </pre>
- * and nothing after. The ring is written oldest first, so W can change between runs: a reader
- * with a smaller W keeps the newest events.
+ * and nothing after. The ring's sealed blocks are in their own store ({@link RingBlocks}). A
+ * state is about 0.8 KiB at D = 1, H = 32 and 1.8 KiB at D = 8, H = 64, whatever W: the stream
+ * writes it after every event.
  *
- * <p>Version 1 (no scale, ring events of D raw values only) is still read: its ring events take
- * the last event's time, and the key's scale and each ring event's s_t are rebuilt by folding the
- * ring's values in, oldest first. What a version-1 state fed a model (raw values, a hidden state,
- * the pending forecast) is read unchanged, so a key served by a model without per-key scaling or
- * time inputs continues exactly; the next write is version 2.
+ * <p>Version 1 (the whole ring of W raw values inline, the anomaly windows in their own
+ * checksummed record) is still read, and written as version 2 on the key's next event. Its ring
+ * becomes the open events (sealed into blocks when the key is next processed), with every event
+ * at the last event's time and the scales rebuilt by folding its values in, oldest first; its
+ * anomaly record is converted ({@link LegacyAnomalyRecord}). What it fed a model (raw values, a
+ * hidden state, the pending forecast) is read unchanged, so a key served by a model without
+ * per-key scaling or time inputs continues exactly.
  *
- * <p>Holds the configuration and two scratch rows; not thread-safe (one per processor).
+ * <p>Holds the configuration and scratch rows; not thread-safe (one per processor).
  */
 public final class KeyStateCodec {
 
@@ -49,39 +72,41 @@ public final class KeyStateCodec {
     private final AnomalyConfig anomalyConfig;
     /** α of the stream's per-key scale, to rebuild the scale of a version-1 state. */
     private final double scaleAlpha;
-    /** Scratch rows of D values, grown on demand, so encoding and decoding allocate only the array written. */
+    private final RingBlockCodec segments;
+    /** Scratch rows of D values and of W scores, so decoding allocates nothing once they have grown. */
     private double[] rowA = new double[0];
     private double[] rowB = new double[0];
+    private double[] scores = new double[0];
+    private double[] means = new double[0];
+    private final double[] maxima = new double[AnomalyDetector.NOVELTY_BLOCKS];
 
     /**
-     * @param scaleHalfLife the stream's per-key scale half-life in events ({@code gru.inputs.scale-half-life})
+     * @param config the stream's features, per-key scale half-life and detector
      */
-    public KeyStateCodec(AnomalyConfig anomalyConfig, double scaleHalfLife) {
-        this.anomalyConfig = anomalyConfig;
-        this.scaleAlpha = KeyScale.alpha(scaleHalfLife);
+    public KeyStateCodec(EngineConfig config) {
+        this.anomalyConfig = config.anomaly();
+        this.scaleAlpha = KeyScale.alpha(config.scaleHalfLife());
+        this.segments = new RingBlockCodec(config.features().size());
     }
 
     /** Bytes {@link #encode} writes for {@code s}. */
     public int encodedSize(KeyState s) {
-        int anomaly = s.anomaly == null ? 0 : s.anomaly.serializedSize();
-        return 1 + 4 + 8 + 8 + 8 + 4 + 8 * s.hiddenSize + 1 + (s.hasForecast ? 8 * s.features : 0)
-                + 8 + 16 * s.features + 4 + anomaly + 4 + 4 + s.ringSize() * (8 + 16 * s.features);
-    }
-
-    /** @return a new array (a state store keeps the array it is given) */
-    public byte[] encode(KeyState s) {
-        return encode(s, null);
+        int d = s.features;
+        int anomaly = 1;
+        if (s.anomaly != null) {
+            AnomalyState a = s.anomaly;
+            anomaly += 8 + 16 * d + 4 + 4 + 8 * a.shortCount() + 4 + 8 * a.lagCount() + 24 + 13 + 8 + 16 * d + 4 + 8
+                    + 4 + 8 * AnomalyDetector.NOVELTY_BLOCKS;
+        }
+        return 1 + 4 + 8 + 8 + 8 + 4 + 8 * s.hiddenSize + 1 + (s.hasForecast ? 8 * d : 0) + 8 + 16 * d + anomaly
+                + 16 + RingBlockCodec.segmentSize(d, s.openSize);
     }
 
     /**
-     * As {@link #encode(KeyState)}; the anomaly section copies its unchanged ring bytes from
-     * {@code synced} where that gives the same result ({@link AnomalyState#writeTo(ByteBuffer, byte[])}).
-     *
-     * @param s not modified, except in what its anomaly state remembers of the array written
-     * @param synced the array {@code s} was last decoded from or encoded to, or null. Not modified.
-     * @return a new array
+     * @param s not modified
+     * @return a new array (a state store keeps the array it is given)
      */
-    public byte[] encode(KeyState s, byte[] synced) {
+    public byte[] encode(KeyState s) {
         byte[] bytes = new byte[encodedSize(s)];
         ByteBuffer out = ByteBuffer.wrap(bytes);
         out.put(FORMAT_VERSION).putInt(s.features).putLong(s.eventCount).putLong(s.lastTimestamp)
@@ -91,35 +116,65 @@ public final class KeyStateCodec {
         if (s.hasForecast) {
             BigEndianDoubles.put(out, s.forecast, 0, s.features);
         }
-        out.putLong(s.scale.count());
-        for (int j = 0; j < s.features; j++) {
-            out.putDouble(s.scale.last(j));
-        }
-        for (int j = 0; j < s.features; j++) {
-            out.putDouble(s.scale.meanChange(j));
-        }
+        putScale(out, s.scale);
         if (s.anomaly == null) {
-            out.putInt(0);
+            out.put((byte) 0);
         } else {
-            out.putInt(s.anomaly.serializedSize());
-            s.anomaly.writeTo(out, synced);
+            out.put((byte) 1);
+            putAnomaly(out, s.anomaly);
         }
-        out.putInt(s.ringCapacity).putInt(s.ringSize());
-        double[] row = rows(s.features);
-        for (int i = 0; i < s.ringSize(); i++) {
-            out.putLong(s.ringTimestamp(i));
-            s.ringValue(i, row);
-            BigEndianDoubles.put(out, row, 0, s.features);
-            s.ringScale(i, row);
-            BigEndianDoubles.put(out, row, 0, s.features);
-        }
+        out.putLong(s.nextBlock).putLong(s.oldestBlock);
+        RingBlockCodec.putSegment(out, s.openScale, s.openTimestamps, s.openValues, 0, s.openSize);
         return bytes;
+    }
+
+    private static void putScale(ByteBuffer out, KeyScale scale) {
+        out.putLong(scale.count());
+        for (int j = 0; j < scale.features(); j++) {
+            out.putDouble(scale.last(j));
+        }
+        for (int j = 0; j < scale.features(); j++) {
+            out.putDouble(scale.meanChange(j));
+        }
+    }
+
+    private static void putAnomaly(ByteBuffer out, AnomalyState a) {
+        int d = a.features();
+        out.putLong(a.residualCount());
+        for (int f = 0; f < d; f++) {
+            out.putDouble(a.residualMean(f));
+        }
+        for (int f = 0; f < d; f++) {
+            out.putDouble(a.residualVariance(f));
+        }
+        out.putInt(a.shortWindow()).putInt(a.shortCount());
+        for (int i = 0; i < a.shortCount(); i++) {
+            out.putDouble(a.shortScore(i));
+        }
+        out.putInt(a.lagCount());
+        for (int i = 0; i < a.lagCount(); i++) {
+            out.putDouble(a.lagMean(i));
+        }
+        out.putLong(a.referenceCount()).putDouble(a.referenceMean()).putDouble(a.referenceVariance());
+        out.put(a.alertOpen() ? (byte) 1 : (byte) 0).putInt(a.openStreak()).putInt(a.resolveStreak())
+                .putInt(a.cooldownRemaining());
+        out.putLong(a.valueCount());
+        for (int f = 0; f < d; f++) {
+            out.putDouble(a.low(f));
+        }
+        for (int f = 0; f < d; f++) {
+            out.putDouble(a.high(f));
+        }
+        out.putInt(a.noveltyFill()).putDouble(a.noveltyMax()).putInt(AnomalyDetector.NOVELTY_BLOCKS);
+        for (int k = 0; k < AnomalyDetector.NOVELTY_BLOCKS; k++) {
+            out.putDouble(a.noveltyMaximum(k));
+        }
     }
 
     /**
      * Reads a stored state into {@code into}, replacing all it held. If the anomaly section alone
-     * cannot be used (damaged, or written under other anomaly windows), it is dropped and the rest
-     * kept: the detector re-learns, the hidden state survives.
+     * cannot be used (written under another short window, or a damaged legacy record), it is
+     * dropped and the rest kept: the detector re-learns, the hidden state survives.
      *
      * @param bytes not modified
      * @param into cleared, then filled. Modified.
@@ -163,17 +218,17 @@ public final class KeyStateCodec {
             if (into.hasForecast) {
                 readFinite(in, into.forecast, into.features, "forecast");
             }
-            if (version >= 2) {
-                readScale(in, into);
-            }
-            boolean anomalyKept = readAnomaly(in, into);
-            if (version >= 2) {
-                readRing(in, into);
+            boolean anomalyKept;
+            if (version == 1) {
+                anomalyKept = readLegacyAnomaly(in, into);
+                readLegacyRing(in, into);
             } else {
-                readRingV1(in, into);
+                readScale(in, into.scale, "scale");
+                anomalyKept = readAnomaly(in, into);
+                readRing(in, into);
             }
             if (in.hasRemaining()) {
-                throw bad("ring", in.remaining() + " bytes after the end of the state");
+                throw bad("open", in.remaining() + " bytes after the end of the state");
             }
             return anomalyKept;
         } catch (BufferUnderflowException e) {
@@ -181,21 +236,115 @@ public final class KeyStateCodec {
         }
     }
 
-    private void readScale(ByteBuffer in, KeyState into) {
-        int d = into.features;
+    private void readScale(ByteBuffer in, KeyScale scale, String field) {
+        int d = scale.features();
         long count = in.getLong();
         double[] last = rows(d);
         double[] change = rowB;
         BigEndianDoubles.get(in, last, 0, d);
         BigEndianDoubles.get(in, change, 0, d);
         try {
-            into.scale.restore(count, last, change);
+            scale.restore(count, last, change);
         } catch (IllegalArgumentException e) {
-            throw bad("scale", e.getMessage());
+            throw bad(field, e.getMessage());
         }
     }
 
     private boolean readAnomaly(ByteBuffer in, KeyState into) {
+        byte has = in.get();
+        if (has != 0 && has != 1) {
+            throw bad("hasAnomaly", Byte.toString(has));
+        }
+        if (has == 0) {
+            return true;
+        }
+        int d = into.features;
+        long residualCount = in.getLong();
+        double[] a = rows(d);
+        double[] b = rowB;
+        BigEndianDoubles.get(in, a, 0, d);
+        BigEndianDoubles.get(in, b, 0, d);
+        int window = in.getInt();
+        if (window < 1 || window > AnomalyConfig.MAX_WINDOW) {
+            throw bad("anomaly.shortWindow", window + " not in [1, " + AnomalyConfig.MAX_WINDOW + "]");
+        }
+        int n = in.getInt();
+        if (n < 0 || n > window) {
+            throw bad("anomaly.shortCount", n + " not in [0, " + window + "]");
+        }
+        double[] s = scores(window);
+        BigEndianDoubles.get(in, s, 0, n);
+        int m = in.getInt();
+        if (m < 0 || m > window) {
+            throw bad("anomaly.lagCount", m + " not in [0, " + window + "]");
+        }
+        BigEndianDoubles.get(in, means, 0, m);
+        long referenceCount = in.getLong();
+        double referenceMean = in.getDouble();
+        double referenceVariance = in.getDouble();
+        byte open = in.get();
+        if (open != 0 && open != 1) {
+            throw bad("anomaly.alertOpen", Byte.toString(open));
+        }
+        int openStreak = in.getInt();
+        int resolveStreak = in.getInt();
+        int cooldown = in.getInt();
+        long valueCount = in.getLong();
+        // low and high go where the residual moments were: those are restored first.
+        AnomalyState state = anomalyFor(into, window);
+        try {
+            state.restoreResiduals(residualCount, a, b);
+            BigEndianDoubles.get(in, a, 0, d);
+            BigEndianDoubles.get(in, b, 0, d);
+            state.restoreRange(valueCount, a, b);
+            state.restoreWindows(s, n, means, m);
+            state.restoreReference(referenceCount, referenceMean, referenceVariance);
+            state.restoreAlert(open == 1, openStreak, resolveStreak, cooldown);
+            int fill = in.getInt();
+            double max = in.getDouble();
+            int blocks = in.getInt();
+            if (blocks != AnomalyDetector.NOVELTY_BLOCKS) {
+                throw bad("anomaly.noveltyBlocks", blocks + " but this build keeps " + AnomalyDetector.NOVELTY_BLOCKS);
+            }
+            BigEndianDoubles.get(in, maxima, 0, blocks);
+            state.restoreNovelty(fill, max, maxima);
+        } catch (IllegalArgumentException e) {
+            throw bad("anomaly", e.getMessage());
+        }
+        if (window != anomalyConfig.shortWindow()) {
+            // Scores averaged over another window: the detector re-learns rather than mix the two.
+            return false;
+        }
+        into.anomaly = state;
+        return true;
+    }
+
+    /** A state of the given window for {@code into}: its spare one if that fits, else a new one. */
+    private static AnomalyState anomalyFor(KeyState into, int window) {
+        AnomalyState spare = into.spareAnomaly;
+        if (spare != null && spare.features() == into.features && spare.shortWindow() == window) {
+            into.spareAnomaly = null;
+            spare.clear();
+            return spare;
+        }
+        return new AnomalyState(into.features, window);
+    }
+
+    private void readRing(ByteBuffer in, KeyState into) {
+        into.nextBlock = in.getLong();
+        into.oldestBlock = in.getLong();
+        if (into.nextBlock < 0) {
+            throw bad("nextBlock", "negative: " + into.nextBlock);
+        }
+        if (into.oldestBlock < 0 || into.oldestBlock > into.nextBlock) {
+            throw bad("oldestBlock", into.oldestBlock + " not in [0, nextBlock=" + into.nextBlock + "]");
+        }
+        into.openSize = segments.getSegment(in, "state field open.", into.openScale, into.blockCapacity - 1,
+                into.openTimestamps, into.openValues, 0);
+    }
+
+    /** Version 1's anomaly record, converted; dropped (false) if it cannot be used. */
+    private boolean readLegacyAnomaly(ByteBuffer in, KeyState into) {
         int length = in.getInt();
         if (length < 0 || length > in.remaining()) {
             throw bad("anomalyBytes", length + " with " + in.remaining() + " bytes left");
@@ -205,64 +354,44 @@ public final class KeyStateCodec {
         }
         ByteBuffer section = in.slice(in.position(), length);
         in.position(in.position() + length);
-        try {
-            AnomalyState a = AnomalyState.readFrom(section, anomalyConfig, into.spareAnomaly);
-            if (a.features() != into.features || section.hasRemaining()) {
-                return false;
-            }
-            into.anomaly = a;
-            return true;
-        } catch (IllegalArgumentException e) {
+        AnomalyState a = LegacyAnomalyRecord.read(section, anomalyConfig, into.features);
+        if (a == null || section.hasRemaining()) {
             return false;
         }
+        into.anomaly = a;
+        return true;
     }
 
-    private void readRing(ByteBuffer in, KeyState into) {
+    /**
+     * Version 1's ring: n raw rows of D, oldest first. The newest W become the open events, at the
+     * last event's time; the key's scale is rebuilt by folding all n in, and the open events'
+     * starting scale is the fold of those skipped.
+     */
+    private void readLegacyRing(ByteBuffer in, KeyState into) {
         int capacity = in.getInt();
         int n = in.getInt();
         int d = into.features;
-        checkRing(capacity, n);
-        if ((long) n * (8 + 16L * d) > in.remaining()) {
-            throw bad("ring", n + " events of " + d + " features need more than the " + in.remaining()
-                    + " bytes left");
+        if (capacity <= 0) {
+            throw bad("ringCapacity", "not positive: " + capacity);
         }
-        // A smaller W now: skip the oldest events that no longer fit.
-        int skip = Math.max(0, n - into.ringCapacity);
-        in.position(in.position() + skip * (8 + 16 * d));
-        double[] raw = rows(d);
-        double[] scales = rowB;
-        into.clearRing();
-        for (int i = skip; i < n; i++) {
-            long ts = in.getLong();
-            readFinite(in, raw, d, "ring[" + i + "].values");
-            readFinite(in, scales, d, "ring[" + i + "].scale");
-            for (int j = 0; j < d; j++) {
-                if (!(scales[j] > 0)) {
-                    throw bad("ring[" + i + "].scale", "feature " + j + " is not positive: " + scales[j]);
-                }
-            }
-            into.push(ts, raw, scales);
+        if (n < 0 || n > capacity) {
+            throw bad("ringSize", n + " not in [0, ringCapacity=" + capacity + "]");
         }
-    }
-
-    /** Version 1: D raw values per event; times and scales rebuilt (see the class comment). */
-    private void readRingV1(ByteBuffer in, KeyState into) {
-        int capacity = in.getInt();
-        int n = in.getInt();
-        int d = into.features;
-        checkRing(capacity, n);
         if ((long) n * d * 8 > in.remaining()) {
             throw bad("ring", n + " events of " + d + " features need more than the " + in.remaining()
                     + " bytes left");
         }
         int skip = Math.max(0, n - into.ringCapacity);
-        in.position(in.position() + skip * d * 8);
         double[] raw = rows(d);
         into.clearRing();
-        for (int i = skip; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             readFinite(in, raw, d, "ring[" + i + "]");
             into.scale.observe(raw, scaleAlpha);
-            into.push(into.lastTimestamp, raw, into.scale.scales());
+            if (i < skip) {
+                into.openScale.observe(raw, scaleAlpha);
+            } else {
+                into.pushOpen(into.lastTimestamp, raw);
+            }
         }
     }
 
@@ -275,13 +404,13 @@ public final class KeyStateCodec {
         return rowA;
     }
 
-    private static void checkRing(int capacity, int n) {
-        if (capacity <= 0) {
-            throw bad("ringCapacity", "not positive: " + capacity);
+    /** The scratch score and mean rows, at least {@code w} long; returns the scores. */
+    private double[] scores(int w) {
+        if (scores.length < w) {
+            scores = new double[w];
+            means = new double[w];
         }
-        if (n < 0 || n > capacity) {
-            throw bad("ringSize", n + " not in [0, ringCapacity=" + capacity + "]");
-        }
+        return scores;
     }
 
     private static void readFinite(ByteBuffer in, double[] out, int n, String field) {

@@ -68,7 +68,7 @@ public final class KeyStateView {
     public static KeyStateView decode(EngineConfig config, byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
         KeyState s = new KeyState(config.features().size(), config.ringSize());
-        new KeyStateCodec(config.anomaly(), config.scaleHalfLife()).decode(bytes, s);
+        new KeyStateCodec(config).decode(bytes, s);
         return new KeyStateView(s, config.features());
     }
 

@@ -1,6 +1,5 @@
 package io.grustreams.stream;
 
-import io.grustreams.anomaly.AnomalyConfig;
 import io.grustreams.anomaly.AnomalyVerdict;
 import io.grustreams.engine.KeyProcessor;
 import io.grustreams.engine.KeyState;
@@ -20,11 +19,12 @@ import org.slf4j.LoggerFactory;
  * The per-event path: parse, load the key's state, pick the model effective at the event's time
  * ({@link ModelRegistry#select}), (re-)warm the key under it if another model built its state,
  * score the event against the pending forecast, step the GRU, emit forecast and alert, store the
- * state. One store get and one put per good event; bad input goes, unchanged, to the dead-letter
- * child.
+ * state. One state store get and one put per good event, of a state of about a KiB; every B
+ * events one ring block put and one delete ({@link StoreRingBlocks}); bad input goes, unchanged,
+ * to the dead-letter child.
  *
  * <p>A model swap costs nothing at swap time: each key is re-warmed on its own next event, by
- * replaying its ring buffer (the last W inputs) from h = 0 under the new model. The same replay
+ * replaying its ring (the last W inputs, read back from the ring store) from h = 0 under the new model. The same replay
  * gives the new model's residuals on those W inputs, from which the key's residual statistics are
  * re-estimated (see {@code KeyProcessor#rewarm}), so a swap does not flag the new model's different bias and
  * spread as anomalies.
@@ -39,10 +39,10 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(GruProcessor.class);
     private final StreamSettings settings;
     private final ModelRegistry registry;
-    private final AnomalyConfig anomalyConfig;
 
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<Bytes, byte[]> store;
+    private StoreRingBlocks ring;
     private StreamMetrics metrics;
     private EventParser parser;
     private ParsedEvent event;
@@ -50,17 +50,14 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private KeyProcessor.Outcome outcome;
     private DecodedStates decoded;
     private DecodedStates.Slot slot;
-    /** What the store returned for the key: the array its kept or decoded state may copy unchanged bytes from. */
-    private byte[] loadedFrom;
     private KeyStateCodec codec;
     private RecordWriter writer;
     /** Version of the model that processed this task's previous event; NO_MODEL before any. */
     private long lastServedVersion = KeyState.NO_MODEL;
 
-    GruProcessor(StreamSettings settings, ModelRegistry registry, AnomalyConfig anomalyConfig) {
+    GruProcessor(StreamSettings settings, ModelRegistry registry) {
         this.settings = settings;
         this.registry = registry;
-        this.anomalyConfig = anomalyConfig;
     }
 
     @Override
@@ -71,10 +68,11 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         int d = settings.features().size();
         this.parser = new EventParser(settings.features(), settings.eventMaxBytes());
         this.event = new ParsedEvent(d);
-        this.keys = new KeyProcessor(settings.engine());
+        this.ring = new StoreRingBlocks(context.getStateStore(settings.ringStore()));
+        this.keys = new KeyProcessor(settings.engine(), ring);
         this.outcome = new KeyProcessor.Outcome(d, settings.horizon());
         this.decoded = new DecodedStates(d, settings.ringSize(), settings.decodedKeys(), settings.decodedMaxBytes());
-        this.codec = new KeyStateCodec(anomalyConfig, settings.engine().scaleHalfLife());
+        this.codec = new KeyStateCodec(settings.engine());
         this.writer = new RecordWriter(settings.features());
         if (registry.newest() == null) {
             metrics.servedModel(KeyState.NO_MODEL);
@@ -91,6 +89,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         GruModel model = registry.select(ts);
         Bytes key = Bytes.wrap(record.key());
         load(key);
+        ring.bind(record.key());
 
         keys.process(model, ts, event.values, outcome);
         if (outcome.modelless()) {
@@ -142,7 +141,6 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         boolean kept = slot.matches(stored);
         // From here the state changes: until save() it matches no stored array, even if processing fails.
         slot.bytes = null;
-        loadedFrom = stored;
         if (kept) {
             return;
         }
@@ -170,7 +168,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     /** Puts the key's state and remembers the array, which the key's next event may find unchanged. */
     private void save(Bytes key) {
-        byte[] bytes = codec.encode(slot.state, loadedFrom);
+        byte[] bytes = codec.encode(slot.state);
         store.put(key, bytes);
         decoded.saved(slot, bytes);
     }

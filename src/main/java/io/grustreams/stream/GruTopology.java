@@ -1,6 +1,5 @@
 package io.grustreams.stream;
 
-import io.grustreams.anomaly.AnomalyConfig;
 import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -52,27 +51,30 @@ public final class GruTopology {
      * @param registry must have been made for {@code settings}' features and model name
      */
     public static Topology build(StreamSettings settings, ModelRegistry registry) {
-        AnomalyConfig anomaly = settings.anomaly();
         Topology t = new Topology();
 
         // Step 1: events in, as bytes.
         t.addSource(EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), settings.eventsTopic());
 
-        // Step 2: the GRU processor with its persistent, changelogged per-key state store.
-        // Cached: a key's several puts within a commit interval reach RocksDB and the changelog once.
-        // A state is several KiB (ring buffer, anomaly windows), so its writes dominate the cost per event.
+        // Step 2: the GRU processor with its persistent, changelogged stores. The per-key state is
+        // written after every event; cached, a key's several puts within a commit interval reach
+        // RocksDB and the changelog once. The ring blocks are written once per B events and read
+        // only at a re-warm: nothing to absorb, so no cache.
         StoreBuilder<KeyValueStore<Bytes, byte[]>> stateStore = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(settings.stateStore()), Serdes.Bytes(), Serdes.ByteArray())
                 .withCachingEnabled();
+        StoreBuilder<KeyValueStore<Bytes, byte[]>> ringStore = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(settings.ringStore()), Serdes.Bytes(), Serdes.ByteArray())
+                .withCachingDisabled();
         t.addProcessor(GRU_PROCESSOR, new ProcessorSupplier<byte[], byte[], byte[], byte[]>() {
             @Override
             public Processor<byte[], byte[], byte[], byte[]> get() {
-                return new GruProcessor(settings, registry, anomaly);
+                return new GruProcessor(settings, registry);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(stateStore);
+                return Set.of(stateStore, ringStore);
             }
         }, EVENTS_SOURCE);
 

@@ -38,11 +38,13 @@ import org.apache.kafka.streams.StreamsConfig;
  *   <tr><td>{@code gru.topic.models}</td><td>{@code models}</td><td>published models (compacted)</td></tr>
  *   <tr><td>{@code gru.topic.dead-letters}</td><td>{@code dead-letters}</td><td>bad input, unchanged</td></tr>
  *   <tr><td>{@code gru.store.state}</td><td>{@code gru-state}</td><td>per-key state store</td></tr>
+ *   <tr><td>{@code gru.store.ring}</td><td>{@code gru-ring}</td><td>per-key ring blocks (the events a re-warm
+ *       replays), by key and block</td></tr>
  *   <tr><td>{@code gru.store.models}</td><td>{@code gru-models}</td><td>global model store</td></tr>
  *   <tr><td>{@code gru.features}</td><td>{@code value}</td><td>comma-separated feature names an event
  *       carries; a served model must read exactly these</td></tr>
- *   <tr><td>{@code gru.ring.size}</td><td>256</td><td>W, raw inputs kept per key to re-warm under a new
- *       model</td></tr>
+ *   <tr><td>{@code gru.ring.size}</td><td>32</td><td>W, the last events kept per key to re-warm it under a
+ *       new model</td></tr>
  *   <tr><td>{@code gru.event.max.bytes}</td><td>65536</td><td>larger event values are dead letters</td></tr>
  *   <tr><td>{@code gru.model.name}</td><td>(any)</td><td>serve only models of this name</td></tr>
  *   <tr><td>{@code gru.model.keep}</td><td>4</td><td>model versions the registry keeps, newest first, for
@@ -77,6 +79,12 @@ public final class StreamSettings {
     public static final String TOPIC_PREFIX = "gru.topic.";
     public static final String STATE_STORE = "gru.store.state";
     public static final String MODEL_STORE = "gru.store.models";
+    public static final String RING_STORE = "gru.store.ring";
+    /**
+     * Default W: the events a re-warm replays. 32 forecasts as well as 256 on the forecast suite
+     * ({@code bench forecast}, docs/forecasting.md), and a key's ring store holds about W events.
+     */
+    public static final int DEFAULT_RING_SIZE = 32;
     public static final String FEATURES = "gru.features";
     public static final String RING_SIZE = "gru.ring.size";
     /** Decoded per-key states a processor keeps in memory (per task), so that a key seen again is not decoded. */
@@ -156,6 +164,7 @@ public final class StreamSettings {
     private final Map<String, String> topics;
     private final String stateStore;
     private final String modelStore;
+    private final String ringStore;
     private final List<String> features;
     private final int ringSize;
     private final int decodedKeys;
@@ -166,12 +175,13 @@ public final class StreamSettings {
     private final AnomalyConfig anomaly;
     private final InputSpec inputs;
 
-    private StreamSettings(Map<String, String> topics, String stateStore, String modelStore, List<String> features,
-            int ringSize, int decodedKeys, int decodedMaxBytes, int eventMaxBytes, Optional<String> modelName,
+    private StreamSettings(Map<String, String> topics, String stateStore, String modelStore, String ringStore,
+            List<String> features, int ringSize, int decodedKeys, int decodedMaxBytes, int eventMaxBytes, Optional<String> modelName,
             int modelKeep, AnomalyConfig anomaly, InputSpec inputs) {
         this.topics = Map.copyOf(topics);
         this.stateStore = stateStore;
         this.modelStore = modelStore;
+        this.ringStore = ringStore;
         this.features = List.copyOf(features);
         this.ringSize = ringSize;
         this.decodedKeys = decodedKeys;
@@ -229,7 +239,7 @@ public final class StreamSettings {
      * spellings (such as environment variable names) back to keys.
      */
     public static Set<String> keys() {
-        Set<String> known = new TreeSet<>(List.of(STATE_STORE, MODEL_STORE, FEATURES, RING_SIZE, DECODED_KEYS, DECODED_MAX_BYTES,
+        Set<String> known = new TreeSet<>(List.of(STATE_STORE, MODEL_STORE, RING_STORE, FEATURES, RING_SIZE, DECODED_KEYS, DECODED_MAX_BYTES,
                 EVENT_MAX_BYTES, MODEL_NAME, MODEL_KEEP, HTTP_HOST, HTTP_PORT, INPUTS_SCALING, INPUTS_SCALE_HALF_LIFE,
                 INPUTS_TIME, INPUTS_TIME_ZONE, FORECAST_HORIZON));
         for (String knob : ANOMALY_KEYS.keySet()) {
@@ -266,8 +276,10 @@ public final class StreamSettings {
         }
         String stateStore = TopicSpec.validTopicName(STATE_STORE, props.getProperty(STATE_STORE, "gru-state").trim());
         String modelStore = TopicSpec.validTopicName(MODEL_STORE, props.getProperty(MODEL_STORE, "gru-models").trim());
-        if (stateStore.equals(modelStore)) {
-            throw new IllegalArgumentException(STATE_STORE + " and " + MODEL_STORE + " must differ: " + stateStore);
+        String ringStore = TopicSpec.validTopicName(RING_STORE, props.getProperty(RING_STORE, "gru-ring").trim());
+        if (new HashSet<>(List.of(stateStore, modelStore, ringStore)).size() < 3) {
+            throw new IllegalArgumentException(STATE_STORE + ", " + MODEL_STORE + " and " + RING_STORE + " must differ: "
+                    + stateStore + ", " + modelStore + ", " + ringStore);
         }
         List<String> features = new ArrayList<>();
         for (String f : props.getProperty(FEATURES, "value").split(",", -1)) {
@@ -281,14 +293,14 @@ public final class StreamSettings {
             }
             features.add(name);
         }
-        int ring = intSetting(props, RING_SIZE, 256, 1, MAX_RING);
+        int ring = intSetting(props, RING_SIZE, DEFAULT_RING_SIZE, 1, MAX_RING);
         int decoded = intSetting(props, DECODED_KEYS, 1024, 0, 1 << 20);
         int decodedBytes = intSetting(props, DECODED_MAX_BYTES, DEFAULT_DECODED_MAX_BYTES, 0, Integer.MAX_VALUE);
         int maxBytes = intSetting(props, EVENT_MAX_BYTES, 65536, 64, DEFAULT_MAX_REQUEST_BYTES / 2);
         String name = props.getProperty(MODEL_NAME);
         Optional<String> modelName = name == null || name.isBlank() ? Optional.empty() : Optional.of(name.trim());
         int keep = intSetting(props, MODEL_KEEP, 4, 1, 1000);
-        return new StreamSettings(topics, stateStore, modelStore, features, ring, decoded, decodedBytes, maxBytes,
+        return new StreamSettings(topics, stateStore, modelStore, ringStore, features, ring, decoded, decodedBytes, maxBytes,
                 modelName, keep, anomalyConfig(props), inputs(props));
     }
 
@@ -446,6 +458,11 @@ public final class StreamSettings {
         return modelStore;
     }
 
+    /** Name of the per-key ring block store. */
+    public String ringStore() {
+        return ringStore;
+    }
+
     /** The feature names an event carries, in the order the ring buffer stores them. */
     public List<String> features() {
         return features;
@@ -515,7 +532,7 @@ public final class StreamSettings {
     @Override
     public boolean equals(Object o) {
         return o instanceof StreamSettings s && s.topics.equals(topics) && s.stateStore.equals(stateStore)
-                && s.modelStore.equals(modelStore) && s.features.equals(features) && s.ringSize == ringSize
+                && s.modelStore.equals(modelStore) && s.ringStore.equals(ringStore) && s.features.equals(features) && s.ringSize == ringSize
                 && s.decodedKeys == decodedKeys && s.decodedMaxBytes == decodedMaxBytes
                 && s.eventMaxBytes == eventMaxBytes && s.modelName.equals(modelName) && s.modelKeep == modelKeep
                 && s.anomaly.equals(anomaly) && s.inputs.equals(inputs);
@@ -523,13 +540,13 @@ public final class StreamSettings {
 
     @Override
     public int hashCode() {
-        return Objects.hash(topics, stateStore, modelStore, features, ringSize, decodedKeys, decodedMaxBytes,
+        return Objects.hash(topics, stateStore, modelStore, ringStore, features, ringSize, decodedKeys, decodedMaxBytes,
                 eventMaxBytes, modelName, modelKeep, anomaly, inputs);
     }
 
     @Override
     public String toString() {
-        return "StreamSettings[topics " + topics + ", stores " + stateStore + "/" + modelStore + ", features "
+        return "StreamSettings[topics " + topics + ", stores " + stateStore + "/" + ringStore + "/" + modelStore + ", features "
                 + features + ", W " + ringSize + ", decoded keys " + decodedKeys + " / " + decodedMaxBytes
                 + " bytes, eventMaxBytes " + eventMaxBytes + ", model "
                 + modelName.orElse("(any)") + ", keep " + modelKeep + ", " + anomaly + ", " + inputs + "]";

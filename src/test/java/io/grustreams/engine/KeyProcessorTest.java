@@ -21,6 +21,7 @@ import io.grustreams.train.Retrainer;
 import io.grustreams.train.TrainerConfig;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,21 +106,134 @@ class KeyProcessorTest {
 
     @Test
     void shouldRewarmFromTheRingAsAFreshRunOverItsEventsWithTheirOwnScales() {
+        // B = 10 at two features: W below, at and above a block, not a multiple of it; few and many events.
+        for (int w : new int[] {1, 7, 10, 24, 37}) {
+            for (int n : new int[] {3, 10, 31, 500}) {
+                MemoryRingBlocks blocks = new MemoryRingBlocks();
+                KeyProcessor engine = new KeyProcessor(engine(w), blocks);
+                KeyProcessor.Outcome out = feedModelless(engine, history.series().get(0), n);
+                assertRewarmedAsFreshRun(engine, out, history.series().get(0), n, Math.min(w, n), "W=" + w + " n=" + n);
+                // Only the blocks the last W events need are kept: ceil(W/B) at most.
+                assertTrue(blocks.size() <= (w + 9) / 10, "W=" + w + " n=" + n + ": " + blocks.size() + " blocks");
+            }
+        }
+    }
+
+    @Test
+    void shouldRewarmFromTheNewerEventsWhenAnOlderBlockIsMissing() {
         History.KeySeries s = history.series().get(0);
-        int w = 24;
-        KeyProcessor engine = new KeyProcessor(engine(w));
+        MemoryRingBlocks blocks = new MemoryRingBlocks();
+        KeyProcessor engine = new KeyProcessor(engine(24), blocks);
+        int n = 95;
+        KeyProcessor.Outcome out = feedModelless(engine, s, n);
+        // Events 0..94: blocks 0..8 sealed, 6..8 kept (events 60..89), 90..94 open. The last 24 events
+        // need blocks 7 and 8; without block 7 the re-warm replays events 80..94.
+        assertEquals(3, blocks.size());
+        blocks.delete(7);
+        assertRewarmedAsFreshRun(engine, out, s, n, 15, "block 7 missing");
+    }
+
+    @Test
+    void shouldSealALegacyRingIntoBlocksAndRewarmFromIt() throws java.io.IOException {
+        // A version-1 state of D 2 with a ring of 4 events at the last event's time: at W 4 all four are
+        // replayed; at W 3 the oldest only advances the starting scale.
+        byte[] v1 = java.nio.file.Files.readAllBytes(KeyStateCodecTest.GOLDEN_V1);
+        for (int w : new int[] {3, 4}) {
+            KeyProcessor engine = new KeyProcessor(engine(w));
+            new KeyStateCodec(engine(w)).decode(v1, engine.state());
+            KeyScale replay = new KeyScale(2);
+            double[][] ring = {{1.5, -0.25}, {2.5, -0.5}, {3.5, -0.75}, {4.5, -1.0}};
+            Fresh f = new Fresh();
+            double[] prev = null;
+            for (int i = 0; i < ring.length; i++) {
+                replay.observe(ring[i], KeyScale.alpha(48));
+                if (i >= ring.length - w) {
+                    f.observe(ring[i], prev, replay.scales(), 1714564800000L, prev == null ? Long.MIN_VALUE
+                            : 1714564800000L);
+                    prev = ring[i];
+                }
+            }
+            // The stored model version (3) is not the served one: the key is re-warmed at its next event.
+            KeyProcessor.Outcome out = new KeyProcessor.Outcome(2, 3);
+            double[] x = {5.5, -1.25};
+            engine.process(model, 1714564800000L + 60_000L, x, out);
+            assertArrayEquals(Arrays.copyOf(f.rows, 2), out.expected(), 0.0,
+                    "W=" + w + ": the replay's forecast of this event");
+        }
+    }
+
+    @Test
+    void shouldSealALegacyRingLongerThanABlockAtTheNextEvent() {
+        // Forty raw events of one feature (B = 16), as a version-1 state held them.
+        KeyState legacy = new KeyState(1, 64);
+        KeyScale scale = new KeyScale(1);
+        for (int i = 0; i < 40; i++) {
+            double[] x = {Math.sin(i) * 10};
+            scale.observe(x, 0.1);
+            legacy.pushOpen(START, x);
+        }
+        MemoryRingBlocks blocks = new MemoryRingBlocks();
+        KeyProcessor engine = new KeyProcessor(new EngineConfig(List.of("x"), 64, InputSpec.legacy(),
+                AnomalyConfig.defaults()), blocks);
+        engine.use(legacy);
+        engine.process(null, START + 1, new double[] {1}, new KeyProcessor.Outcome(1, 1));
+        assertEquals(2, blocks.size());
+        assertEquals(2, legacy.nextBlock);
+        assertEquals(9, legacy.openSize);
+        assertEquals(41, legacy.ringSize());
+    }
+
+    @Test
+    void shouldWriteAtMostOneKibPerEventAtTheDefaultsAndTwoAtEightFeaturesAndHiddenSixtyFour() {
+        for (int[] dhLimit : new int[][] {{1, 32, 1024}, {8, 64, 2048}}) {
+            int d = dhLimit[0];
+            List<String> names = new java.util.ArrayList<>();
+            for (int i = 0; i < d; i++) {
+                names.add("f" + i);
+            }
+            InputSpec inputs = io.grustreams.model.TestModels.perKeyInputs(1);
+            GruModel m = io.grustreams.model.TestModels.model(names, inputs, dhLimit[1], 5, 0.5);
+            EngineConfig config = new EngineConfig(names, 32, inputs, AnomalyConfig.defaults());
+            MemoryRingBlocks blocks = new MemoryRingBlocks();
+            KeyProcessor engine = new KeyProcessor(config, blocks);
+            KeyStateCodec codec = new KeyStateCodec(config);
+            KeyProcessor.Outcome out = new KeyProcessor.Outcome(d, 1);
+            SplittableRandom rng = new SplittableRandom(3);
+            double[] x = new double[d];
+            long stateBytes = 0;
+            int events = 2_000;
+            for (int t = 0; t < events; t++) {
+                for (int i = 0; i < d; i++) {
+                    x[i] = 10 + Math.sin(t * 0.1 + i) + rng.nextGaussian();
+                }
+                engine.process(m, START + t * 60_000L, x, out);
+                stateBytes += codec.encode(engine.state()).length;
+            }
+            double perEvent = (double) (stateBytes + blocks.bytesPut()) / events;
+            assertTrue(perEvent <= dhLimit[2], "D=" + d + " H=" + dhLimit[1] + ": " + perEvent + " bytes per event");
+        }
+    }
+
+    /** Events 0 .. n-1 of {@code s} without a model; returns the outcome to reuse. */
+    private static KeyProcessor.Outcome feedModelless(KeyProcessor engine, History.KeySeries s, int n) {
         KeyProcessor.Outcome out = new KeyProcessor.Outcome(2, 3);
         double[] x = new double[2];
-        int n = 500;
         for (int t = 0; t < n; t++) {
             s.copyValues(t, x);
             engine.process(null, s.timestamp(t), x, out);
         }
-        // The first model arrives with event n: the key is warmed over events n - w .. n - 1 from zero,
-        // the oldest taken as a first event, each with the scale the stream kept for it.
+        return out;
+    }
+
+    /**
+     * The first model arrives with event n: the key must be warmed over events n - replayed .. n - 1
+     * from zero, the oldest taken as a first event, each with the scale the stream kept for it.
+     */
+    private static void assertRewarmedAsFreshRun(KeyProcessor engine, KeyProcessor.Outcome out, History.KeySeries s,
+            int n, int replayed, String what) {
+        double[] x = new double[2];
         s.copyValues(n, x);
         engine.process(model, s.timestamp(n), x, out);
-
         Fresh f = new Fresh();
         KeyScale scale = new KeyScale(2);
         double[] prev = new double[2];
@@ -128,15 +242,15 @@ class KeyProcessorTest {
             prev[1] = scale.last(1);
             s.copyValues(t, x);
             scale.observe(x, KeyScale.alpha(48));
-            if (t >= n - w) {
-                boolean first = t == n - w;
+            if (t >= n - replayed) {
+                boolean first = t == n - replayed;
                 f.observe(x, first ? null : prev, scale.scales(), s.timestamp(t),
                         first ? Long.MIN_VALUE : s.timestamp(t - 1));
             }
         }
-        assertArrayEquals(f.h, engine.state().hiddenCopy(), 0.0);
-        assertArrayEquals(f.rows, out.forecasts(), 0.0);
-        assertTrue(out.hadForecast(), "the event at the swap is scored against the replay's forecast");
+        assertArrayEquals(f.h, engine.state().hiddenCopy(), 0.0, what);
+        assertArrayEquals(f.rows, out.forecasts(), 0.0, what);
+        assertTrue(out.hadForecast(), what + ": the event at the swap is scored against the replay's forecast");
     }
 
     /** A bare forecaster from h = 0. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grustreams.anomaly.AnomalyConfig;
 import io.grustreams.engine.KeyState;
 import io.grustreams.engine.KeyStateCodec;
 import io.grustreams.model.GruModel;
@@ -78,7 +77,8 @@ class ModelSwapTopologyTest {
                 if (t == 100) {
                     // The event at v2's effectiveFrom: the key was re-warmed from xs[76..99], then stepped.
                     KeyState state = new KeyState(1, w);
-                    new KeyStateCodec(AnomalyConfig.defaults(), 288).decode(
+                    new KeyStateCodec(StreamSettings.fromProperties(props("gru.ring.size", String.valueOf(w)))
+                            .engine()).decode(
                             h.stateStore().get(Bytes.wrap("a".getBytes(StandardCharsets.UTF_8))), state);
                     assertEquals(2, state.modelVersion());
                     double[] y = new double[1];

@@ -14,7 +14,7 @@ public final class StateProbe {
 
     public StateProbe(StreamSettings settings) {
         this.settings = settings;
-        this.codec = new KeyStateCodec(settings.anomaly(), settings.engine().scaleHalfLife());
+        this.codec = new KeyStateCodec(settings.engine());
     }
 
     /** The changelog topic of the state store for an application id (Kafka Streams' naming rule). */

@@ -35,8 +35,9 @@ class StreamSettingsTest {
         assertEquals("dead-letters", s.deadLettersTopic());
         assertEquals("gru-state", s.stateStore());
         assertEquals("gru-models", s.modelStore());
+        assertEquals("gru-ring", s.ringStore());
         assertEquals(List.of("value"), s.features());
-        assertEquals(256, s.ringSize());
+        assertEquals(32, s.ringSize());
         assertEquals(1024, s.decodedKeys());
         assertEquals(32 * 1024 * 1024, s.decodedMaxBytes());
         assertEquals(65536, s.eventMaxBytes());
@@ -113,6 +114,7 @@ class StreamSettingsTest {
                 Map.entry(props("gru.topic.events", "has space"), "gru.topic.events 'has space'"),
                 Map.entry(props("gru.topic.alerts", "forecasts"), "gru.topic.* names must differ"),
                 Map.entry(props("gru.store.models", "gru-state"), "must differ"),
+                Map.entry(props("gru.store.ring", "gru-state"), "gru.store.ring must differ"),
                 Map.entry(props("gru.ring.sise", "8"), "unknown setting 'gru.ring.sise'"),
                 Map.entry(props("gru.anomaly.open-after", "two"), "gru.anomaly.open-after is not a number"),
                 Map.entry(props("gru.anomaly.open-threshold", "1.5"), "gru.anomaly.*: openThreshold"),

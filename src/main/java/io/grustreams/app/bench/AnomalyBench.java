@@ -124,7 +124,6 @@ public final class AnomalyBench implements Callable<Integer> {
         f.put("minNsPerEvent", r.minNsPerOp());
         f.put("maxNsPerEvent", r.maxNsPerOp());
         f.put("eventsPerSecond", r.medianOpsPerSecond());
-        f.put("stateBytes", state.serializedSize());
         f.put("rounds", r.rounds());
         f.put("machine", BenchHarness.machine());
         print(f, config);
