@@ -15,39 +15,45 @@ import java.util.List;
 
 /**
  * One NAB series of the demo (from {@code src/main/resources/demo/nab/}, MIT, see {@code LICENSE-NAB.txt}):
- * the readings of a {@link #SPAN} window ending at {@code end}, in the series' own spacing.
+ * the readings of its last {@link #MAX_SPAN} (all of it if shorter), in the series' own spacing.
  *
  * @param key the Kafka key it is replayed as
  * @param unit what {@code value} means, for the report
- * @param times reading times, epoch ms of the original series, ascending
+ * @param times reading times, epoch ms, strictly ascending
  * @param values readings, in {@code unit}
  */
 record DemoSeries(String key, String unit, long[] times, double[] values) {
 
     /**
-     * Replayed span per series: under the events topic's 7-day retention, since the replay keeps the
-     * series' own spacing and ends its timeline just before now.
+     * Replayed history per series: five weeks, so that the first model is trained on weeks of every
+     * daily and weekly pattern, and the weekly seasonal naive forecast has a week behind each judged event.
      */
-    static final Duration SPAN = Duration.ofDays(6);
+    static final Duration MAX_SPAN = Duration.ofDays(35);
 
+    private static final long WEEK_MS = Duration.ofDays(7).toMillis();
+    /** 1970-01-05T00:00:00Z, a Monday. */
+    private static final long A_MONDAY = Duration.ofDays(4).toMillis();
     private static final DateTimeFormatter NAB_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     /**
-     * The demo's keys. One model serves every key and the trainer fits one normalization over all of
-     * them, so the series are chosen (and taxi counts given in thousands) to share a 0–100 range:
-     * a 27 000-passenger series next to a 0–100 % one would leave the small ones a sliver of the scale.
+     * The demo's keys. Each key is scaled by its own typical change, so the series keep their units:
+     * a 20 000-passenger series next to a 2 % one is fine.
      */
     static List<DemoSeries> loadAll() {
         return List.of(
-                load("machine_temperature_system_failure.csv", "machine-temperature", "°F", "2014-02-10 00:00:00", 1),
-                load("nyc_taxi.csv", "nyc-taxi", "thousand passengers / 30 min", "2015-01-29 00:00:00", 1e-3),
-                load("ec2_cpu_utilization_5f5533.csv", "aws-ec2-cpu", "CPU %", "2014-02-28 14:22:00", 1));
+                load("machine_temperature_system_failure.csv", "machine-temperature", "°F"),
+                load("nyc_taxi.csv", "nyc-taxi", "passengers / 30 min"),
+                load("ec2_cpu_utilization_53ea38.csv", "aws-ec2-cpu", "CPU %"));
     }
 
-    static DemoSeries load(String file, String key, String unit, String end, double scale) {
-        long endMs = parse(end);
-        long startMs = endMs - SPAN.toMillis();
-        List<long[]> t = new ArrayList<>();
+    /**
+     * The last {@link #MAX_SPAN} of a NAB file ({@code timestamp,value}, a header line, ascending
+     * times): the readings after its newest time minus the span.
+     *
+     * @throws IllegalStateException if the file is missing or its times do not ascend
+     */
+    static DemoSeries load(String file, String key, String unit) {
+        List<Long> t = new ArrayList<>();
         List<Double> v = new ArrayList<>();
         try (InputStream in = DemoSeries.class.getResourceAsStream("/demo/nab/" + file)) {
             if (in == null) {
@@ -56,28 +62,59 @@ record DemoSeries(String key, String unit, long[] times, double[] values) {
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             String line = r.readLine();
             while ((line = r.readLine()) != null) {
-                int comma = line.indexOf(',');
-                long ts = parse(line.substring(0, comma));
-                if (ts > startMs && ts <= endMs) {
-                    t.add(new long[] {ts});
-                    v.add(Double.parseDouble(line.substring(comma + 1)) * scale);
+                if (line.isBlank()) {
+                    continue;
                 }
+                int comma = line.indexOf(',');
+                t.add(parse(line.substring(0, comma)));
+                v.add(Double.parseDouble(line.substring(comma + 1)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        long[] times = new long[t.size()];
-        double[] values = new double[t.size()];
+        long from = t.get(t.size() - 1) - MAX_SPAN.toMillis();
+        int first = 0;
+        while (t.get(first) <= from) {
+            first++;
+        }
+        long[] times = new long[t.size() - first];
+        double[] values = new double[times.length];
         for (int i = 0; i < times.length; i++) {
-            times[i] = t.get(i)[0];
-            values[i] = v.get(i);
+            times[i] = t.get(first + i);
+            values[i] = v.get(first + i);
+            if (i > 0 && times[i] <= times[i - 1]) {
+                throw new IllegalStateException("/demo/nab/" + file + ": times do not ascend at " + times[i]);
+            }
         }
         return new DemoSeries(key, unit, times, values);
     }
 
-    /** The end of the window, epoch ms: the replay maps it to the demo timeline's end. */
+    /** The first reading's time, epoch ms. */
+    long start() {
+        return times[0];
+    }
+
+    /** The last reading's time, epoch ms. */
     long end() {
         return times[times.length - 1];
+    }
+
+    /** The same readings {@code ms} later. */
+    DemoSeries shiftedBy(long ms) {
+        long[] shifted = new long[times.length];
+        for (int i = 0; i < shifted.length; i++) {
+            shifted[i] = times[i] + ms;
+        }
+        return new DemoSeries(key, unit, shifted, values);
+    }
+
+    /**
+     * Where the demo's timeline ends: the last Monday 00:00 UTC at or before {@code notAfter}. Every
+     * series is moved to end there, so from one run to the next the replay moves by whole weeks
+     * only: the time-of-day and day-of-week inputs, hence the models and every figure, are the same.
+     */
+    static long timelineEnd(long notAfter) {
+        return notAfter - Math.floorMod(notAfter - A_MONDAY, WEEK_MS);
     }
 
     private static long parse(String nabTime) {

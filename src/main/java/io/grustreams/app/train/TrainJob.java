@@ -36,22 +36,45 @@ import java.util.Properties;
  * ({@link ModelRegistry#recordKey}), effective from {@code --effective-from} or publish time plus a
  * lead. Publishing happens only after the model file is written and only if the champion/challenger
  * gate says so and this is not a dry run; a failure before it publishes nothing.
+ *
+ * <p>Public so that other commands can train as code ({@code demo} does, and reads the typed
+ * {@link Outcome} instead of parsing the console): build a {@link Plan}, construct, {@link #run()}.
  */
-final class TrainJob {
+public final class TrainJob {
 
-    /** Where the data and the current model come from, and what is done with the result. */
-    record Plan(Properties file, StreamSettings settings, String modelName, RetrainConfig config,
+    /**
+     * Where the data and the current model come from, and what is done with the result. No checks
+     * here: {@code gru-streams train} validates its options before building one.
+     *
+     * @param file the configuration, whose Kafka client keys ({@code bootstrap.servers}, security) the run
+     *     uses; without {@code bootstrap.servers} only a dry run on {@code input} works
+     * @param settings the stream's settings of that configuration (topics, features, inputs)
+     * @param modelName the new model's name (the stream must serve it: {@code gru.model.name}, if set)
+     * @param config the trainer's configuration, e.g. {@link TrainingOptions#forStream} with changes
+     * @param input CSV files to train on instead of the events topic
+     * @param window the history to read, ending at the run's start (with {@code input}: at the newest
+     *     event); empty: 24 hours of the topic, all of the files
+     * @param outDir where the model file, report and loss curve are written (created if missing)
+     * @param dryRun train, judge and write the files, but publish nothing
+     * @param championFile judge against (and warm-start from) this model file instead of the topic's
+     * @param effectiveFrom the event time the stream switches to the new model at; empty: publish
+     *     time plus {@code lead}
+     * @param lead see {@code effectiveFrom}
+     */
+    public record Plan(Properties file, StreamSettings settings, String modelName, RetrainConfig config,
             Optional<Path> input, Optional<Duration> window, Path outDir, boolean dryRun,
             Optional<Path> championFile, Optional<Instant> effectiveFrom, Duration lead) {
     }
 
     /**
+     * What a run did.
+     *
      * @param published whether the model went to the models topic
-     * @param reason the champion/challenger verdict
-     * @param model the new model
+     * @param reason the champion/challenger verdict, one line with the validation figures
+     * @param model the new model (published or not), with its version and effective time
      * @param report the report file
      */
-    record Outcome(boolean published, String reason, GruModel model, Path report) {
+    public record Outcome(boolean published, String reason, GruModel model, Path report) {
     }
 
     static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
@@ -62,7 +85,11 @@ final class TrainJob {
     private final Clock clock;
     private final PrintWriter out;
 
-    TrainJob(Plan plan, Clock clock, PrintWriter out) {
+    /**
+     * @param clock the run's start time (the end of a topic window, the model's creation time)
+     * @param out the console: what was read, training progress, the verdict
+     */
+    public TrainJob(Plan plan, Clock clock, PrintWriter out) {
         this.plan = plan;
         this.clock = clock;
         this.out = out;
@@ -76,7 +103,7 @@ final class TrainJob {
      * @throws IllegalStateException if Kafka cannot be read or written, or the model is too large for the
      *     models topic (nothing published)
      */
-    Outcome run() throws IOException {
+    public Outcome run() throws IOException {
         // Milliseconds: the precision of Kafka timestamps, and readable in file names and reports.
         Instant started = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         long t0 = System.nanoTime();
