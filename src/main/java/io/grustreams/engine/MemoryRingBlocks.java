@@ -1,5 +1,6 @@
 package io.grustreams.engine;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -31,6 +32,11 @@ public final class MemoryRingBlocks implements RingBlocks {
     public void delete(long block) {
         blocks.remove(block);
         deletes++;
+    }
+
+    /** The blocks held now by index, read-only: for tools that copy a key's ring elsewhere. */
+    public Map<Long, byte[]> view() {
+        return Collections.unmodifiableMap(blocks);
     }
 
     /** Blocks held now. */

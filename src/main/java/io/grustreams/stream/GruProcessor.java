@@ -68,7 +68,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         int d = settings.features().size();
         this.parser = new EventParser(settings.features(), settings.eventMaxBytes());
         this.event = new ParsedEvent(d);
-        this.ring = new StoreRingBlocks(context.getStateStore(settings.ringStore()));
+        this.ring = new StoreRingBlocks(context.getStateStore(settings.ringStore()), metrics);
         this.keys = new KeyProcessor(settings.engine(), ring);
         this.outcome = new KeyProcessor.Outcome(d, settings.horizon());
         this.decoded = new DecodedStates(d, settings.ringSize(), settings.decodedKeys(), settings.decodedMaxBytes());
@@ -170,6 +170,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private void save(Bytes key) {
         byte[] bytes = codec.encode(slot.state);
         store.put(key, bytes);
+        metrics.stateBytes(key.get().length + bytes.length);
         decoded.saved(slot, bytes);
     }
 

@@ -12,13 +12,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * task share the store and its changelog partition with their per-key states. Not thread-safe: one
  * per processor, bound to each record's key before it is processed.
  */
-final class StoreRingBlocks implements RingBlocks {
+public final class StoreRingBlocks implements RingBlocks {
 
     private final KeyValueStore<Bytes, byte[]> store;
+    private final StreamMetrics metrics;
     private byte[] key = new byte[0];
 
-    StoreRingBlocks(KeyValueStore<Bytes, byte[]> store) {
+    StoreRingBlocks(KeyValueStore<Bytes, byte[]> store, StreamMetrics metrics) {
         this.store = store;
+        this.metrics = metrics;
     }
 
     /** The key the next calls are about. @param recordKey not modified; kept until the next bind */
@@ -33,16 +35,20 @@ final class StoreRingBlocks implements RingBlocks {
 
     @Override
     public void put(long block, byte[] bytes) {
-        store.put(storeKey(key, block), bytes);
+        Bytes k = storeKey(key, block);
+        store.put(k, bytes);
+        metrics.ringBytes(k.get().length + bytes.length);
     }
 
     @Override
     public void delete(long block) {
-        store.delete(storeKey(key, block));
+        Bytes k = storeKey(key, block);
+        store.delete(k);
+        metrics.ringBytes(k.get().length);
     }
 
-    /** The record key's bytes, then the block index, big-endian. */
-    static Bytes storeKey(byte[] recordKey, long block) {
+    /** The record key's bytes, then the block index, big-endian: the ring store's key (benchmarks write it too). */
+    public static Bytes storeKey(byte[] recordKey, long block) {
         return Bytes.wrap(ByteBuffer.allocate(recordKey.length + Long.BYTES).put(recordKey).putLong(block).array());
     }
 }

@@ -4,9 +4,11 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.MeasurableStat;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Avg;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.common.metrics.stats.Max;
 import org.apache.kafka.common.metrics.stats.Value;
 import org.apache.kafka.streams.StreamsMetrics;
@@ -59,6 +61,12 @@ public final class StreamMetrics {
      * {@value #FORECAST_ERROR}-avg and -max over Kafka's metric window (30 s samples by default).
      */
     public static final String FORECAST_ERROR = "forecast-error";
+    /**
+     * Counter, tag {@code store} = {@code state} or {@code ring}: bytes of keys and values the
+     * processor put into the store, a delete counting its key. What reaches RocksDB and the changelog
+     * is at most this: the state store's record cache can fold a key's puts within a commit into one.
+     */
+    public static final String STORE_BYTES = "store-bytes-written-total";
 
     private final StreamsMetrics metrics;
     private final Map<BadInput, Sensor> deadLetters = new EnumMap<>(BadInput.class);
@@ -77,6 +85,8 @@ public final class StreamMetrics {
     private Sensor modelVersion;
     private Sensor waiting;
     private Sensor forecastError;
+    private Sensor stateBytes;
+    private Sensor ringBytes;
 
     /**
      * Registers every sensor, so each counter reads 0 before its first event and the hot path only
@@ -108,6 +118,8 @@ public final class StreamMetrics {
         modelsRejected = counter(MODELS_REJECTED, "Model records rejected (invalid or not servable here)");
         modelVersion = gauge(MODEL_VERSION, "Version of the newest servable model, -1 for none");
         waiting = gauge(WAITING_FOR_MODEL, "1 while no model can be served, else 0");
+        stateBytes = sum(STORE_BYTES, "Bytes of keys and values put into a store, by store", "store", "state");
+        ringBytes = sum(STORE_BYTES, "Bytes of keys and values put into a store, by store", "store", "ring");
         forecastError = metrics.addSensor(GROUP + '.' + FORECAST_ERROR, Sensor.RecordingLevel.INFO);
         forecastError.add(new MetricName(FORECAST_ERROR + "-avg", GROUP,
                 "Mean absolute forecast error of an event, averaged over the metric window", Map.of()), new Avg());
@@ -143,6 +155,16 @@ public final class StreamMetrics {
         rewarmTime.record(nanos);
     }
 
+    /** @param bytes key and value bytes put into the per-key state store */
+    void stateBytes(int bytes) {
+        stateBytes.record(bytes);
+    }
+
+    /** @param bytes key and value bytes put into (or, a key's, deleted from) the ring store */
+    void ringBytes(int bytes) {
+        ringBytes.record(bytes);
+    }
+
     void swap() {
         swaps.record();
     }
@@ -172,16 +194,20 @@ public final class StreamMetrics {
     }
 
     private Sensor counter(String name, String description, String... tags) {
-        return sensor(name, description, tags, true);
+        return sensor(name, description, tags, new CumulativeCount());
+    }
+
+    private Sensor sum(String name, String description, String... tags) {
+        return sensor(name, description, tags, new CumulativeSum());
     }
 
     private Sensor gauge(String name, String description) {
-        return sensor(name, description, new String[0], false);
+        return sensor(name, description, new String[0], new Value());
     }
 
     // Sensors are shared by name: Metrics.sensor() returns the existing one and Sensor.add() is a no-op
     // for a metric it already has, so every processor instance may register the same names.
-    private Sensor sensor(String name, String description, String[] tags, boolean counter) {
+    private Sensor sensor(String name, String description, String[] tags, MeasurableStat stat) {
         StringBuilder sensorName = new StringBuilder(GROUP).append('.').append(name);
         Map<String, String> tagMap = new LinkedHashMap<>();
         for (int i = 0; i + 1 < tags.length; i += 2) {
@@ -189,7 +215,7 @@ public final class StreamMetrics {
             tagMap.put(tags[i], tags[i + 1]);
         }
         Sensor s = metrics.addSensor(sensorName.toString(), Sensor.RecordingLevel.INFO);
-        s.add(new MetricName(name, GROUP, description, tagMap), counter ? new CumulativeCount() : new Value());
+        s.add(new MetricName(name, GROUP, description, tagMap), stat);
         return s;
     }
 }

@@ -70,11 +70,18 @@ import picocli.CommandLine.Spec;
  * one round, of two drains a few seconds apart, is what survives that. A rate is timed from the first record the
  * topology processed to the last, so group join and store restore are not counted; the producer is
  * idle during the timing. Built on {@link StreamBench}'s model, payloads and helpers.
+ *
+ * <p>It also prints what the GRU topology wrote per event: the key and value bytes its processor
+ * put into the state and ring stores ({@link io.grustreams.stream.StreamMetrics#STORE_BYTES}) and
+ * the bytes the producer sent to their changelogs, read after a commit interval so the record
+ * cache has flushed. What the cache absorbed (a key written twice between commits) is in the first
+ * figure and not the second.
  */
 @Command(name = "pipeline",
         description = {"Records/s of a passthrough topology (same serdes, one state get+put per record) and of the",
                 "GRU topology over the same pre-produced events on an in-process broker, both exactly_once_v2;",
-                "the last line is the ratio GRU / passthrough."})
+                "the last line is the ratio GRU / passthrough. Also the bytes the GRU topology wrote per event",
+                "to its stores and to their changelogs."})
 public final class PipelineBench implements Callable<Integer> {
 
     private static final Duration WAIT = Duration.ofMinutes(30);
@@ -108,11 +115,20 @@ public final class PipelineBench implements Callable<Integer> {
             description = "A Kafka Streams setting for both topologies, such as commit.interval.ms=1000 (repeatable).")
     Map<String, String> kafka = new java.util.LinkedHashMap<>();
 
-    /** What one topology did: records, seconds from its first to its last record, and its mean state size. */
-    record Run(long records, double seconds, double meanStateBytes) {
+    /**
+     * What one topology did: records, seconds from its first to its last record, its mean state
+     * size, and (the GRU's) bytes written per event: put into the state and ring stores, and sent
+     * to their changelog topics.
+     */
+    record Run(long records, double seconds, double meanStateBytes, Writes writes) {
         double recordsPerSecond() {
             return records / seconds;
         }
+    }
+
+    /** Bytes per event: put into the state store, into the ring store, and produced to both changelogs. */
+    record Writes(double state, double ring, double changelog) {
+        static final Writes NONE = new Writes(Double.NaN, Double.NaN, Double.NaN);
     }
 
     @Override
@@ -165,10 +181,14 @@ public final class PipelineBench implements Callable<Integer> {
     /** One drain of the events topic by the GRU topology, under a new application id. */
     private Run runGru(String bootstrap, Properties gru, StreamSettings settings, Path stateDir, int round)
             throws java.io.IOException {
-        try (KafkaStreams streams = start(bootstrap, gru, "gru-streams-pipeline-gru-" + round,
-                GruTopology.build(settings), stateDir.resolve("gru-" + round))) {
+        String applicationId = "gru-streams-pipeline-gru-" + round;
+        try (KafkaStreams streams = start(bootstrap, gru, applicationId, GruTopology.build(settings),
+                stateDir.resolve("gru-" + round))) {
             Run run = drain(streams, forecastCounter(streams));
-            run = new Run(run.records(), run.seconds(), meanValueBytes(streams, settings.stateStore()));
+            // Past the next commit, so the record cache has flushed what the last events put.
+            sleep(Long.parseLong(startProperties(gru).getProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)) + 1000);
+            Writes writes = writes(streams, settings, applicationId, run.records());
+            run = new Run(run.records(), run.seconds(), meanValueBytes(streams, settings.stateStore()), writes);
             close(streams);
             return run;
         }
@@ -181,7 +201,7 @@ public final class PipelineBench implements Callable<Integer> {
         try (KafkaStreams streams = start(bootstrap, gru, "gru-streams-pipeline-passthrough-" + round,
                 passthrough(settings.eventsTopic(), out, stateBytes, processed), stateDir.resolve("passthrough-" + round))) {
             Run run = drain(streams, processed::get);
-            run = new Run(run.records(), run.seconds(), meanValueBytes(streams, PASSTHROUGH_STORE));
+            run = new Run(run.records(), run.seconds(), meanValueBytes(streams, PASSTHROUGH_STORE), Writes.NONE);
             close(streams);
             return run;
         }
@@ -256,10 +276,16 @@ public final class PipelineBench implements Callable<Integer> {
         }
     }
 
-    private KafkaStreams start(String bootstrap, Properties gru, String applicationId, Topology topology, Path dir)
-            throws java.io.IOException {
+    /** The Kafka Streams properties both topologies run with, before their application id and state dir. */
+    private Properties startProperties(Properties gru) {
         Properties p = StreamSettings.kafkaProperties(gru);
         kafka.forEach(p::setProperty);
+        return p;
+    }
+
+    private KafkaStreams start(String bootstrap, Properties gru, String applicationId, Topology topology, Path dir)
+            throws java.io.IOException {
+        Properties p = startProperties(gru);
         p.setProperty(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.setProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.setProperty(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(dir).toString());
@@ -282,7 +308,35 @@ public final class PipelineBench implements Callable<Integer> {
             check(streams, deadline, processed);
             sleep();
         }
-        return new Run(processed.getAsLong(), (System.nanoTime() - t0) / 1e9, 0);
+        return new Run(processed.getAsLong(), (System.nanoTime() - t0) / 1e9, 0, Writes.NONE);
+    }
+
+    /**
+     * Bytes per event from the instance's metrics: the processor's count of what it put into each
+     * store ({@link StreamMetrics#STORE_BYTES}), and the producer's bytes sent to the two changelog
+     * topics (after the record cache folded a key's puts within a commit, batch overhead included).
+     */
+    private static Writes writes(KafkaStreams streams, StreamSettings settings, String applicationId, long events) {
+        double state = 0;
+        double ring = 0;
+        double changelog = 0;
+        Set<String> changelogs = Set.of(applicationId + "-" + settings.stateStore() + "-changelog",
+                applicationId + "-" + settings.ringStore() + "-changelog");
+        for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
+            MetricName n = e.getKey();
+            if (n.group().equals(StreamMetrics.GROUP) && n.name().equals(StreamMetrics.STORE_BYTES)) {
+                double v = ((Number) e.getValue().metricValue()).doubleValue();
+                if ("state".equals(n.tags().get("store"))) {
+                    state += v;
+                } else {
+                    ring += v;
+                }
+            } else if (n.group().equals("producer-topic-metrics") && n.name().equals("byte-total")
+                    && changelogs.contains(n.tags().get("topic"))) {
+                changelog += ((Number) e.getValue().metricValue()).doubleValue();
+            }
+        }
+        return new Writes(state / events, ring / events, changelog / events);
     }
 
     private void check(KafkaStreams streams, long deadline, LongSupplier processed) {
@@ -293,8 +347,12 @@ public final class PipelineBench implements Callable<Integer> {
     }
 
     private static void sleep() {
+        sleep(POLL_MS);
+    }
+
+    private static void sleep(long ms) {
         try {
-            Thread.sleep(POLL_MS);
+            Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -368,6 +426,11 @@ public final class PipelineBench implements Callable<Integer> {
             f.put("settings", workload.set.toString());
             f.put("kafka", kafka.toString());
             f.put("state_bytes", Math.round(gruRuns.get(0).meanStateBytes()));
+            Writes w = gru.writes();
+            f.put("state_store_bytes_per_event", w.state());
+            f.put("ring_store_bytes_per_event", w.ring());
+            f.put("store_bytes_per_event", w.state() + w.ring());
+            f.put("changelog_bytes_per_event", w.changelog());
             f.put("passthrough_records_per_s", passthrough.recordsPerSecond());
             f.put("gru_records_per_s", gru.recordsPerSecond());
             f.put("ratio", ratio);
@@ -390,6 +453,9 @@ public final class PipelineBench implements Callable<Integer> {
             out.printf(Locale.ROOT, "passthrough: %.0f records/s (%.2f s)%n", passthrough.recordsPerSecond(),
                     passthrough.seconds());
             out.printf(Locale.ROOT, "gru:         %.0f records/s (%.2f s)%n", gru.recordsPerSecond(), gru.seconds());
+            Writes w = gru.writes();
+            out.printf(Locale.ROOT, "gru writes per event: %.0f bytes put into stores (state %.0f, ring %.0f),"
+                    + " %.0f bytes to their changelogs%n", w.state() + w.ring(), w.state(), w.ring(), w.changelog());
             out.printf(Locale.ROOT, "ratio gru/passthrough: %.3f%n", ratio);
         }
         out.flush();
