@@ -11,7 +11,8 @@ import java.util.TreeMap;
  * Raw event history per key, as read from the events topic or from files: for each key its events in
  * arrival order (partition order), each with a timestamp and D feature values in original units.
  * Keys are sorted (String order), so a dataset built from the same events is the same whatever order
- * the keys arrived in. Immutable; build it with {@link #builder(int)}.
+ * the keys arrived in. Immutable; build it with {@link #builder(int)}, or in bounded memory with a
+ * {@link HistorySampler}.
  */
 public final class History {
 
@@ -66,6 +67,11 @@ public final class History {
             n += s.length();
         }
         this.events = n;
+    }
+
+    /** A history of these series, which must be sorted by key, with distinct keys. */
+    static History of(int features, List<KeySeries> series) {
+        return new History(features, series);
     }
 
     /** A builder for histories of {@code features} values per event. */

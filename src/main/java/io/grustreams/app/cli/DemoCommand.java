@@ -15,6 +15,7 @@ import io.grustreams.stream.StreamMetrics;
 import io.grustreams.stream.StreamSettings;
 import io.grustreams.stream.TopicSpec;
 import io.grustreams.train.RetrainConfig;
+import io.grustreams.train.SampleLimits;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -101,6 +102,11 @@ public final class DemoCommand implements Callable<Integer> {
     static final int HIDDEN = 128;
     /** What the demo's topics keep beyond the start of the replay. */
     private static final Duration RETENTION_MARGIN = Duration.ofDays(7);
+    /**
+     * Every event of the three keys: the trainer must see a week before each key's validation part to
+     * be judged against the weekly naive forecast, more than train's default of events per key.
+     */
+    private static final SampleLimits DEMO_LIMITS = new SampleLimits(SampleLimits.DEFAULT_MAX_KEYS, Integer.MAX_VALUE);
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "N",
             description = "HTTP port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
@@ -428,7 +434,7 @@ public final class DemoCommand implements Callable<Integer> {
         Duration window = Duration.ofMillis(System.currentTimeMillis() - t0).plus(Duration.ofDays(1));
         TrainJob.Plan plan = new TrainJob.Plan(props, settings, settings.modelName().orElse("gru"),
                 trainingConfig(settings), Optional.empty(), Optional.of(window), work.resolve("train-runs"), false,
-                Optional.empty(), Optional.of(effectiveFrom), Duration.ZERO);
+                Optional.empty(), Optional.of(effectiveFrom), Duration.ZERO, DEMO_LIMITS);
         StringWriter log = new StringWriter();
         long t = System.nanoTime();
         TrainJob.Outcome o;

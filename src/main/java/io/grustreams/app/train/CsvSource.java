@@ -2,6 +2,8 @@ package io.grustreams.app.train;
 
 import io.grustreams.app.Csv;
 import io.grustreams.train.History;
+import io.grustreams.train.HistorySampler;
+import io.grustreams.train.SampleLimits;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +25,8 @@ import java.util.stream.Stream;
  * name order. Each file starts with a header naming its columns: {@code key}, {@code timestamp} (or
  * {@code ts}: epoch milliseconds or an ISO-8601 instant) and one column per feature of
  * {@code gru.features}; with a single feature, a column {@code value} also serves. Other columns are
- * ignored; fields may be double-quoted. A key's events keep their order in the files.
+ * ignored; fields may be double-quoted. A key's events keep their order in the files. Rows are read
+ * one at a time into a {@link HistorySampler}: the files are never held whole.
  *
  * <p>A row that cannot be read is skipped and counted by reason, as the stream counts dead letters:
  * {@code wrong-column-count}, {@code bad-key}, {@code bad-timestamp}, {@code wrong-type},
@@ -37,52 +40,59 @@ final class CsvSource {
         this.features = List.copyOf(features);
     }
 
+    /** Where {@link #readFile} hands each good row. */
+    @FunctionalInterface
+    private interface Rows {
+        /** @param values the row's features; reused for the next row */
+        void accept(String key, long timestamp, double[] values);
+    }
+
     /**
-     * Reads the files.
+     * Reads the files, handing every good row in the window to a {@link HistorySampler}.
      *
      * @param window when present, only events at most this long before the newest event are kept
+     * @param seed chooses the sampled keys
      * @throws IllegalArgumentException if there is no CSV file or a header lacks a needed column
      */
-    SourceData read(Path input, Optional<Duration> window) throws IOException {
+    SourceData read(Path input, Optional<Duration> window, SampleLimits limits, long seed) throws IOException {
         List<Path> files = files(input);
-        History.Builder all = History.builder(features.size());
+        long cutoff = Long.MIN_VALUE;
+        if (window.isPresent()) {
+            // The window ends at the newest event, which must be known before the first row is offered:
+            // a first pass finds it, so that keys only outside the window take no place in the sample.
+            long[] newest = {Long.MIN_VALUE};
+            for (Path file : files) {
+                readFile(file, (key, ts, values) -> newest[0] = Math.max(newest[0], ts), new HashMap<>());
+            }
+            cutoff = newest[0] == Long.MIN_VALUE ? Long.MIN_VALUE : newest[0] - window.get().toMillis();
+        }
+        HistorySampler sampler = new HistorySampler(features.size(), limits, seed);
         Map<String, Long> bad = new LinkedHashMap<>();
+        long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
+        long from = cutoff;
         long records = 0;
         for (Path file : files) {
-            records += readFile(file, all, bad);
+            records += readFile(file, (key, ts, values) -> {
+                if (ts >= from) {
+                    range[0] = Math.min(range[0], ts);
+                    range[1] = Math.max(range[1], ts);
+                    sampler.add(key, ts, values);
+                }
+            }, bad);
         }
-        History history = all.build();
-        long newest = history.lastTimestamp();
-        if (window.isPresent() && !history.isEmpty()) {
-            history = since(history, newest - window.get().toMillis());
-        }
+        History history = sampler.build();
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("kind", "files");
         provenance.put("input", input.toString());
         provenance.put("files", files.size());
         window.ifPresent(w -> provenance.put("window", w.toString()));
         if (!history.isEmpty()) {
-            provenance.put("from", Instant.ofEpochMilli(history.firstTimestamp()).toString());
-            provenance.put("to", Instant.ofEpochMilli(newest).toString());
+            provenance.put("from", Instant.ofEpochMilli(range[0]).toString());
+            provenance.put("to", Instant.ofEpochMilli(range[1]).toString());
         }
         provenance.put("records", records);
         provenance.put("badRecords", bad.values().stream().mapToLong(Long::longValue).sum());
-        return new SourceData(history, records, bad, provenance);
-    }
-
-    /** The events of {@code h} at or after {@code cutoff}, each key's order kept. */
-    private static History since(History h, long cutoff) {
-        History.Builder b = History.builder(h.features());
-        double[] v = new double[h.features()];
-        for (History.KeySeries s : h.series()) {
-            for (int t = 0; t < s.length(); t++) {
-                if (s.timestamp(t) >= cutoff) {
-                    s.copyValues(t, v);
-                    b.add(s.key(), s.timestamp(t), v);
-                }
-            }
-        }
-        return b.build();
+        return new SourceData(history, records, bad, sampler.summary(), provenance);
     }
 
     private static List<Path> files(Path input) throws IOException {
@@ -103,8 +113,8 @@ final class CsvSource {
         return List.of(input);
     }
 
-    /** @return rows read (good and bad, not the header or blank lines). @param rows, bad modified */
-    private long readFile(Path file, History.Builder rows, Map<String, Long> bad) throws IOException {
+    /** @return rows read (good and bad, not the header or blank lines). @param bad modified */
+    private long readFile(Path file, Rows rows, Map<String, Long> bad) throws IOException {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();
             while (header != null && header.isBlank()) {
@@ -170,8 +180,8 @@ final class CsvSource {
         return new Columns(key, ts, f);
     }
 
-    /** Adds the row or returns why it is bad. @param rows modified @param values scratch, modified */
-    private String parse(String line, int width, Columns cols, History.Builder rows, double[] values) {
+    /** Hands the row on or returns why it is bad. @param values scratch, modified */
+    private String parse(String line, int width, Columns cols, Rows rows, double[] values) {
         List<String> fields = Csv.fields(line);
         if (fields == null || fields.size() != width) {
             return "wrong-column-count";
@@ -198,7 +208,7 @@ final class CsvSource {
                 return "not-finite";
             }
         }
-        rows.add(key, ts, values);
+        rows.accept(key, ts, values);
         return null;
     }
 }

@@ -1,7 +1,8 @@
 package io.grustreams.app.train;
 
 import io.grustreams.stream.EventDecoder;
-import io.grustreams.train.History;
+import io.grustreams.train.HistorySampler;
+import io.grustreams.train.SampleLimits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +24,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * partition (offset) order. Records are parsed by the stream's own {@link EventDecoder}; a record the
  * stream would send to the dead-letter topic is skipped and counted by the same reason code. The
  * event time is the event's {@code ts}, else the record's timestamp, as in the stream.
+ *
+ * <p>Records are handed one by one to a {@link HistorySampler}, so what the run holds is bounded by
+ * the sample's caps and the consumer's fetch buffers, not by the window.
  */
 final class EventsTopicSource {
 
@@ -45,12 +49,13 @@ final class EventsTopicSource {
     /**
      * Reads the records of {@code [end − window, end]} as described in the class comment.
      *
+     * @param seed chooses the sampled keys
      * @throws IllegalStateException if the topic does not exist or cannot be read in time
      */
-    SourceData read(Duration window, Instant end) {
+    SourceData read(Duration window, Instant end, SampleLimits limits, long seed) {
         Instant start = end.minus(window);
         EventDecoder decoder = new EventDecoder(features, maxBytes);
-        History.Builder history = History.builder(features.size());
+        HistorySampler history = new HistorySampler(features.size(), limits, seed);
         Map<String, Long> bad = new LinkedHashMap<>();
         Map<String, Object> offsets = new LinkedHashMap<>();
         long records = 0;
@@ -124,6 +129,6 @@ final class EventsTopicSource {
         provenance.put("offsets", offsets);
         provenance.put("records", records);
         provenance.put("badRecords", bad.values().stream().mapToLong(Long::longValue).sum());
-        return new SourceData(history.build(), records, bad, provenance);
+        return new SourceData(history.build(), records, bad, history.summary(), provenance);
     }
 }

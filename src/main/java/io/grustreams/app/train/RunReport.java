@@ -29,7 +29,7 @@ import java.util.Optional;
  * @param finishedAt when the report was made
  * @param readSeconds reading the source
  * @param trainSeconds preparing, training, validating and judging
- * @param source what the source read
+ * @param source what the source read and what its sample kept
  * @param result the training run's outcome
  * @param model the model as written and published (the run's model with its effectiveFrom)
  * @param modelBytes size of the model file
@@ -45,7 +45,7 @@ record RunReport(Instant startedAt, Instant finishedAt, double readSeconds, doub
         Optional<ModelsTopic.Published> published, Map<String, String> files, Optional<String> note) {
 
     static final String FORMAT = "gru-streams-train-report";
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     /** Two-space indent and "\n" line ends on every platform, so the golden file pins the bytes. */
     private static final ObjectWriter JSON = new ObjectMapper().writer(new DefaultPrettyPrinter()
@@ -103,6 +103,7 @@ record RunReport(Instant startedAt, Instant finishedAt, double readSeconds, doub
         r.put("source", source.provenance());
         r.put("records", source.records());
         r.put("badRecords", source.badRecords());
+        r.put("sample", source.sample().toMap());
         r.put("data", p.get("data"));
         r.put("hyperParameters", p.get("hyperParameters"));
         r.put("seed", p.get("seed"));

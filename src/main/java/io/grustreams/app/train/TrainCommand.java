@@ -3,6 +3,7 @@ package io.grustreams.app.train;
 import io.grustreams.app.AppConfig;
 import io.grustreams.stream.StreamSettings;
 import io.grustreams.train.RetrainConfig;
+import io.grustreams.train.SampleLimits;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -103,6 +104,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-runs", paramLabel = "N", description = "With --every: stop after N runs. Default: never.")
     Integer maxRuns;
 
+    @Option(names = "--max-keys", paramLabel = "N",
+            description = "Keys read into memory at most: a uniform sample, chosen by --seed, of a window with more. "
+                    + "Default: 20000.")
+    Integer maxKeys;
+
+    @Option(names = "--max-events-per-key", paramLabel = "M",
+            description = "Newest events of each key read into memory at most. Default: 512.")
+    Integer maxEventsPerKey;
+
     @Mixin
     TrainingOptions training = new TrainingOptions();
 
@@ -201,7 +211,20 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--effective-from is one instant; with --every use --lead");
         }
         return new TrainJob.Plan(file, settings, name, retrainConfig(settings), Optional.ofNullable(input), win, out,
-                dryRun, Optional.ofNullable(championFile), effective, duration("--lead", lead));
+                dryRun, Optional.ofNullable(championFile), effective, duration("--lead", lead), limits());
+    }
+
+    /** The sample's caps: the defaults of {@link SampleLimits#defaults()} with the options given. */
+    SampleLimits limits() {
+        if (maxKeys != null && maxKeys < 1) {
+            throw new IllegalArgumentException("--max-keys must be positive: " + maxKeys);
+        }
+        if (maxEventsPerKey != null && maxEventsPerKey < 1) {
+            throw new IllegalArgumentException("--max-events-per-key must be positive: " + maxEventsPerKey);
+        }
+        SampleLimits d = SampleLimits.defaults();
+        return new SampleLimits(maxKeys != null ? maxKeys : d.maxKeys(),
+                maxEventsPerKey != null ? maxEventsPerKey : d.maxEventsPerKey());
     }
 
     private boolean every() {

@@ -10,6 +10,8 @@ import io.grustreams.train.RetrainConfig;
 import io.grustreams.train.RetrainRequest;
 import io.grustreams.train.RetrainResult;
 import io.grustreams.train.Retrainer;
+import io.grustreams.train.SampleLimits;
+import io.grustreams.train.SampleSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -60,10 +62,11 @@ public final class TrainJob {
      * @param effectiveFrom the event time the stream switches to the new model at; empty: publish
      *     time plus {@code lead}
      * @param lead see {@code effectiveFrom}
+     * @param limits the keys and events per key read into memory at most, sampled with the trainer's seed
      */
     public record Plan(Properties file, StreamSettings settings, String modelName, RetrainConfig config,
             Optional<Path> input, Optional<Duration> window, Path outDir, boolean dryRun,
-            Optional<Path> championFile, Optional<Instant> effectiveFrom, Duration lead) {
+            Optional<Path> championFile, Optional<Instant> effectiveFrom, Duration lead, SampleLimits limits) {
     }
 
     /**
@@ -111,17 +114,21 @@ public final class TrainJob {
         Optional<KafkaClients> kafka = kafka();
 
         SourceData source;
+        // One seed for the sample and the training, so that a seed names the whole run.
+        long seed = plan.config().trainer().seed();
         if (plan.input().isPresent()) {
-            source = new CsvSource(settings.features()).read(plan.input().get(), plan.window());
+            source = new CsvSource(settings.features()).read(plan.input().get(), plan.window(), plan.limits(), seed);
         } else {
             KafkaClients clients = kafka.orElseThrow(() -> new IllegalArgumentException(
                     "bootstrap.servers is not set (in --config, as GRUSTREAMS_BOOTSTRAP_SERVERS or with --set) (needed to read the events topic)"));
             source = new EventsTopicSource(clients, settings.eventsTopic(), settings.features(),
-                    settings.eventMaxBytes()).read(plan.window().orElse(DEFAULT_WINDOW), started);
+                    settings.eventMaxBytes()).read(plan.window().orElse(DEFAULT_WINDOW), started, plan.limits(), seed);
         }
-        out.printf(Locale.ROOT, "read %,d records from %s: %,d events of %,d keys, %,d bad%s%n", source.records(),
-                describe(source), source.history().events(), source.history().keys(), source.badRecordCount(),
-                source.badRecords().isEmpty() ? "" : " " + source.badRecords());
+        SampleSummary sample = source.sample();
+        out.printf(Locale.ROOT, "read %,d records from %s: %,d events of %s%,d keys, %,d bad%s%n", source.records(),
+                describe(source), sample.eventsSeen(), sample.keysSeenExact() ? "" : "about ", sample.keysSeen(),
+                source.badRecordCount(), source.badRecords().isEmpty() ? "" : " " + source.badRecords());
+        out.println(describe(sample));
         if (source.history().isEmpty()) {
             throw new InsufficientDataException("no events in " + describe(source) + "; nothing to train on");
         }
@@ -151,6 +158,7 @@ public final class TrainJob {
         provenance.put("trainer", "gru-streams train");
         provenance.put("gruStreamsVersion", Main.version());
         provenance.put("source", source.provenance());
+        provenance.put("sample", sample.toMap());
         RetrainRequest request = new RetrainRequest(plan.modelName(), settings.features(), version, started, champion,
                 provenance);
         ConsoleProgress progress = new ConsoleProgress(out, System::nanoTime, 5_000_000_000L);
@@ -230,6 +238,18 @@ public final class TrainJob {
                     + " or with --set), needed to publish the model; use --dry-run to train without publishing");
         }
         return Optional.empty();
+    }
+
+    /** One console line: what the caps kept, and what they dropped. */
+    static String describe(SampleSummary s) {
+        String kept = String.format(Locale.ROOT, "kept %,d of %s%,d keys (at most %,d, sampled with seed %d) and"
+                + " %,d events (at most the newest %,d per key)", s.keysKept(), s.keysSeenExact() ? "" : "about ",
+                s.keysSeen(), s.maxKeys(), s.seed(), s.eventsKept(), s.maxEventsPerKey());
+        if (!s.sampled()) {
+            return kept + ": everything";
+        }
+        return kept + String.format(Locale.ROOT, "; dropped %,d events of keys not sampled and %,d older events of"
+                + " sampled keys", s.eventsDroppedByKeyCap(), s.eventsDroppedByEventCap());
     }
 
     private static String describe(SourceData source) {

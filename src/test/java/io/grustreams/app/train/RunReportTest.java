@@ -12,6 +12,7 @@ import io.grustreams.model.Variant;
 import io.grustreams.train.Decision;
 import io.grustreams.train.History;
 import io.grustreams.train.RetrainResult;
+import io.grustreams.train.SampleSummary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +57,7 @@ class RunReportTest {
         sourceProvenance.put("kind", "topic");
         sourceProvenance.put("topic", "events");
         SourceData source = new SourceData(History.builder(2).build(), 403, Map.of("not-json", 3L),
-                sourceProvenance);
+                new SampleSummary(7, 2, 200, 5, false, 2, 1000, 400, 550, 50), sourceProvenance);
         Map<String, String> files = new LinkedHashMap<>();
         files.put("report", "out/sensors-v5.json");
         files.put("lossCurve", "out/sensors-v5.png");
@@ -69,7 +70,7 @@ class RunReportTest {
     @Test
     void shouldMatchTheGoldenReport() throws IOException {
         String golden;
-        try (InputStream in = RunReportTest.class.getResourceAsStream("/golden/train-report-v2.json")) {
+        try (InputStream in = RunReportTest.class.getResourceAsStream("/golden/train-report-v3.json")) {
             golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         assertEquals(golden, report().json());
@@ -87,6 +88,14 @@ class RunReportTest {
         assertEquals(41, root.get("publishedTo").get("offset").asLong());
         assertEquals("sensors@5", root.get("publishedTo").get("key").asText());
         assertEquals("2025-03-01T12:01:08Z", root.get("model").get("effectiveFrom").asText());
+        JsonNode sample = root.get("sample");
+        assertEquals(5, sample.get("keysSeen").asLong());
+        assertEquals(2, sample.get("keysKept").asInt());
+        assertEquals(1000, sample.get("eventsSeen").asLong());
+        assertEquals(400, sample.get("eventsKept").asLong());
+        assertEquals(550, sample.get("eventsDroppedByKeyCap").asLong());
+        assertEquals(50, sample.get("eventsDroppedByEventCap").asLong());
+        assertEquals(7, sample.get("seed").asLong());
         // 512 steps x 2 epochs / 6 s
         assertEquals(512 * 2 / 6.0, root.get("trainingStepsPerSecond").asDouble());
     }

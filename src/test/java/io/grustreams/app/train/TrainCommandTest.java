@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,6 +172,57 @@ class TrainCommandTest {
         GruModel model = ModelCodec.fromJson(first);
         assertEquals(Instant.parse("2025-03-01T12:00:00Z"), model.createdAt());
         assertEquals(Instant.parse("2025-03-01T12:01:00Z"), model.effectiveFrom(), "publish time + the 1 minute lead");
+    }
+
+    @Test
+    void shouldTrainTheSameModelOnTheSameSampleWhateverTheRowOrder() throws IOException {
+        // The same rows key by key instead of interleaved: each key's own order is kept.
+        List<String> lines = new ArrayList<>(Files.readAllLines(csv));
+        String header = lines.remove(0);
+        List<String> byKey = lines.stream().sorted(Comparator.comparing(l -> l.substring(0, l.indexOf(',')))).toList();
+        Path grouped = dir.resolve("grouped.csv");
+        Files.writeString(grouped, header + "\n" + String.join("\n", byKey) + "\n");
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        String[] caps = {"--max-keys", "4", "--max-events-per-key", "300", "--epochs", "2"};
+        Run first = fixedClock(args(concat(caps, "--config", config.toString(), "--input", csv.toString(), "--dry-run",
+                "--out", a.toString())));
+        Run second = fixedClock(args(concat(caps, "--config", config.toString(), "--input", grouped.toString(),
+                "--dry-run", "--out", b.toString())));
+        assertEquals(0, first.exit(), first.err());
+        assertEquals(0, second.exit(), second.err());
+        // The same model file but for the input's name in its provenance.
+        assertEquals(Files.readString(files(a, ".model.json").get(0)).replace(csv.toString(), grouped.toString()),
+                Files.readString(files(b, ".model.json").get(0)));
+        // Beyond the cap the keys seen are estimated from the sample; with 4 kept, roughly.
+        assertTrue(first.out().contains("kept 4 of about "), first.out());
+        assertTrue(first.out().contains(" keys (at most 4, sampled with seed 5) and 1,200 events (at most the newest"
+                + " 300 per key); dropped 800 events of keys not sampled and 400 older events of sampled keys"),
+                first.out());
+
+        Path report = files(a, ".json").stream().filter(p -> !p.toString().endsWith(".model.json")).findFirst()
+                .orElseThrow();
+        JsonNode sample = new ObjectMapper().readTree(report.toFile()).get("sample");
+        assertFalse(sample.get("keysSeenExact").asBoolean());
+        assertEquals(4, sample.get("keysKept").asInt());
+        assertEquals(2400, sample.get("eventsSeen").asLong());
+        assertEquals(1200, sample.get("eventsKept").asLong());
+        assertEquals(800, sample.get("eventsDroppedByKeyCap").asLong());
+        assertEquals(400, sample.get("eventsDroppedByEventCap").asLong());
+        assertEquals(5, sample.get("seed").asLong());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    @Test
+    void shouldNameABadCap() {
+        Run r = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--max-keys", "0"));
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("--max-keys must be positive: 0"), r.err());
     }
 
     @Test
