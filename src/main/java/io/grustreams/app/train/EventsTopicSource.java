@@ -55,7 +55,7 @@ final class EventsTopicSource {
     SourceData read(Duration window, Instant end, SampleLimits limits, long seed) {
         Instant start = end.minus(window);
         EventDecoder decoder = new EventDecoder(features, maxBytes);
-        HistorySampler history = new HistorySampler(features.size(), limits, seed);
+        HistorySampler sample = new HistorySampler(features.size(), limits, seed);
         Map<String, Long> bad = new LinkedHashMap<>();
         Map<String, Object> offsets = new LinkedHashMap<>();
         long records = 0;
@@ -96,7 +96,7 @@ final class EventsTopicSource {
                     records++;
                     if (decoder.decode(r.key(), r.value())) {
                         long ts = decoder.hasTimestamp() ? decoder.timestamp() : r.timestamp();
-                        history.add(decoder.key(), ts, decoder.values());
+                        sample.add(decoder.key(), ts, decoder.values());
                     } else {
                         bad.merge(decoder.reason().code(), 1L, Long::sum);
                     }
@@ -129,6 +129,6 @@ final class EventsTopicSource {
         provenance.put("offsets", offsets);
         provenance.put("records", records);
         provenance.put("badRecords", bad.values().stream().mapToLong(Long::longValue).sum());
-        return new SourceData(history.build(), records, bad, history.summary(), provenance);
+        return new SourceData(sample.build(), records, bad, sample.summary(), provenance);
     }
 }

@@ -106,11 +106,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--max-keys", paramLabel = "N",
             description = "Keys read into memory at most: a uniform sample, chosen by --seed, of a window with more. "
-                    + "Default: 20000.")
+                    + "Default: " + SampleLimits.DEFAULT_MAX_KEYS + ".")
     Integer maxKeys;
 
     @Option(names = "--max-events-per-key", paramLabel = "M",
-            description = "Newest events of each key read into memory at most. Default: 512.")
+            description = "Newest events of each key read into memory at most. Default: "
+                    + SampleLimits.DEFAULT_MAX_EVENTS_PER_KEY + ".")
     Integer maxEventsPerKey;
 
     @Mixin

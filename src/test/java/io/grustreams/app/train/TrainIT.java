@@ -213,6 +213,10 @@ class TrainIT {
             Run run = train(trainArgs(configFile(), "--effective-from", switchAt.toString(), "--readout", "direct"));
             assertEquals(0, run.exit(), run.out() + run.err());
             assertTrue(run.out().contains(String.format(Locale.ROOT, "read %,d records", KEYS * HISTORY + 3)), run.out());
+            // Under the default caps every good event of the window is kept.
+            assertTrue(run.out().contains(String.format(Locale.ROOT, "kept %d of %d keys (at most 20,000, sampled with"
+                    + " seed 3) and %,d events (at most the newest 512 per key): everything", KEYS, KEYS,
+                    KEYS * HISTORY)), run.out());
             assertTrue(run.out().contains("published gru v1 to " + settings().modelsTopic() + " as gru@1"), run.out());
 
             // Step 3: the model is on the models topic, keyed name@version, with its provenance.
