@@ -149,12 +149,12 @@ class StreamSettingsTest {
     void shouldDefaultCommitIntervalAndProducerBatchingForThroughput() {
         Properties k = StreamSettings.kafkaProperties(props("bootstrap.servers", "b:9092"));
         assertEquals("1000", k.getProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
-        assertEquals("67108864", k.getProperty(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG));
+        assertEquals("268435456", k.getProperty(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG));
         assertEquals("1048576", k.getProperty("producer.batch.size"));
         assertEquals("67108864", k.getProperty("producer.buffer.memory"));
         StreamsConfig config = new StreamsConfig(k);
         assertEquals(1000L, config.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
-        assertEquals(67108864L, config.getLong(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG));
+        assertEquals(268435456L, config.getLong(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG));
         assertEquals("1048576", String.valueOf(config.getProducerConfigs("c").get("batch.size")));
     }
 
