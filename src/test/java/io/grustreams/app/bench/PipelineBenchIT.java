@@ -44,14 +44,22 @@ class PipelineBenchIT {
         assertTrue(line.get("min_ratio").asDouble() <= ratio && ratio <= line.get("max_ratio").asDouble(), lines.get(0));
         // 8 doubles of ring per event of 2 features, a 4-unit hidden state and the anomaly windows.
         assertTrue(line.get("state_bytes").asLong() > 8 * 8 * 2, lines.get(0));
+        // Every event puts its key's state and one ring slot; the stores' total is their sum.
+        double state = line.get("state_store_bytes_per_event").asDouble();
+        double ring = line.get("ring_store_bytes_per_event").asDouble();
+        assertTrue(state > 0 && ring > 0, lines.get(0));
+        assertEquals(state + ring, line.get("store_bytes_per_event").asDouble(), 1e-6 * (state + ring));
+        assertTrue(line.get("changelog_bytes_per_event").asDouble() > 0, lines.get(0));
     }
 
     @Test
-    void shouldEndTheTextReportWithTheRatio() {
+    void shouldEndTheTextReportWithTheBytesPerEventAndTheRatio() {
         List<String> lines = run("--events", "500", "--keys", "5", "--input-size", "1", "--hidden", "4").lines()
                 .toList();
-        assertTrue(lines.get(lines.size() - 3).startsWith("passthrough: "), lines.toString());
-        assertTrue(lines.get(lines.size() - 2).startsWith("gru: "), lines.toString());
+        assertTrue(lines.get(lines.size() - 4).startsWith("passthrough: "), lines.toString());
+        assertTrue(lines.get(lines.size() - 3).startsWith("gru: "), lines.toString());
+        assertTrue(lines.get(lines.size() - 2).matches("gru writes per event: \\d+ bytes put into stores"
+                + " \\(state \\d+, ring \\d+\\), \\d+ bytes to their changelogs"), lines.toString());
         assertTrue(lines.get(lines.size() - 1).matches("ratio gru/passthrough: \\d+\\.\\d{3}"), lines.toString());
     }
 }
