@@ -58,7 +58,7 @@ for f in "$old"/topics/*.properties; do
 done
 
 # The gru.* settings StateUpgradeIT uses (StateUpgradeIT.settings): anomaly windows short enough
-# that the spikes open alerts, a long window longer than the run (see the README there).
+# that the spikes open alerts, a long window whose half exceeds the short means of the run (see the README there).
 config() { # NAME APPLICATION_ID [extra lines]
   local file="$work/$1.properties"
   {
