@@ -27,13 +27,22 @@ jar="$old/target/gru-streams.jar"
 work="$(mktemp -d)"
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  # The runs first, then the broker (pids[0]), each waited for before its files are removed.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 gru() { java -Xmx512m -jar "$jar" "$@"; }
+# For `gru_bg ... &`: exec makes the background subshell the JVM itself, so $! is the JVM's pid
+# and a signal sent to it reaches the application (not only a shell around it).
+# RunCommand at info: its "stopped, Kafka Streams closed" line is how a clean stop is told.
+gru_bg() {
+  exec java -Xmx512m -Dorg.slf4j.simpleLogger.log.io.grustreams.app.cli.RunCommand=info -jar "$jar" "$@"
+}
 tool() { java -Xmx256m -cp "$jar" "$here/UpgradeGolden.java" "$@"; }
 
 # The constants of UpgradeGolden.java (StateUpgradeIT repeats them).
@@ -41,7 +50,7 @@ keys=3 steps=125 first=77
 
 echo "workload and broker..." >&2
 tool workload "$work"
-gru broker --port 0 --dir "$work/broker" >"$work/broker.log" 2>&1 &
+gru_bg broker --port 0 --dir "$work/broker" >"$work/broker.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 300); do
   grep -q '^bootstrap.servers=' "$work/broker.log" 2>/dev/null && break
@@ -86,12 +95,20 @@ EOF
 }
 
 run_until() { # CONFIG TOPIC COUNT: runs the old app until TOPIC holds COUNT committed records, then SIGTERM
-  gru run --config "$1" --topics "$work/topics" >>"$work/run.log" 2>&1 &
+  gru_bg run --config "$1" --topics "$work/topics" >>"$work/run.log" 2>&1 &
   local pid=$!
   pids+=("$pid")
   tool await "$bootstrap" "$2" "$3"
   kill -TERM "$pid"
-  wait "$pid" || [ $? -eq 143 ] || { tail -50 "$work/run.log" >&2; exit 1; }
+  # 143 = 128 + SIGTERM: the old run's exit status once it has closed Kafka Streams.
+  local status=0
+  wait "$pid" || status=$?
+  if [ "$status" -ne 143 ] || ! grep -q 'stopped, Kafka Streams closed' "$work/run.log"; then
+    echo "the old run did not stop cleanly (exit $status)" >&2
+    tail -50 "$work/run.log" >&2
+    exit 1
+  fi
+  : >"$work/run.log"
 }
 
 a="$(config a upgrade-old)"
