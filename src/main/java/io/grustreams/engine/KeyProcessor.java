@@ -94,7 +94,7 @@ public final class KeyProcessor {
         final double[] rows;
         final double[] ahead;
         final KeyScale scaleInModelOrder;
-        final int hiddenSize;
+        final int stateSize;
 
         Served(GruModel model, List<String> streamFeatures, int horizon) {
             this.model = model;
@@ -114,7 +114,7 @@ public final class KeyProcessor {
             this.rows = new double[forecaster.rows() * d];
             this.ahead = new double[Math.max(horizon, forecaster.rows()) * d];
             this.scaleInModelOrder = new KeyScale(d);
-            this.hiddenSize = model.layout().hiddenSize();
+            this.stateSize = model.layout().stateSize();
         }
 
         /**
@@ -278,7 +278,7 @@ public final class KeyProcessor {
         }
         out.modelless = false;
         Served s = served(model);
-        if (state.modelVersion != model.version() || state.hiddenSize != s.hiddenSize) {
+        if (state.modelVersion != model.version() || state.hiddenSize != s.stateSize) {
             rewarm(s, out);
         }
 
@@ -294,7 +294,7 @@ public final class KeyProcessor {
         }
         out.hadForecast = hadForecast;
 
-        // h_t = GRU(h_{t-1}, inputs(x_t)), then the readout: the forecasts of x_{t+1} .. x_{t+N}.
+        // h_t = cell(h_{t-1}, inputs(x_t)) through every layer, then the readout: the forecasts of x_{t+1} .. x_{t+N}.
         for (int j = 0; j < previous.length; j++) {
             previous[j] = state.scale.last(j);
         }
@@ -351,7 +351,7 @@ public final class KeyProcessor {
         long start = System.nanoTime();
         boolean hadState = state.modelVersion != KeyState.NO_MODEL || state.ringSize() > 0;
         state.clearModelState();
-        state.resetHidden(s.hiddenSize);
+        state.resetHidden(s.stateSize);
         state.modelVersion = s.model.version();
         int n = ring.load(state, blocks);
         if (n > 0) {

@@ -25,9 +25,12 @@ public final class KeyState {
     long lastTimestamp;
     /** Version of the model that built {@link #hidden}, or {@link #NO_MODEL}. */
     long modelVersion = NO_MODEL;
-    /** H of that model; 0 without one. */
+    /**
+     * The model's recurrent state size ({@code GruLayout.stateSize()}: every layer's h, and c for an
+     * LSTM); 0 without one.
+     */
     int hiddenSize;
-    /** h_t, of length {@link #hiddenSize}. */
+    /** The recurrent state after the last event, of length {@link #hiddenSize}. */
     double[] hidden = new double[0];
     /** Whether {@link #forecast} holds a forecast for the next event. */
     boolean hasForecast;

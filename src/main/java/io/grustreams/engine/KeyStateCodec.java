@@ -17,8 +17,8 @@ import java.nio.ByteBuffer;
  *   int64    eventCount      good events seen for this key, &gt;= 0
  *   int64    lastTimestamp   event time of the last one, epoch ms
  *   int64    modelVersion    version of the model that built hidden, -1 for none
- *   int32    hiddenSize      H, 0 iff modelVersion is -1
- *   f64[H]   hidden          h_t, finite
+ *   int32    hiddenSize      S, the recurrent state size of that model, 0 iff modelVersion is -1
+ *   f64[S]   hidden          the recurrent state after the last event, finite
  *   int8     hasForecast     0 or 1 (1 needs a model)
  *   f64[D]   forecast        the pending forecast of the next event, original units; only if hasForecast
  *   int64    scaleCount      events folded into the key's scale (KeyScale), &gt;= 0

@@ -38,7 +38,7 @@ final class BatchBackprop {
         private final GruLayout layout;
 
         PackedWeights(GruLayout layout) {
-            this.layout = layout;
+            this.layout = TrainableLayouts.require(layout);
             int h = layout.hiddenSize();
             this.wt = Kernels.rows(h + layout.inputSize(), 3 * h);
             this.wh = Kernels.rows(3 * h, h);
@@ -53,7 +53,7 @@ final class BatchBackprop {
             int g3 = 3 * h;
             if (layout.variant() == Variant.CHO) {
                 // [W_r; W_z; W_h] is one 3H × (H+D) block.
-                int w = layout.tensor("W_r").offset();
+                int w = layout.tensor("W_r", 0).offset();
                 for (int g = 0; g < g3; g++) {
                     for (int k = 0; k < hd; k++) {
                         wt[k][g] = params[w + g * hd + k];
@@ -61,8 +61,8 @@ final class BatchBackprop {
                     System.arraycopy(params, w + g * hd, wh[g], 0, h);
                 }
             } else {
-                int wih = layout.tensor("weight_ih").offset();
-                int whh = layout.tensor("weight_hh").offset();
+                int wih = layout.tensor("weight_ih", 0).offset();
+                int whh = layout.tensor("weight_hh", 0).offset();
                 for (int g = 0; g < g3; g++) {
                     for (int k = 0; k < h; k++) {
                         wt[k][g] = params[whh + g * h + k];
@@ -141,7 +141,7 @@ final class BatchBackprop {
         if (rowCapacity < 1 || windowCapacity < 1) {
             throw new IllegalArgumentException("capacities must be positive: rows " + rowCapacity + ", steps " + windowCapacity);
         }
-        this.layout = layout;
+        this.layout = TrainableLayouts.require(layout);
         this.cho = layout.variant() == Variant.CHO;
         this.h = layout.hiddenSize();
         this.d = layout.inputSize();
@@ -150,12 +150,12 @@ final class BatchBackprop {
         this.g3 = 3 * h;
         this.rowCapacity = rowCapacity;
         this.windowCapacity = windowCapacity;
-        wAll = cho ? layout.tensor("W_r").offset() : -1;
-        bAll = cho ? layout.tensor("b_r").offset() : -1;
-        wIh = cho ? -1 : layout.tensor("weight_ih").offset();
-        wHh = cho ? -1 : layout.tensor("weight_hh").offset();
-        bIh = cho ? -1 : layout.tensor("bias_ih").offset();
-        bHh = cho ? -1 : layout.tensor("bias_hh").offset();
+        wAll = cho ? layout.tensor("W_r", 0).offset() : -1;
+        bAll = cho ? layout.tensor("b_r", 0).offset() : -1;
+        wIh = cho ? -1 : layout.tensor("weight_ih", 0).offset();
+        wHh = cho ? -1 : layout.tensor("weight_hh", 0).offset();
+        bIh = cho ? -1 : layout.tensor("bias_ih", 0).offset();
+        bHh = cho ? -1 : layout.tensor("bias_hh", 0).offset();
         wY = layout.tensor("W_y").offset();
         bY = layout.tensor("b_y").offset();
         int rs = rowCapacity * windowCapacity;

@@ -3,8 +3,9 @@ package io.grustreams.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grustreams.model.GruLayout;
-import io.grustreams.model.GruStepper;
 import io.grustreams.model.Parameters;
+import io.grustreams.model.RecurrentStepper;
+import io.grustreams.model.Stepper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,7 +34,11 @@ import java.util.stream.Stream;
  *   <li>{@code adam_run}: the trainer's mini-batch loop ({@link TbpttTrainer}) with {@link Adam} and clipping:
  *       per-update loss, norm and coefficient, final state and final parameters.
  * </ul>
- * More parts are added with {@link #withPart}. Immutable.
+ * Those parts read {@code gru-reference/1} files (one-layer GRUs). A {@code recurrent-reference/2} file
+ * (rnn, lstm or gru, any layer count; {@code src/test/reference}) is checked by one part, the
+ * serving stepper's forward pass ({@link #verify(RecurrentReference)}).
+ *
+ * <p>More parts are added with {@link #withPart}. Immutable.
  */
 public final class ReferenceVerifier {
 
@@ -210,13 +215,52 @@ public final class ReferenceVerifier {
     /** Reads and checks one file; never throws for a bad file, the result carries the error. */
     public FileResult verify(Path file) {
         String name = file.getFileName().toString();
-        ReferenceCase reference;
         try {
-            reference = ReferenceCase.read(file);
+            JsonNode root = new ObjectMapper().readTree(file.toFile());
+            if (root != null && RecurrentReference.SCHEMA.equals(root.path("schema").asText())) {
+                return verify(RecurrentReference.parse(name, root));
+            }
+            return verify(ReferenceCase.parse(name, root));
         } catch (IOException | RuntimeException e) {
             return new FileResult(name, List.of(), e.getMessage() == null ? e.toString() : e.getMessage());
         }
-        return verify(reference);
+    }
+
+    /**
+     * Checks a {@code recurrent-reference/2} case (any cell, any layer count): its one part,
+     * {@code forward_stepper}, runs the serving stepper ({@link Stepper}) from the file's initial
+     * states over the sequence and compares the whole state (every layer's h, and c for the LSTM)
+     * and the readout y after every step, and the loss. The training parts need a one-layer GRU
+     * and read {@code gru-reference/1} files.
+     */
+    public FileResult verify(RecurrentReference reference) {
+        ErrorMeter meter = new ErrorMeter();
+        try {
+            checkRecurrentForward(reference, meter);
+        } catch (RuntimeException e) {
+            return new FileResult(reference.name(), List.of(), "part forward_stepper: " + e);
+        }
+        return new FileResult(reference.name(), List.of(new PartResult("forward_stepper", meter.max())), null);
+    }
+
+    private static void checkRecurrentForward(RecurrentReference c, ErrorMeter m) {
+        GruLayout layout = c.layout();
+        Stepper stepper = Stepper.of(new Parameters(layout, c.params()));
+        double[] state = c.initialState().clone();
+        double[] y = new double[layout.outputSize()];
+        double sumSq = 0;
+        for (int t = 0; t < c.length(); t++) {
+            stepper.step(state, c.x()[t]);
+            stepper.readout(state, y);
+            m.compare(state, c.state(t));
+            m.compare(y, c.forwardY()[t]);
+            for (int j = 0; j < y.length; j++) {
+                double e = y[j] - c.target()[t][j];
+                sumSq += e * e;
+            }
+        }
+        // L = (1 / (T·O)) Σ_t Σ_j (y[t][j] - target[t][j])² (the reference README, section 7).
+        m.compare(sumSq / ((double) c.length() * layout.outputSize()), c.forwardLoss());
     }
 
     /** Checks an already read case: every part, even after one fails. */
@@ -258,12 +302,12 @@ public final class ReferenceVerifier {
     }
 
     /**
-     * The serving cell, {@link GruStepper}, is a separate implementation from the training path
+     * The serving cell, {@link RecurrentStepper}, is a separate implementation from the training path
      * (packed weights, polynomial activations); the stream runs it, so it is checked on its own:
      * states h[t] and readouts y[t] over the whole sequence from h_init.
      */
     private static void checkStepperForward(ReferenceCase c, ErrorMeter m) {
-        GruStepper stepper = new GruStepper(new Parameters(c.layout(), c.params()));
+        RecurrentStepper stepper = new RecurrentStepper(new Parameters(c.layout(), c.params()));
         double[] h = c.hInit().clone();
         double[] y = new double[c.layout().outputSize()];
         for (int t = 0; t < c.length(); t++) {

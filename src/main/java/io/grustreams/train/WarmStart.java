@@ -1,5 +1,6 @@
 package io.grustreams.train;
 
+import io.grustreams.model.Cell;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.InputSpec;
@@ -22,12 +23,15 @@ public final class WarmStart {
     }
 
     /**
-     * Why {@code champion} cannot seed a model of this shape, or empty if it can: the variant, the
+     * Why {@code champion} cannot seed a model of this shape, or empty if it can: a one-layer GRU, the variant, the
      * hidden size, the feature names (in order) and the inputs (scaling, time inputs, horizon,
      * readout) must be the same.
      */
     public static Optional<String> mismatch(GruModel champion, Variant variant, int hiddenSize, List<String> features,
             InputSpec inputs) {
+        if (champion.layout().cell() != Cell.GRU || champion.layout().layers() != 1) {
+            return Optional.of(champion.layout() + " is not a one-layer GRU");
+        }
         if (champion.variant() != variant) {
             return Optional.of("variant " + champion.variant().id() + " is not " + variant.id());
         }
@@ -81,10 +85,10 @@ public final class WarmStart {
         if (layout.variant() == Variant.CHO) {
             String[][] gates = {{"W_r", "b_r"}, {"W_z", "b_z"}, {"W_h", "b_h"}};
             for (String[] gate : gates) {
-                rescaleInputColumns(v, layout.tensor(gate[0]), h, d, layout.tensor(gate[1]), ratio, shift);
+                rescaleInputColumns(v, layout.tensor(gate[0], 0), h, d, layout.tensor(gate[1], 0), ratio, shift);
             }
         } else {
-            rescaleInputColumns(v, layout.tensor("weight_ih"), 0, d, layout.tensor("bias_ih"), ratio, shift);
+            rescaleInputColumns(v, layout.tensor("weight_ih", 0), 0, d, layout.tensor("bias_ih", 0), ratio, shift);
         }
         Tensor wy = layout.tensor("W_y");
         Tensor by = layout.tensor("b_y");

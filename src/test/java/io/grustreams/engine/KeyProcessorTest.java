@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grustreams.anomaly.AnomalyConfig;
 import io.grustreams.model.GruModel;
-import io.grustreams.model.GruStepper;
 import io.grustreams.model.InputEncoder;
 import io.grustreams.model.InputSpec;
 import io.grustreams.model.KeyScale;
+import io.grustreams.model.RecurrentStepper;
 import io.grustreams.model.TimeInput;
 import io.grustreams.train.EncodedSeries;
 import io.grustreams.train.History;
@@ -78,7 +78,7 @@ class KeyProcessorTest {
             // The trainer's inputs for the key, from its first event, fed to a bare cell...
             EncodedSeries trained = new EncodedSeries(s, s.length(), new InputEncoder(model.inputs(),
                     model.normalization(), 2), KeyScale.alpha(48), 3);
-            GruStepper cell = new GruStepper(model.parameters());
+            RecurrentStepper cell = new RecurrentStepper(model.parameters());
             InputEncoder encoder = new InputEncoder(model.inputs(), model.normalization(), 2);
             KeyScale scale = new KeyScale(2);
             double[] h = new double[model.layout().hiddenSize()];

@@ -118,4 +118,35 @@ class ReferenceVerifierTest {
         assertEquals("always_off", r.parts().get(r.parts().size() - 1).name());
         assertFalse(r.passed(), r.line());
     }
+
+    /** The project's own reference files (schema recurrent-reference/2), relative to the project directory. */
+    private static Path projectCases() {
+        return Path.of(System.getProperty("basedir", ".")).resolve("src/test/reference/cases");
+    }
+
+    @Test
+    void shouldCheckTheForwardPassOfEveryCellAndLayerCount() {
+        List<Path> files = ReferenceVerifier.referenceFiles(projectCases().resolve(ReferenceVerifier.INDEX));
+        assertEquals(16, files.size(), files.toString());
+        for (Path f : files) {
+            ReferenceVerifier.FileResult r = verifier.verify(f);
+            assertTrue(r.passed(), r.line());
+            assertEquals(List.of("forward_stepper"), r.parts().stream().map(ReferenceVerifier.PartResult::name).toList());
+        }
+    }
+
+    @Test
+    void shouldFailTheForwardPartWhenTheSecondLayersCellStateIsCorrupted(@TempDir Path tmp) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = (ObjectNode) mapper.readTree(projectCases().resolve("lstm_L2_I3_H5_seed12.json").toFile());
+        ArrayNode c = (ArrayNode) root.path("forward").path("c").get(1).get(5);
+        c.set(2, c.get(2).doubleValue() + 1e-8);
+        Path bad = tmp.resolve("corrupted_lstm.json");
+        mapper.writeValue(bad.toFile(), root);
+
+        ReferenceVerifier.FileResult r = verifier.verify(bad);
+
+        assertFalse(r.passed(), r.line());
+        assertTrue(r.line().startsWith("FAIL "), r.line());
+    }
 }

@@ -3,12 +3,13 @@ package io.grustreams.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grustreams.model.Cell;
 import io.grustreams.model.Forecaster;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
-import io.grustreams.model.GruStepper;
 import io.grustreams.model.InputSpec;
 import io.grustreams.model.Normalization;
+import io.grustreams.model.RecurrentStepper;
 import io.grustreams.model.TestModels;
 import io.grustreams.model.TimeInput;
 import io.grustreams.model.Variant;
@@ -17,6 +18,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -38,8 +40,8 @@ class WarmStartTest {
         Normalization target = new Normalization(new double[] {12, -1, 0}, new double[] {3, 0.25, 1.5});
         GruModel moved = new GruModel("m", 4, Instant.EPOCH, FEATURES, target,
                 WarmStart.renormalize(champion, target), Map.of());
-        GruStepper a = GruStepper.forModel(champion);
-        GruStepper b = GruStepper.forModel(moved);
+        RecurrentStepper a = RecurrentStepper.forModel(champion);
+        RecurrentStepper b = RecurrentStepper.forModel(moved);
         double[] ha = new double[5];
         double[] hb = new double[5];
         double[] raw = new double[3];
@@ -84,6 +86,19 @@ class WarmStartTest {
                 WarmStart.mismatch(champion, v, 5, List.of("a", "c", "b"), in).get());
         assertTrue(WarmStart.mismatch(champion, v, 5, FEATURES, TestModels.perKeyInputs(1)).get()
                 .contains("per-key"));
+    }
+
+    @Test
+    void shouldNotSeedFromAStackedOrNonGruChampion() {
+        // The trainer trains one-layer GRUs: an imported LSTM or a two-layer GRU cannot be its start.
+        GruModel gru = champion(Variant.PYTORCH);
+        for (GruLayout layout : List.of(GruLayout.of(Cell.LSTM, Variant.PYTORCH, 1, 3, 5, 3),
+                GruLayout.of(Cell.GRU, Variant.PYTORCH, 2, 3, 5, 3))) {
+            GruModel champion = new GruModel("m", 3, Instant.EPOCH, FEATURES, gru.normalization(),
+                    TestModels.randomParameters(layout, 9, 0.6), Map.of());
+            assertEquals(layout + " is not a one-layer GRU",
+                    WarmStart.mismatch(champion, Variant.PYTORCH, 5, FEATURES, champion.inputs()).get());
+        }
     }
 
     /** A globally scaled champion with time inputs and a direct readout of two horizons. */

@@ -1,8 +1,8 @@
 package io.grustreams.app.bench;
 
 import io.grustreams.model.GruLayout;
-import io.grustreams.model.GruStepper;
 import io.grustreams.model.Parameters;
+import io.grustreams.model.RecurrentStepper;
 import io.grustreams.model.Variant;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code gru-streams bench step}: the cost of one {@link GruStepper#step} for a single key, per
+ * {@code gru-streams bench step}: the cost of one {@link RecurrentStepper#step} for a single key, per
  * (input, hidden) size and variant. Random weights at PyTorch's default scale, a ring of random
  * normalized inputs, the hidden state carried from step to step as in the stream processor.
  *
@@ -68,7 +68,7 @@ public final class StepBenchCommand implements Callable<Integer> {
 
     /** One case's fixture: the stepper, its state and inputs. The state is kept so the JIT cannot drop the work. */
     static final class Case {
-        final GruStepper stepper;
+        final RecurrentStepper stepper;
         final double[] h;
         final double[][] xs;
 
@@ -80,7 +80,7 @@ public final class StepBenchCommand implements Callable<Integer> {
             for (int i = 0; i < v.length; i++) {
                 v[i] = (2 * rnd.nextDouble() - 1) * bound;
             }
-            stepper = new GruStepper(new Parameters(layout, v));
+            stepper = new RecurrentStepper(new Parameters(layout, v));
             h = new double[hidden];
             xs = new double[INPUTS][d];
             for (double[] x : xs) {

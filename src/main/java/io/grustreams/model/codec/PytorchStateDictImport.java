@@ -95,11 +95,11 @@ public final class PytorchStateDictImport {
         GruLayout layout = GruLayout.of(Variant.PYTORCH, input, hidden, input);
         double[] values = new double[layout.size()];
         List<String> notes = new ArrayList<>();
-        Json.tensor(root.get(wih), wih, layout.tensor("weight_ih"), values);
-        Json.tensor(root.get(whh), whh, layout.tensor("weight_hh"), values);
+        Json.tensor(root.get(wih), wih, layout.tensor("weight_ih", 0), values);
+        Json.tensor(root.get(whh), whh, layout.tensor("weight_hh", 0), values);
         if (bih != null) {
-            Json.tensor(root.get(bih), bih, layout.tensor("bias_ih"), values);
-            Json.tensor(root.get(bhh), bhh, layout.tensor("bias_hh"), values);
+            Json.tensor(root.get(bih), bih, layout.tensor("bias_ih", 0), values);
+            Json.tensor(root.get(bhh), bhh, layout.tensor("bias_hh", 0), values);
         } else {
             notes.add("the state dict has no GRU biases (bias=False): bias_ih and bias_hh are zeros");
         }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grustreams.model.GruModel;
-import io.grustreams.model.GruStepper;
+import io.grustreams.model.RecurrentStepper;
 import io.grustreams.model.Variant;
 import io.grustreams.model.codec.ModelCodec;
 import io.grustreams.model.codec.ReferenceCase;
@@ -78,7 +78,7 @@ class ModelCommandTest {
         assertEquals(ref.parameters(), m.parameters());
 
         // observe() in original units: feed raw = mean + std·x so that the network sees exactly x.
-        GruStepper stepper = GruStepper.forModel(m);
+        RecurrentStepper stepper = RecurrentStepper.forModel(m);
         double[] h = ref.hInit().clone();
         double[] forecast = new double[3];
         double[] mean = m.normalization().means();
