@@ -27,9 +27,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code gru-streams model ...}: model files and the models topic. */
 @Command(name = "model",
-        description = "Model files and the models topic: import weights trained elsewhere, list, publish, roll back.",
-        subcommands = {ModelCommand.ImportPytorch.class, ModelListCommand.class, ModelPublishCommand.class,
-                ModelRollbackCommand.class})
+        description = "Model files and the models topic: import weights trained elsewhere, forecast a CSV, list,"
+                + " publish, roll back.",
+        subcommands = {ModelCommand.ImportPytorch.class, ModelForecastCommand.class, ModelListCommand.class,
+                ModelPublishCommand.class, ModelRollbackCommand.class})
 public final class ModelCommand implements Runnable {
 
     @Spec
