@@ -2,6 +2,7 @@ package io.grustreams.engine;
 
 import io.grustreams.anomaly.AnomalyDetector;
 import io.grustreams.anomaly.AnomalyVerdict;
+import io.grustreams.model.Cell;
 import io.grustreams.model.Forecaster;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.InputSpec;
@@ -95,6 +96,8 @@ public final class KeyProcessor {
         final double[] ahead;
         final KeyScale scaleInModelOrder;
         final int stateSize;
+        final Cell cell;
+        final int layers;
 
         Served(GruModel model, List<String> streamFeatures, int horizon) {
             this.model = model;
@@ -115,6 +118,8 @@ public final class KeyProcessor {
             this.ahead = new double[Math.max(horizon, forecaster.rows()) * d];
             this.scaleInModelOrder = new KeyScale(d);
             this.stateSize = model.layout().stateSize();
+            this.cell = model.layout().cell();
+            this.layers = model.layout().layers();
         }
 
         /**
@@ -278,7 +283,8 @@ public final class KeyProcessor {
         }
         out.modelless = false;
         Served s = served(model);
-        if (state.modelVersion != model.version() || state.hiddenSize != s.stateSize) {
+        if (state.modelVersion != model.version() || state.cell != s.cell || state.layers != s.layers
+                || state.hiddenSize != s.stateSize) {
             rewarm(s, out);
         }
 
@@ -353,6 +359,8 @@ public final class KeyProcessor {
         state.clearModelState();
         state.resetHidden(s.stateSize);
         state.modelVersion = s.model.version();
+        state.cell = s.cell;
+        state.layers = s.layers;
         int n = ring.load(state, blocks);
         if (n > 0) {
             detector.restartResiduals(state.anomaly);

@@ -159,7 +159,7 @@ final class TopologyHarness implements AutoCloseable {
      */
     static double[][] direct(GruModel model, double[][] sequence) {
         RecurrentStepper stepper = RecurrentStepper.forModel(model);
-        double[] h = new double[model.layout().hiddenSize()];
+        double[] h = new double[model.layout().stateSize()];
         double[][] out = new double[sequence.length][model.layout().outputSize()];
         for (int t = 0; t < sequence.length; t++) {
             stepper.observe(h, sequence[t], out[t]);
