@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -226,24 +227,61 @@ public final class ReferenceVerifier {
         }
     }
 
-    /**
-     * Checks a {@code recurrent-reference/2} case (any cell, any layer count): its one part,
-     * {@code forward_stepper}, runs the serving stepper ({@link Stepper}) from the file's initial
-     * states over the sequence and compares the whole state (every layer's h, and c for the LSTM)
-     * and the readout y after every step, and the loss. The training parts need a one-layer GRU
-     * and read {@code gru-reference/1} files.
-     */
-    public FileResult verify(RecurrentReference reference) {
-        ErrorMeter meter = new ErrorMeter();
-        try {
-            checkRecurrentForward(reference, meter);
-        } catch (RuntimeException e) {
-            return new FileResult(reference.name(), List.of(), "part forward_stepper: " + e);
-        }
-        return new FileResult(reference.name(), List.of(new PartResult("forward_stepper", meter.max())), null);
+    /** A check of a {@code recurrent-reference/2} case. */
+    private record RecurrentPart(String name, BiConsumer<RecurrentReference, ErrorMeter> check) {
     }
 
-    private static void checkRecurrentForward(RecurrentReference c, ErrorMeter m) {
+    /**
+     * The parts of a {@code recurrent-reference/2} case (any cell, any layer count), each computed
+     * from the file's parameters, initial states, data and K:
+     * <ul>
+     *   <li>{@code forward_stepper}: the serving stepper ({@link Stepper}): the whole state (every
+     *       layer's h, and c for the LSTM) and y after every step, and the loss;
+     *   <li>{@code forward}: the same through the training path ({@link StackedBackprop});
+     *   <li>{@code bptt_full}: full-BPTT loss, gradient, its norm and the initial states' gradient;
+     *   <li>{@code tbptt_chunks}, {@code tbptt_sum}: per chunk the entering state, loss, gradient and
+     *       norm, every layer's state held constant at the boundary; their sum;
+     *   <li>{@code clip_full}, {@code clip_tbptt}: {@link GradientClipping} of both gradients;
+     *   <li>{@code adam_run}: per chunk, from the carried states: the mean loss over the chunk, its
+     *       gradient clipped and one {@link Adam} step; the final states and parameters.
+     * </ul>
+     */
+    private static final List<RecurrentPart> RECURRENT_PARTS = List.of(
+            new RecurrentPart("forward_stepper", ReferenceVerifier::checkRecurrentStepper),
+            new RecurrentPart("forward", ReferenceVerifier::checkRecurrentForward),
+            new RecurrentPart("bptt_full", ReferenceVerifier::checkRecurrentFullBptt),
+            new RecurrentPart("tbptt_chunks", ReferenceVerifier::checkRecurrentChunks),
+            new RecurrentPart("tbptt_sum", (c, m) -> {
+                double[] sum = recurrentChunkSum(c);
+                m.compare(sum, c.tbpttGradSum());
+                m.compare(GradientClipping.globalNorm(sum), c.tbpttGradSumNorm());
+            }),
+            new RecurrentPart("clip_full", (c, m) -> checkClip(recurrentFullGradient(c, null, new double[1]),
+                    c.fullClipped(), m)),
+            new RecurrentPart("clip_tbptt", (c, m) -> checkClip(recurrentChunkSum(c), c.tbpttClipped(), m)),
+            new RecurrentPart("adam_run", ReferenceVerifier::checkRecurrentAdamRun));
+
+    /** Checks a {@code recurrent-reference/2} case: every part of {@link #RECURRENT_PARTS}, even after one fails. */
+    public FileResult verify(RecurrentReference reference) {
+        List<PartResult> results = new ArrayList<>();
+        for (RecurrentPart p : RECURRENT_PARTS) {
+            ErrorMeter meter = new ErrorMeter();
+            try {
+                p.check().accept(reference, meter);
+            } catch (RuntimeException e) {
+                return new FileResult(reference.name(), results, "part " + p.name() + ": " + e);
+            }
+            results.add(new PartResult(p.name(), meter.max()));
+        }
+        return new FileResult(reference.name(), results, null);
+    }
+
+    /** Mean squared error normalization of the files: N = T·O. */
+    private static double globalScale(RecurrentReference c) {
+        return 1.0 / ((double) c.length() * c.layout().outputSize());
+    }
+
+    private static void checkRecurrentStepper(RecurrentReference c, ErrorMeter m) {
         GruLayout layout = c.layout();
         Stepper stepper = Stepper.of(new Parameters(layout, c.params()));
         double[] state = c.initialState().clone();
@@ -260,7 +298,138 @@ public final class ReferenceVerifier {
             }
         }
         // L = (1 / (T·O)) Σ_t Σ_j (y[t][j] - target[t][j])² (the reference README, section 7).
-        m.compare(sumSq / ((double) c.length() * layout.outputSize()), c.forwardLoss());
+        m.compare(sumSq * globalScale(c), c.forwardLoss());
+    }
+
+    private static void checkRecurrentForward(RecurrentReference c, ErrorMeter m) {
+        int n = c.length();
+        StackedBackprop sb = new StackedBackprop(c.layout(), n);
+        sb.forward(c.params(), c.x(), 0, n, c.initialState());
+        for (int t = 0; t < n; t++) {
+            m.compare(sb.state(t), c.state(t));
+            m.compare(sb.output(t), c.forwardY()[t]);
+        }
+        m.compare(sb.squaredError(c.target(), 0, n) * globalScale(c), c.forwardLoss());
+    }
+
+    /** @param gradInit modified if not null; @param loss modified: loss[0] */
+    private static double[] recurrentFullGradient(RecurrentReference c, double[] gradInit, double[] loss) {
+        int n = c.length();
+        StackedBackprop sb = new StackedBackprop(c.layout(), n);
+        sb.forward(c.params(), c.x(), 0, n, c.initialState());
+        double[] grad = new double[c.layout().size()];
+        sb.backward(c.params(), c.target(), 0, n, globalScale(c), grad, gradInit);
+        loss[0] = sb.squaredError(c.target(), 0, n) * globalScale(c);
+        return grad;
+    }
+
+    private static void checkRecurrentFullBptt(RecurrentReference c, ErrorMeter m) {
+        double[] gradInit = new double[c.layout().stateSize()];
+        double[] loss = new double[1];
+        double[] grad = recurrentFullGradient(c, gradInit, loss);
+        m.compare(loss[0], c.fullLoss());
+        m.compare(grad, c.fullGrad());
+        m.compare(gradInit, c.fullGradInit());
+        m.compare(GradientClipping.globalNorm(grad), c.fullGradNorm());
+    }
+
+    /**
+     * Chunk i's gradient at the file's parameters: the window [start, end) from the full forward
+     * pass's state at start − 1 (the initial state for the first), held constant; losses over N = T·O.
+     * Fills {@code starts[i]}, {@code losses[i]} when given.
+     */
+    private static double[][] recurrentChunks(RecurrentReference c, double[][] starts, double[] losses) {
+        int n = c.length();
+        Tbptt tb = c.tbptt();
+        StackedBackprop full = new StackedBackprop(c.layout(), n);
+        full.forward(c.params(), c.x(), 0, n, c.initialState());
+        StackedBackprop window = new StackedBackprop(c.layout(), tb.maxWindowLength());
+        int segments = tb.segmentCount(n);
+        double[][] grads = new double[segments][c.layout().size()];
+        for (int i = 0; i < segments; i++) {
+            int w = tb.windowStart(i);
+            int s = tb.segmentStart(i);
+            int e = tb.segmentEnd(i, n);
+            double[] start = w == 0 ? c.initialState().clone() : full.state(w - 1);
+            window.forward(c.params(), c.x(), w, e, start);
+            window.backward(c.params(), c.target(), s, e, globalScale(c), grads[i], null);
+            if (starts != null) {
+                starts[i] = start;
+                losses[i] = window.squaredError(c.target(), s, e) * globalScale(c);
+            }
+        }
+        return grads;
+    }
+
+    private static double[] recurrentChunkSum(RecurrentReference c) {
+        double[] sum = new double[c.layout().size()];
+        for (double[] g : recurrentChunks(c, null, null)) {
+            for (int j = 0; j < sum.length; j++) {
+                sum[j] += g[j];
+            }
+        }
+        return sum;
+    }
+
+    private static void checkRecurrentChunks(RecurrentReference c, ErrorMeter m) {
+        int segments = c.tbptt().segmentCount(c.length());
+        double[][] starts = new double[segments][];
+        double[] losses = new double[segments];
+        double[][] grads = recurrentChunks(c, starts, losses);
+        if (grads.length != c.chunks().size()) {
+            m.mismatch();
+            return;
+        }
+        for (int i = 0; i < grads.length; i++) {
+            ReferenceCase.Chunk ch = c.chunks().get(i);
+            if (ch.start() != c.tbptt().segmentStart(i) || ch.end() != c.tbptt().segmentEnd(i, c.length())) {
+                m.mismatch();
+            }
+            m.compare(starts[i], ch.hStart());
+            m.compare(losses[i], ch.loss());
+            m.compare(grads[i], ch.grad());
+            m.compare(GradientClipping.globalNorm(grads[i]), ch.gradNorm());
+        }
+    }
+
+    /**
+     * The reference README's Adam run: per chunk, from the states carried from the previous chunk
+     * (computed before its update), loss = mean over the chunk (len·O values), gradient clipped to
+     * max_norm over all parameters, one Adam step.
+     */
+    private static void checkRecurrentAdamRun(RecurrentReference c, ErrorMeter m) {
+        ReferenceCase.AdamRun run = c.adamRun();
+        Tbptt tb = c.tbptt();
+        int n = c.length();
+        double[] params = c.params().clone();
+        Adam adam = new Adam(params.length, run.learningRate(), run.beta1(), run.beta2(), run.epsilon());
+        StackedBackprop window = new StackedBackprop(c.layout(), tb.maxWindowLength());
+        double[] state = c.initialState().clone();
+        int segments = tb.segmentCount(n);
+        if (segments != run.updates().size()) {
+            m.mismatch();
+            return;
+        }
+        for (int i = 0; i < segments; i++) {
+            int s = tb.segmentStart(i);
+            int e = tb.segmentEnd(i, n);
+            ReferenceCase.AdamUpdate u = run.updates().get(i);
+            if (u.start() != s || u.end() != e) {
+                m.mismatch();
+            }
+            double scale = 1.0 / ((double) (e - s) * c.layout().outputSize());
+            window.forward(params, c.x(), s, e, state);
+            double[] grad = new double[params.length];
+            window.backward(params, c.target(), s, e, scale, grad, null);
+            m.compare(window.squaredError(c.target(), s, e) * scale, u.loss());
+            state = window.state(e - 1);
+            double total = GradientClipping.clip(grad, run.maxNorm());
+            m.compare(total, u.gradNormBeforeClip());
+            m.compare(GradientClipping.coefficient(total, run.maxNorm()), u.clipCoef());
+            adam.step(params, grad);
+        }
+        m.compare(state, run.hFinal());
+        m.compare(params, run.paramsFinal());
     }
 
     /** Checks an already read case: every part, even after one fails. */
