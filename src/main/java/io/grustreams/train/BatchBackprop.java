@@ -25,7 +25,7 @@ import java.util.List;
  * </ul>
  * Not thread-safe; one instance per shard.
  */
-final class BatchBackprop {
+final class BatchBackprop implements BatchWindow {
 
     /** The weights as rows for the kernels, rebuilt from the flat parameters after each update. */
     static final class PackedWeights {
@@ -189,7 +189,8 @@ final class BatchBackprop {
     }
 
     /** Sets the loss weight of every output (the dataset's). @param w O values. Not modified. */
-    void outputWeights(double[] w) {
+    @Override
+    public void outputWeights(double[] w) {
         if (w.length != o) {
             throw new IllegalArgumentException(w.length + " weights for " + o + " outputs");
         }
@@ -200,16 +201,19 @@ final class BatchBackprop {
         return layout;
     }
 
-    int rowCapacity() {
+    @Override
+    public int rowCapacity() {
         return rowCapacity;
     }
 
-    int windowCapacity() {
+    @Override
+    public int windowCapacity() {
         return windowCapacity;
     }
 
     /** The gradient of the last {@link #window} call (this shard's rows only); read-only by contract. */
-    double[] gradient() {
+    @Override
+    public double[] gradient() {
         return grad;
     }
 
@@ -218,7 +222,8 @@ final class BatchBackprop {
      *
      * @param batch not modified; kept until the next call
      */
-    void begin(List<TrainingSequence> batch, int rowFrom, int rowTo) {
+    @Override
+    public void begin(List<TrainingSequence> batch, int rowFrom, int rowTo) {
         int rows = rowTo - rowFrom;
         if (rows < 0 || rows > rowCapacity) {
             throw new IllegalArgumentException("rows [" + rowFrom + ", " + rowTo + ") exceed capacity " + rowCapacity);
@@ -252,7 +257,8 @@ final class BatchBackprop {
      * @param packed not modified: {@code params} packed by {@link PackedWeights#pack}
      * @return the weighted sum of squared errors over steps {@code [s, e)} of this shard's rows
      */
-    double window(double[] params, PackedWeights packed, int w, int s, int e, double scale, boolean backward) {
+    @Override
+    public double window(double[] params, PackedWeights packed, int w, int s, int e, double scale, boolean backward) {
         int len = e - w;
         if (len < 1 || len > windowCapacity || s < w || s >= e) {
             throw new IllegalArgumentException("window [" + w + ", " + e + ") with loss from " + s
@@ -556,7 +562,8 @@ final class BatchBackprop {
     }
 
     /** Makes the state after step {@code t} of the last window the state entering the next window. */
-    void carryStateAfter(int t) {
+    @Override
+    public void carryStateAfter(int t) {
         int k = t - windowStart;
         if (k < 0 || k >= windowLength) {
             throw new IllegalArgumentException("step " + t + " is not in the last window");
@@ -571,7 +578,8 @@ final class BatchBackprop {
      *
      * @param out modified
      */
-    void stateAfter(int t, double[][] out, int firstRow) {
+    @Override
+    public void stateAfter(int t, double[][] out, int firstRow) {
         int k = t - windowStart;
         if (k < 0 || k >= windowLength) {
             throw new IllegalArgumentException("step " + t + " is not in the last window");

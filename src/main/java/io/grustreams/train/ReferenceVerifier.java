@@ -242,8 +242,9 @@ public final class ReferenceVerifier {
      *   <li>{@code tbptt_chunks}, {@code tbptt_sum}: per chunk the entering state, loss, gradient and
      *       norm, every layer's state held constant at the boundary; their sum;
      *   <li>{@code clip_full}, {@code clip_tbptt}: {@link GradientClipping} of both gradients;
-     *   <li>{@code adam_run}: per chunk, from the carried states: the mean loss over the chunk, its
-     *       gradient clipped and one {@link Adam} step; the final states and parameters.
+     *   <li>{@code adam_run}: the trainer ({@link TbpttTrainer}) on the sequence: per chunk, from the
+     *       carried states, the mean loss over the chunk, its gradient clipped and one {@link Adam}
+     *       step; the final states and parameters.
      * </ul>
      */
     private static final List<RecurrentPart> RECURRENT_PARTS = List.of(
@@ -393,42 +394,44 @@ public final class ReferenceVerifier {
     }
 
     /**
-     * The reference README's Adam run: per chunk, from the states carried from the previous chunk
-     * (computed before its update), loss = mean over the chunk (len·O values), gradient clipped to
-     * max_norm over all parameters, one Adam step.
+     * The reference README's Adam run through the trainer ({@link TbpttTrainer}, one sequence, one
+     * shard): per chunk, from the states carried from the previous chunk (computed before its update),
+     * loss = mean over the chunk (len·O values), gradient clipped to max_norm over all parameters, one
+     * Adam step. The one-layer GRU runs the batched kernels, every other layout the stacked ones.
      */
     private static void checkRecurrentAdamRun(RecurrentReference c, ErrorMeter m) {
         ReferenceCase.AdamRun run = c.adamRun();
-        Tbptt tb = c.tbptt();
-        int n = c.length();
+        TrainerConfig config = TrainerConfig.defaults()
+                .withTbptt(c.tbptt())
+                .withBatchSize(1)
+                .withEpochs(1)
+                .withAdam(run.learningRate(), run.beta1(), run.beta2(), run.epsilon())
+                .withMaxGradNorm(run.maxNorm())
+                .withShards(1)
+                .withThreads(1);
         double[] params = c.params().clone();
-        Adam adam = new Adam(params.length, run.learningRate(), run.beta1(), run.beta2(), run.epsilon());
-        StackedBackprop window = new StackedBackprop(c.layout(), tb.maxWindowLength());
-        double[] state = c.initialState().clone();
-        int segments = tb.segmentCount(n);
-        if (segments != run.updates().size()) {
+        double[][] finalStates = new double[1][c.layout().stateSize()];
+        List<double[]> updates = new ArrayList<>();
+        TrainingSequence seq = new TrainingSequence(c.x(), c.target(), c.initialState());
+        try (TbpttTrainer trainer = new TbpttTrainer(config)) {
+            Adam adam = config.newAdam(params.length);
+            trainer.trainBatch(c.layout(), params, adam, List.of(seq), 0, finalStates,
+                    (update, loss, norm, coef) -> updates.add(new double[] {loss, norm, coef}));
+        }
+        if (updates.size() != run.updates().size()) {
             m.mismatch();
             return;
         }
-        for (int i = 0; i < segments; i++) {
-            int s = tb.segmentStart(i);
-            int e = tb.segmentEnd(i, n);
+        for (int i = 0; i < updates.size(); i++) {
             ReferenceCase.AdamUpdate u = run.updates().get(i);
-            if (u.start() != s || u.end() != e) {
+            if (u.start() != c.tbptt().segmentStart(i) || u.end() != c.tbptt().segmentEnd(i, c.length())) {
                 m.mismatch();
             }
-            double scale = 1.0 / ((double) (e - s) * c.layout().outputSize());
-            window.forward(params, c.x(), s, e, state);
-            double[] grad = new double[params.length];
-            window.backward(params, c.target(), s, e, scale, grad, null);
-            m.compare(window.squaredError(c.target(), s, e) * scale, u.loss());
-            state = window.state(e - 1);
-            double total = GradientClipping.clip(grad, run.maxNorm());
-            m.compare(total, u.gradNormBeforeClip());
-            m.compare(GradientClipping.coefficient(total, run.maxNorm()), u.clipCoef());
-            adam.step(params, grad);
+            m.compare(updates.get(i)[0], u.loss());
+            m.compare(updates.get(i)[1], u.gradNormBeforeClip());
+            m.compare(updates.get(i)[2], u.clipCoef());
         }
-        m.compare(state, run.hFinal());
+        m.compare(finalStates[0], run.hFinal());
         m.compare(params, run.paramsFinal());
     }
 

@@ -60,6 +60,8 @@ final class StackedBackprop {
     private final double[] daIn;
     private final double[] daHid;
     private final double[] aux;
+    /** w_o of each output in the loss; all 1 unless {@link #outputWeights} set others. */
+    private final double[] weights;
 
     /**
      * @param capacity the longest window {@link #forward} will be given
@@ -115,6 +117,16 @@ final class StackedBackprop {
         this.daIn = new double[g];
         this.daHid = new double[g];
         this.aux = new double[Math.max(h, d)];
+        this.weights = new double[o];
+        java.util.Arrays.fill(weights, 1.0);
+    }
+
+    /** Sets the loss weight of every output (the dataset's). @param w O values. Not modified. */
+    void outputWeights(double[] w) {
+        if (w.length != o) {
+            throw new IllegalArgumentException(w.length + " weights for " + o + " outputs");
+        }
+        System.arraycopy(w, 0, weights, 0, o);
     }
 
     private static double sigmoid(double a) {
@@ -275,15 +287,20 @@ final class StackedBackprop {
 
     /** The whole state after step t of the last forward pass (a new array). */
     double[] state(int t) {
-        int i = t - from;
         double[] s = new double[layout.stateSize()];
+        stateInto(t, s);
+        return s;
+    }
+
+    /** The whole state after step t of the last forward pass into {@code out}. @param out modified */
+    void stateInto(int t, double[] out) {
+        int i = t - from;
         for (int k = 0; k < layers; k++) {
-            System.arraycopy(hNew[i][k], 0, s, k * h, h);
+            System.arraycopy(hNew[i][k], 0, out, k * h, h);
             if (lstm) {
-                System.arraycopy(cNew[i][k], 0, s, (layers + k) * h, h);
+                System.arraycopy(cNew[i][k], 0, out, (layers + k) * h, h);
             }
         }
-        return s;
     }
 
     /** The readout after step t (the array itself; not to be modified). */
@@ -291,20 +308,20 @@ final class StackedBackprop {
         return y[t - from];
     }
 
-    /** Σ over steps from .. to-1 and outputs of (y - target)². */
+    /** Σ over steps lossFrom .. lossTo-1 and outputs of w_o (y - target)². */
     double squaredError(double[][] target, int lossFrom, int lossTo) {
         double s = 0;
         for (int t = lossFrom; t < lossTo; t++) {
             for (int r = 0; r < o; r++) {
                 double e = y[t - from][r] - target[t][r];
-                s += e * e;
+                s += weights[r] * e * e;
             }
         }
         return s;
     }
 
     /**
-     * Back-propagates {@code scale · Σ (y − target)²} over the loss steps {@code lossFrom .. lossTo-1}
+     * Back-propagates {@code scale · Σ w_o (y − target)²} over the loss steps {@code lossFrom .. lossTo-1}
      * through the whole window of the last forward pass, to its first step; the state entering the
      * window is a constant.
      *
@@ -320,11 +337,11 @@ final class StackedBackprop {
         }
         for (int t = to - 1; t >= from; t--) {
             int i = t - from;
-            // dL/dy = 2·scale·(y − target) on the loss steps; W_y and b_y collect dy ⊗ h_top and dy.
+            // dL/dy = 2·scale·w·(y − target) on the loss steps; W_y and b_y collect dy ⊗ h_top and dy.
             boolean loss = t >= lossFrom && t < lossTo;
             double[] top = hNew[i][layers - 1];
             for (int r = 0; r < o; r++) {
-                dy[r] = loss ? 2 * scale * (y[i][r] - target[t][r]) : 0.0;
+                dy[r] = loss ? 2 * scale * weights[r] * (y[i][r] - target[t][r]) : 0.0;
                 grad[by.index(r, 0)] += dy[r];
                 for (int j = 0; j < h; j++) {
                     grad[wy.index(r, j)] += dy[r] * top[j];

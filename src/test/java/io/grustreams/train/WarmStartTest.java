@@ -89,16 +89,41 @@ class WarmStartTest {
     }
 
     @Test
-    void shouldNotSeedFromAStackedOrNonGruChampion() {
-        // The trainer trains one-layer GRUs: an imported LSTM or a two-layer GRU cannot be its start.
+    void shouldSeedOnlyFromTheSameCellAndLayersAndReExpressAStackedLstm() {
         GruModel gru = champion(Variant.PYTORCH);
-        for (GruLayout layout : List.of(GruLayout.of(Cell.LSTM, Variant.PYTORCH, 1, 3, 5, 3),
-                GruLayout.of(Cell.GRU, Variant.PYTORCH, 2, 3, 5, 3))) {
-            GruModel champion = new GruModel("m", 3, Instant.EPOCH, FEATURES, gru.normalization(),
-                    TestModels.randomParameters(layout, 9, 0.6), Map.of());
-            assertEquals(layout + " is not a one-layer GRU",
-                    WarmStart.mismatch(champion, Variant.PYTORCH, 5, FEATURES, champion.inputs()).get());
+        GruLayout layout = GruLayout.of(Cell.LSTM, Variant.PYTORCH, 2, 3, 5, 3);
+        GruModel lstm = new GruModel("m", 3, Instant.EPOCH, FEATURES, gru.normalization(),
+                TestModels.randomParameters(layout, 9, 0.6), Map.of());
+        assertEquals("cell lstm with 2 layers is not gru with 1",
+                WarmStart.mismatch(lstm, Variant.PYTORCH, 5, FEATURES, lstm.inputs()).get());
+        assertEquals("cell lstm with 2 layers is not lstm with 1",
+                WarmStart.mismatch(lstm, Cell.LSTM, 1, Variant.PYTORCH, 5, FEATURES, lstm.inputs()).get());
+        assertTrue(WarmStart.mismatch(lstm, Cell.LSTM, 2, Variant.PYTORCH, 5, FEATURES, lstm.inputs()).isEmpty());
+
+        // Only layer 0 reads the inputs, so re-expressing its input columns keeps every forecast.
+        Normalization target = new Normalization(new double[] {12, -1, 0}, new double[] {3, 0.25, 1.5});
+        GruModel moved = new GruModel("m", 4, Instant.EPOCH, FEATURES, target, WarmStart.renormalize(lstm, target),
+                Map.of());
+        RecurrentStepper a = RecurrentStepper.forModel(lstm);
+        RecurrentStepper b = RecurrentStepper.forModel(moved);
+        double[] sa = new double[layout.stateSize()];
+        double[] sb = new double[layout.stateSize()];
+        double[] raw = new double[3];
+        double[] fa = new double[3];
+        double[] fb = new double[3];
+        SplittableRandom rng = new SplittableRandom(4);
+        double maxDiff = 0;
+        for (int t = 0; t < 200; t++) {
+            raw[0] = 10 + 4 * rng.nextGaussian();
+            raw[1] = -2 + rng.nextGaussian();
+            raw[2] = 3 * rng.nextGaussian();
+            a.observe(sa, raw, fa);
+            b.observe(sb, raw, fb);
+            for (int j = 0; j < 3; j++) {
+                maxDiff = Math.max(maxDiff, Math.abs(fa[j] - fb[j]) / Math.max(1, Math.abs(fa[j])));
+            }
         }
+        assertTrue(maxDiff < 1e-12, "forecasts differ by " + maxDiff);
     }
 
     /** A globally scaled champion with time inputs and a direct readout of two horizons. */
