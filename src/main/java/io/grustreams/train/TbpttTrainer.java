@@ -9,8 +9,9 @@ import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
 /**
- * Trains a recurrent network (any {@link io.grustreams.model.Cell}, L layers) with linear readout by truncated BPTT on mini-batches of sequences: MSE loss, global
- * norm clipping, Adam. Trainers make weights; models predict. For each epoch the sequences are
+ * Trains a recurrent network (any {@link Cell}, L layers) with linear readout by truncated BPTT on
+ * mini-batches of sequences: MSE loss, global norm clipping, Adam. Trainers make weights; models
+ * predict. For each epoch the sequences are
  * shuffled (a {@link SplittableRandom} seeded by the config, one stream for the whole fit) and cut into
  * batches of {@code batchSize}; each batch steps through its T steps in lock-step, starting from each
  * sequence's initial state, with one update per {@link Tbptt} segment:

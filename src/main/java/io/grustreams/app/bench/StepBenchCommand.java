@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code gru-streams bench step}: the cost of one {@link Stepper#step} (every layer) for a single key,
- * per (input, hidden) size, cell, GRU variant and layer count. Random weights at PyTorch's default scale, a ring of random
- * normalized inputs, the hidden state carried from step to step as in the stream processor.
+ * per (input, hidden) size, cell, GRU variant and layer count. Random weights at PyTorch's default
+ * scale, a ring of random normalized inputs, the state carried from step to step as in the stream
+ * processor.
  *
  * <p>Anchor: PyTorch {@code GRUCell}, batch 1, takes 14–18 µs per step at (8, 64). Besides the
  * harness's wall-clock figures, each case reports the median thread CPU time per step.
