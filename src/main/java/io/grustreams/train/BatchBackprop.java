@@ -38,7 +38,7 @@ final class BatchBackprop implements BatchWindow {
         private final GruLayout layout;
 
         PackedWeights(GruLayout layout) {
-            this.layout = TrainableLayouts.require(layout);
+            this.layout = OneLayerGru.require(layout);
             int h = layout.hiddenSize();
             this.wt = Kernels.rows(h + layout.inputSize(), 3 * h);
             this.wh = Kernels.rows(3 * h, h);
@@ -141,7 +141,7 @@ final class BatchBackprop implements BatchWindow {
         if (rowCapacity < 1 || windowCapacity < 1) {
             throw new IllegalArgumentException("capacities must be positive: rows " + rowCapacity + ", steps " + windowCapacity);
         }
-        this.layout = TrainableLayouts.require(layout);
+        this.layout = OneLayerGru.require(layout);
         this.cho = layout.variant() == Variant.CHO;
         this.h = layout.hiddenSize();
         this.d = layout.inputSize();

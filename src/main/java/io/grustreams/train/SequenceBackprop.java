@@ -65,7 +65,7 @@ final class SequenceBackprop {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
-        this.layout = TrainableLayouts.require(layout);
+        this.layout = OneLayerGru.require(layout);
         this.variant = layout.variant();
         this.h = layout.hiddenSize();
         this.d = layout.inputSize();

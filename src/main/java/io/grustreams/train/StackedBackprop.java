@@ -4,6 +4,7 @@ import io.grustreams.model.Cell;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.Tensor;
 import io.grustreams.model.Variant;
+import java.util.Arrays;
 
 /**
  * Forward pass and back-propagation through time for any {@link GruLayout}: rnn, lstm, both GRU
@@ -118,7 +119,7 @@ final class StackedBackprop {
         this.daHid = new double[g];
         this.aux = new double[Math.max(h, d)];
         this.weights = new double[o];
-        java.util.Arrays.fill(weights, 1.0);
+        Arrays.fill(weights, 1.0);
     }
 
     /** Sets the loss weight of every output (the dataset's). @param w O values. Not modified. */
@@ -332,8 +333,8 @@ final class StackedBackprop {
     void backward(double[] p, double[][] target, int lossFrom, int lossTo, double scale, double[] grad,
             double[] gradInit) {
         for (int k = 0; k < layers; k++) {
-            java.util.Arrays.fill(dhNext[k], 0.0);
-            java.util.Arrays.fill(dcNext[k], 0.0);
+            Arrays.fill(dhNext[k], 0.0);
+            Arrays.fill(dcNext[k], 0.0);
         }
         for (int t = to - 1; t >= from; t--) {
             int i = t - from;
@@ -447,7 +448,7 @@ final class StackedBackprop {
         Tensor bhh = tensors[k][3];
         double[] in = u[i][k];
         double[] dIn = du[k];
-        java.util.Arrays.fill(dIn, 0.0);
+        Arrays.fill(dIn, 0.0);
         int rows = cell.gates() * h;
         for (int r = 0; r < rows; r++) {
             double a = daIn[r];
@@ -475,7 +476,7 @@ final class StackedBackprop {
         double[] in = u[i][k];
         double[] direct = dhNext[k];
         double[] dIn = du[k];
-        java.util.Arrays.fill(dIn, 0.0);
+        Arrays.fill(dIn, 0.0);
         Tensor wr = tensors[k][0];
         Tensor wz = tensors[k][1];
         Tensor wh = tensors[k][2];
@@ -487,7 +488,7 @@ final class StackedBackprop {
             direct[j] = dh[j] * (1 - z);
         }
         // Through W_h: its h columns saw r ⊙ h; aux = d(r ⊙ h).
-        java.util.Arrays.fill(aux, 0, h, 0.0);
+        Arrays.fill(aux, 0, h, 0.0);
         for (int r = 0; r < h; r++) {
             double a = daHid[2 * h + r];
             grad[tensors[k][5].index(r, 0)] += a;
