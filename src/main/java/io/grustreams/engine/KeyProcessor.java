@@ -2,6 +2,7 @@ package io.grustreams.engine;
 
 import io.grustreams.anomaly.AnomalyDetector;
 import io.grustreams.anomaly.AnomalyVerdict;
+import io.grustreams.model.Cell;
 import io.grustreams.model.Forecaster;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.InputSpec;
@@ -94,7 +95,9 @@ public final class KeyProcessor {
         final double[] rows;
         final double[] ahead;
         final KeyScale scaleInModelOrder;
-        final int hiddenSize;
+        final int stateSize;
+        final Cell cell;
+        final int layers;
 
         Served(GruModel model, List<String> streamFeatures, int horizon) {
             this.model = model;
@@ -114,7 +117,9 @@ public final class KeyProcessor {
             this.rows = new double[forecaster.rows() * d];
             this.ahead = new double[Math.max(horizon, forecaster.rows()) * d];
             this.scaleInModelOrder = new KeyScale(d);
-            this.hiddenSize = model.layout().hiddenSize();
+            this.stateSize = model.layout().stateSize();
+            this.cell = model.layout().cell();
+            this.layers = model.layout().layers();
         }
 
         /**
@@ -278,7 +283,8 @@ public final class KeyProcessor {
         }
         out.modelless = false;
         Served s = served(model);
-        if (state.modelVersion != model.version() || state.hiddenSize != s.hiddenSize) {
+        if (state.modelVersion != model.version() || state.cell != s.cell || state.layers != s.layers
+                || state.hiddenSize != s.stateSize) {
             rewarm(s, out);
         }
 
@@ -294,7 +300,7 @@ public final class KeyProcessor {
         }
         out.hadForecast = hadForecast;
 
-        // h_t = GRU(h_{t-1}, inputs(x_t)), then the readout: the forecasts of x_{t+1} .. x_{t+N}.
+        // h_t = cell(h_{t-1}, inputs(x_t)) through every layer, then the readout: the forecasts of x_{t+1} .. x_{t+N}.
         for (int j = 0; j < previous.length; j++) {
             previous[j] = state.scale.last(j);
         }
@@ -351,8 +357,10 @@ public final class KeyProcessor {
         long start = System.nanoTime();
         boolean hadState = state.modelVersion != KeyState.NO_MODEL || state.ringSize() > 0;
         state.clearModelState();
-        state.resetHidden(s.hiddenSize);
+        state.resetHidden(s.stateSize);
         state.modelVersion = s.model.version();
+        state.cell = s.cell;
+        state.layers = s.layers;
         int n = ring.load(state, blocks);
         if (n > 0) {
             detector.restartResiduals(state.anomaly);

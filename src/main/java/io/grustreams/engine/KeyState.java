@@ -1,6 +1,7 @@
 package io.grustreams.engine;
 
 import io.grustreams.anomaly.AnomalyState;
+import io.grustreams.model.Cell;
 import io.grustreams.model.KeyScale;
 import java.util.Arrays;
 
@@ -25,9 +26,19 @@ public final class KeyState {
     long lastTimestamp;
     /** Version of the model that built {@link #hidden}, or {@link #NO_MODEL}. */
     long modelVersion = NO_MODEL;
-    /** H of that model; 0 without one. */
+    /**
+     * The cell and layer count of the model that built {@link #hidden} (null and 0 without one): a
+     * model of the same version but another architecture re-warms the key rather than read a state
+     * laid out for another network.
+     */
+    Cell cell;
+    int layers;
+    /**
+     * The model's recurrent state size ({@code GruLayout.stateSize()}: every layer's h, and c for an
+     * LSTM); 0 without one.
+     */
     int hiddenSize;
-    /** h_t, of length {@link #hiddenSize}. */
+    /** The recurrent state after the last event, of length {@link #hiddenSize}. */
     double[] hidden = new double[0];
     /** Whether {@link #forecast} holds a forecast for the next event. */
     boolean hasForecast;
@@ -139,6 +150,8 @@ public final class KeyState {
     /** Forgets the hidden state and the pending forecast (the ring and counts stay). */
     void clearModelState() {
         modelVersion = NO_MODEL;
+        cell = null;
+        layers = 0;
         hiddenSize = 0;
         hasForecast = false;
         Arrays.fill(forecast, 0.0);

@@ -3,6 +3,8 @@ package io.grustreams.engine;
 import io.grustreams.anomaly.AnomalyConfig;
 import io.grustreams.anomaly.AnomalyDetector;
 import io.grustreams.anomaly.AnomalyState;
+import io.grustreams.model.Cell;
+import io.grustreams.model.GruLayout;
 import io.grustreams.model.KeyScale;
 import io.grustreams.model.codec.BigEndianDoubles;
 import java.nio.BufferUnderflowException;
@@ -12,13 +14,15 @@ import java.nio.ByteBuffer;
  * The binary value of the per-key state store, format version {@value #FORMAT_VERSION}.
  * Big-endian, doubles as IEEE 754 bits:
  * <pre>
- *   int8     version         2
+ *   int8     version         3
  *   int32    features        D, must equal the stream's gru.features count
  *   int64    eventCount      good events seen for this key, &gt;= 0
  *   int64    lastTimestamp   event time of the last one, epoch ms
  *   int64    modelVersion    version of the model that built hidden, -1 for none
- *   int32    hiddenSize      H, 0 iff modelVersion is -1
- *   f64[H]   hidden          h_t, finite
+ *   int8     cell            that model's cell: 1 rnn, 2 lstm, 3 gru; 0 iff modelVersion is -1
+ *   int8     layers          its layer count L, 1 to 64; 0 iff modelVersion is -1
+ *   int32    hiddenSize      S, its recurrent state size (L·H, 2·L·H for the lstm), 0 iff modelVersion is -1
+ *   f64[S]   hidden          the recurrent state after the last event, finite
  *   int8     hasForecast     0 or 1 (1 needs a model)
  *   f64[D]   forecast        the pending forecast of the next event, original units; only if hasForecast
  *   int64    scaleCount      events folded into the key's scale (KeyScale), &gt;= 0
@@ -53,8 +57,13 @@ import java.nio.ByteBuffer;
  * state is about 0.8 KiB at D = 1, H = 32 and 1.8 KiB at D = 8, H = 64, whatever W: the stream
  * writes it after every event.
  *
+ * <p>Version 3 added {@code cell} and {@code layers}, so that a model of the same version but
+ * another architecture (possibly of the same state size) re-warms the key instead of reading its
+ * state as its own. Version 2 (read as built by a one-layer GRU, the only network it could hold)
+ * is still read, and written as version 3 on the key's next event.
+ *
  * <p>Version 1 (the whole ring of W raw values inline, the anomaly windows in their own
- * checksummed record) is still read, and written as version 2 on the key's next event. Its ring
+ * checksummed record) is still read, and written as version 3 on the key's next event. Its ring
  * becomes the open events (sealed into blocks when the key is next processed), with every event
  * at the last event's time and the scales rebuilt by folding its values in, oldest first; its
  * anomaly record is converted ({@link LegacyAnomalyRecord}). What it fed a model (raw values, a
@@ -65,9 +74,11 @@ import java.nio.ByteBuffer;
  */
 public final class KeyStateCodec {
 
-    public static final byte FORMAT_VERSION = 2;
+    public static final byte FORMAT_VERSION = 3;
 
-    private static final int MAX_HIDDEN = 1 << 16;
+    private static final int MAX_HIDDEN = 1 << 22;
+    /** The cells by their code in the state, index = code; 0 is no model. */
+    private static final Cell[] CELLS = {null, Cell.RNN, Cell.LSTM, Cell.GRU};
 
     private final AnomalyConfig anomalyConfig;
     /** α of the stream's per-key scale, to rebuild the scale of a version-1 state. */
@@ -98,7 +109,7 @@ public final class KeyStateCodec {
             anomaly += 8 + 16 * d + 4 + 4 + 8 * a.shortCount() + 4 + 8 * a.lagCount() + 24 + 13 + 8 + 16 * d + 4 + 8
                     + 4 + 8 * AnomalyDetector.NOVELTY_BLOCKS;
         }
-        return 1 + 4 + 8 + 8 + 8 + 4 + 8 * s.hiddenSize + 1 + (s.hasForecast ? 8 * d : 0) + 8 + 16 * d + anomaly
+        return 1 + 4 + 8 + 8 + 8 + 2 + 4 + 8 * s.hiddenSize + 1 + (s.hasForecast ? 8 * d : 0) + 8 + 16 * d + anomaly
                 + 16 + RingBlockCodec.segmentSize(d, s.openSize);
     }
 
@@ -110,7 +121,7 @@ public final class KeyStateCodec {
         byte[] bytes = new byte[encodedSize(s)];
         ByteBuffer out = ByteBuffer.wrap(bytes);
         out.put(FORMAT_VERSION).putInt(s.features).putLong(s.eventCount).putLong(s.lastTimestamp)
-                .putLong(s.modelVersion).putInt(s.hiddenSize);
+                .putLong(s.modelVersion).put(cellCode(s.cell)).put((byte) s.layers).putInt(s.hiddenSize);
         BigEndianDoubles.put(out, s.hidden, 0, s.hiddenSize);
         out.put(s.hasForecast ? (byte) 1 : (byte) 0);
         if (s.hasForecast) {
@@ -187,7 +198,7 @@ public final class KeyStateCodec {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
             byte version = in.get();
-            if (version != FORMAT_VERSION && version != 1) {
+            if (version < 1 || version > FORMAT_VERSION) {
                 throw new StateFormatException("state version " + version + " is not supported (this build reads 1 to "
                         + FORMAT_VERSION + ")", version > FORMAT_VERSION);
             }
@@ -204,9 +215,21 @@ public final class KeyStateCodec {
             if (into.modelVersion < KeyState.NO_MODEL) {
                 throw bad("modelVersion", "below -1: " + into.modelVersion);
             }
+            boolean model = into.modelVersion != KeyState.NO_MODEL;
+            if (version >= 3) {
+                readArchitecture(in, into, model);
+            } else if (model) {
+                // Versions 1 and 2 held the state of a one-layer GRU, the only network there was.
+                into.cell = Cell.GRU;
+                into.layers = 1;
+            }
             int h = in.getInt();
-            if (h < 0 || h > MAX_HIDDEN || (h == 0) != (into.modelVersion == KeyState.NO_MODEL)) {
+            if (h < 0 || h > MAX_HIDDEN || (h == 0) == model || h > in.remaining() / 8) {
                 throw bad("hiddenSize", h + " with modelVersion " + into.modelVersion);
+            }
+            if (model && h % ((into.cell.hasCellState() ? 2 : 1) * into.layers) != 0) {
+                throw bad("hiddenSize", h + " is not a whole number of units for " + into.layers + " "
+                        + into.cell.id() + " layers");
             }
             into.resetHidden(h);
             readFinite(in, into.hidden, h, "hidden");
@@ -234,6 +257,29 @@ public final class KeyStateCodec {
         } catch (BufferUnderflowException e) {
             throw bad("length", "the state ends early (" + bytes.length + " bytes)");
         }
+    }
+
+    private static byte cellCode(Cell cell) {
+        for (byte code = 1; code < CELLS.length; code++) {
+            if (CELLS[code] == cell) {
+                return code;
+            }
+        }
+        return 0;
+    }
+
+    /** The cell and layers of a version-3 state: none iff no model built it. */
+    private static void readArchitecture(ByteBuffer in, KeyState into, boolean model) {
+        byte code = in.get();
+        if (code < 0 || code >= CELLS.length || (code == 0) == model) {
+            throw bad("cell", code + " with modelVersion " + into.modelVersion);
+        }
+        byte layers = in.get();
+        if (model ? layers < 1 || layers > GruLayout.MAX_LAYERS : layers != 0) {
+            throw bad("layers", layers + " with modelVersion " + into.modelVersion);
+        }
+        into.cell = CELLS[code];
+        into.layers = layers;
     }
 
     private void readScale(ByteBuffer in, KeyScale scale, String field) {

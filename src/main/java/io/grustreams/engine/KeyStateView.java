@@ -87,7 +87,7 @@ public final class KeyStateView {
         return modelVersion;
     }
 
-    /** H, the hidden state's length; 0 while no model has built one. */
+    /** The recurrent state's length (every layer's h, and c for an LSTM); 0 while no model has built one. */
     public int hiddenSize() {
         return hidden.length;
     }

@@ -3,15 +3,16 @@ package io.grustreams.model;
 import java.util.Arrays;
 
 /**
- * A model run on one key's events, in original units: inputs ({@link InputEncoder}), one GRU step
- * ({@link GruStepper}), the readout, forecasts. Arrays are in the model's feature order. The
- * caller owns the key's hidden state and {@link KeyScale}; this object owns only scratch, so one
- * serves every key of a processor. Allocates nothing per call. Not thread-safe.
+ * A model run on one key's events, in original units: inputs ({@link InputEncoder}), one step of
+ * the recurrent layers ({@link Stepper}), the readout, forecasts. Arrays are in the model's feature
+ * order. The caller owns the key's recurrent state ({@link GruLayout#stateSize()} doubles) and
+ * {@link KeyScale}; this object owns only scratch, so one serves every key of a processor.
+ * Allocates nothing per call. Not thread-safe.
  */
 public final class Forecaster {
 
     private final GruModel model;
-    private final GruStepper stepper;
+    private final Stepper stepper;
     private final InputEncoder encoder;
     private final int d;
     private final int rows;
@@ -27,7 +28,7 @@ public final class Forecaster {
 
     public Forecaster(GruModel model) {
         this.model = model;
-        this.stepper = new GruStepper(model.parameters());
+        this.stepper = Stepper.of(model.parameters());
         this.d = model.featureNames().size();
         this.encoder = new InputEncoder(model.inputs(), model.normalization(), d);
         this.rows = model.inputs().readout() == InputSpec.Readout.DIRECT ? model.inputs().horizon() : 1;
@@ -35,7 +36,7 @@ public final class Forecaster {
                 ? KeyScale.alpha(model.inputs().scaleHalfLife()) : 0.0;
         this.in = new double[encoder.inputs()];
         this.y = new double[model.layout().outputSize()];
-        this.aheadH = new double[model.layout().hiddenSize()];
+        this.aheadH = new double[model.layout().stateSize()];
         this.aheadScale = new KeyScale(d);
         this.aheadRaw = new double[d];
         this.aheadPrev = new double[d];
@@ -56,9 +57,9 @@ public final class Forecaster {
     }
 
     /**
-     * One event: h ← GRU(h, inputs(x_t)), then the forecasts of the next {@link #rows()} events.
+     * One event: state ← step(state, inputs(x_t)), then the forecasts of the next {@link #rows()} events.
      *
-     * @param h hidden state. Modified.
+     * @param h the key's recurrent state, length {@link GruLayout#stateSize()}. Modified.
      * @param raw x_t. Not modified.
      * @param previous x_{t−1} or null for a key's first event. Not modified.
      * @param scale s_t per feature (per-key scaling), after x_t was folded in. Not modified.
@@ -79,7 +80,7 @@ public final class Forecaster {
      * {@code first} itself; an iterated one rolls forward from copies of the key's state, feeding
      * each forecast back as the next event, {@code gap} ms after the one before.
      *
-     * @param h the key's hidden state after its last event. Not modified.
+     * @param h the key's recurrent state after its last event. Not modified.
      * @param scale the key's scale after its last event. Not modified.
      * @param timestamp the last event's time
      * @param gap ms between consecutive forecast events (the key's last gap; 0 when unknown)

@@ -1,6 +1,7 @@
 package io.grustreams.stream;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Writes a finite double as the shortest decimal that reads back to it, in the format of JDK 19+
@@ -21,7 +22,7 @@ import java.math.BigInteger;
  * {@code d.dddE±n}. Tested against Jackson's implementation on millions of values, including every
  * power of two and ten, subnormals and the extremes.
  */
-final class ShortestDouble {
+public final class ShortestDouble {
 
     /** Longest text: {@code -2.2250738585072014E-308}. */
     static final int MAX_CHARS = 24;
@@ -70,6 +71,17 @@ final class ShortestDouble {
     }
 
     private ShortestDouble() {
+    }
+
+    /**
+     * The text of finite {@code v} that {@link #write} writes: the shortest decimal that reads back
+     * to {@code v}, as JDK 19+ {@code Double.toString} writes it (JDK 17's sometimes has a digit more).
+     *
+     * @throws IllegalArgumentException if v is NaN or infinite
+     */
+    public static String text(double v) {
+        byte[] buf = new byte[MAX_CHARS];
+        return new String(buf, 0, write(v, buf, 0), StandardCharsets.US_ASCII);
     }
 
     /**

@@ -25,7 +25,7 @@ import java.util.List;
  * </ul>
  * Not thread-safe; one instance per shard.
  */
-final class BatchBackprop {
+final class BatchBackprop implements BatchWindow {
 
     /** The weights as rows for the kernels, rebuilt from the flat parameters after each update. */
     static final class PackedWeights {
@@ -38,7 +38,7 @@ final class BatchBackprop {
         private final GruLayout layout;
 
         PackedWeights(GruLayout layout) {
-            this.layout = layout;
+            this.layout = OneLayerGru.require(layout);
             int h = layout.hiddenSize();
             this.wt = Kernels.rows(h + layout.inputSize(), 3 * h);
             this.wh = Kernels.rows(3 * h, h);
@@ -53,7 +53,7 @@ final class BatchBackprop {
             int g3 = 3 * h;
             if (layout.variant() == Variant.CHO) {
                 // [W_r; W_z; W_h] is one 3H × (H+D) block.
-                int w = layout.tensor("W_r").offset();
+                int w = layout.tensor("W_r", 0).offset();
                 for (int g = 0; g < g3; g++) {
                     for (int k = 0; k < hd; k++) {
                         wt[k][g] = params[w + g * hd + k];
@@ -61,8 +61,8 @@ final class BatchBackprop {
                     System.arraycopy(params, w + g * hd, wh[g], 0, h);
                 }
             } else {
-                int wih = layout.tensor("weight_ih").offset();
-                int whh = layout.tensor("weight_hh").offset();
+                int wih = layout.tensor("weight_ih", 0).offset();
+                int whh = layout.tensor("weight_hh", 0).offset();
                 for (int g = 0; g < g3; g++) {
                     for (int k = 0; k < h; k++) {
                         wt[k][g] = params[whh + g * h + k];
@@ -141,7 +141,7 @@ final class BatchBackprop {
         if (rowCapacity < 1 || windowCapacity < 1) {
             throw new IllegalArgumentException("capacities must be positive: rows " + rowCapacity + ", steps " + windowCapacity);
         }
-        this.layout = layout;
+        this.layout = OneLayerGru.require(layout);
         this.cho = layout.variant() == Variant.CHO;
         this.h = layout.hiddenSize();
         this.d = layout.inputSize();
@@ -150,12 +150,12 @@ final class BatchBackprop {
         this.g3 = 3 * h;
         this.rowCapacity = rowCapacity;
         this.windowCapacity = windowCapacity;
-        wAll = cho ? layout.tensor("W_r").offset() : -1;
-        bAll = cho ? layout.tensor("b_r").offset() : -1;
-        wIh = cho ? -1 : layout.tensor("weight_ih").offset();
-        wHh = cho ? -1 : layout.tensor("weight_hh").offset();
-        bIh = cho ? -1 : layout.tensor("bias_ih").offset();
-        bHh = cho ? -1 : layout.tensor("bias_hh").offset();
+        wAll = cho ? layout.tensor("W_r", 0).offset() : -1;
+        bAll = cho ? layout.tensor("b_r", 0).offset() : -1;
+        wIh = cho ? -1 : layout.tensor("weight_ih", 0).offset();
+        wHh = cho ? -1 : layout.tensor("weight_hh", 0).offset();
+        bIh = cho ? -1 : layout.tensor("bias_ih", 0).offset();
+        bHh = cho ? -1 : layout.tensor("bias_hh", 0).offset();
         wY = layout.tensor("W_y").offset();
         bY = layout.tensor("b_y").offset();
         int rs = rowCapacity * windowCapacity;
@@ -189,7 +189,8 @@ final class BatchBackprop {
     }
 
     /** Sets the loss weight of every output (the dataset's). @param w O values. Not modified. */
-    void outputWeights(double[] w) {
+    @Override
+    public void outputWeights(double[] w) {
         if (w.length != o) {
             throw new IllegalArgumentException(w.length + " weights for " + o + " outputs");
         }
@@ -200,16 +201,19 @@ final class BatchBackprop {
         return layout;
     }
 
-    int rowCapacity() {
+    @Override
+    public int rowCapacity() {
         return rowCapacity;
     }
 
-    int windowCapacity() {
+    @Override
+    public int windowCapacity() {
         return windowCapacity;
     }
 
     /** The gradient of the last {@link #window} call (this shard's rows only); read-only by contract. */
-    double[] gradient() {
+    @Override
+    public double[] gradient() {
         return grad;
     }
 
@@ -218,7 +222,8 @@ final class BatchBackprop {
      *
      * @param batch not modified; kept until the next call
      */
-    void begin(List<TrainingSequence> batch, int rowFrom, int rowTo) {
+    @Override
+    public void begin(List<TrainingSequence> batch, int rowFrom, int rowTo) {
         int rows = rowTo - rowFrom;
         if (rows < 0 || rows > rowCapacity) {
             throw new IllegalArgumentException("rows [" + rowFrom + ", " + rowTo + ") exceed capacity " + rowCapacity);
@@ -252,7 +257,8 @@ final class BatchBackprop {
      * @param packed not modified: {@code params} packed by {@link PackedWeights#pack}
      * @return the weighted sum of squared errors over steps {@code [s, e)} of this shard's rows
      */
-    double window(double[] params, PackedWeights packed, int w, int s, int e, double scale, boolean backward) {
+    @Override
+    public double window(double[] params, PackedWeights packed, int w, int s, int e, double scale, boolean backward) {
         int len = e - w;
         if (len < 1 || len > windowCapacity || s < w || s >= e) {
             throw new IllegalArgumentException("window [" + w + ", " + e + ") with loss from " + s
@@ -556,7 +562,8 @@ final class BatchBackprop {
     }
 
     /** Makes the state after step {@code t} of the last window the state entering the next window. */
-    void carryStateAfter(int t) {
+    @Override
+    public void carryStateAfter(int t) {
         int k = t - windowStart;
         if (k < 0 || k >= windowLength) {
             throw new IllegalArgumentException("step " + t + " is not in the last window");
@@ -571,7 +578,8 @@ final class BatchBackprop {
      *
      * @param out modified
      */
-    void stateAfter(int t, double[][] out, int firstRow) {
+    @Override
+    public void stateAfter(int t, double[][] out, int firstRow) {
         int k = t - windowStart;
         if (k < 0 || k >= windowLength) {
             throw new IllegalArgumentException("step " + t + " is not in the last window");

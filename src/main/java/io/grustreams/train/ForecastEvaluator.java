@@ -305,7 +305,7 @@ public final class ForecastEvaluator implements AutoCloseable {
             this.d = toHistory.length;
             this.keyScale = new KeyScale(d);
             this.modelScale = new KeyScale(d);
-            this.h = new double[forecaster.model().layout().hiddenSize()];
+            this.h = new double[forecaster.model().layout().stateSize()];
             this.event = new double[d];
             this.x = new double[d];
             this.previous = new double[d];

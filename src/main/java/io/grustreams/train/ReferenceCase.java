@@ -3,19 +3,18 @@ package io.grustreams.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grustreams.model.GruLayout;
-import io.grustreams.model.Tensor;
 import io.grustreams.model.Variant;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 
 /**
  * One PyTorch reference file ({@code "schema": "gru-reference/1"}, see
  * {@code shared/reference/gru/README.md}), parsed and validated. Sizes, T, k1 and k2 are read from
- * the file. Parameter and gradient dictionaries are flattened into the {@link GruLayout} order.
+ * the file. Parameter and gradient dictionaries (their tensors named without the {@code _l0} suffix,
+ * {@link GruLayout#legacyName}) are flattened into the {@link GruLayout} order.
  *
  * <p>Arrays returned by the accessors are the parsed values themselves: callers must not modify them.
  */
@@ -68,7 +67,7 @@ public final class ReferenceCase {
 
     private ReferenceCase(String name, JsonNode root) {
         this.name = name;
-        Reader in = new Reader(name);
+        ReferenceReader in = new ReferenceReader(name);
         String schema = in.text(root, "schema");
         if (!SCHEMA.equals(schema)) {
             throw in.error("schema", "is '" + schema + "', this reader knows '" + SCHEMA + "'");
@@ -139,17 +138,17 @@ public final class ReferenceCase {
         this.adamRun = adamRun(in, root, numChunks);
     }
 
-    private void checkParamOrder(Reader in, JsonNode root) {
+    private void checkParamOrder(ReferenceReader in, JsonNode root) {
         JsonNode order = in.array(root, "param_order", "param_order", layout.tensors().size());
         for (int i = 0; i < layout.tensors().size(); i++) {
-            String expected = layout.tensors().get(i).name();
+            String expected = GruLayout.legacyName(layout.tensors().get(i));
             if (!expected.equals(order.get(i).asText())) {
                 throw in.error("param_order[" + i + "]", "is '" + order.get(i).asText() + "', expected '" + expected + "'");
             }
         }
     }
 
-    private Clipped clipped(Reader in, JsonNode root, String field) {
+    private Clipped clipped(ReferenceReader in, JsonNode root, String field) {
         JsonNode c = in.object(root, field);
         return new Clipped(in.number(c, field + ".max_norm", "max_norm"),
                 in.number(c, field + ".total_norm_before", "total_norm_before"),
@@ -157,7 +156,7 @@ public final class ReferenceCase {
                 in.tensors(c, field + ".grad", "grad", layout));
     }
 
-    private AdamRun adamRun(Reader in, JsonNode root, int numChunks) {
+    private AdamRun adamRun(ReferenceReader in, JsonNode root, int numChunks) {
         JsonNode a = in.object(root, "tbptt_adam_run");
         String f = "tbptt_adam_run";
         if (in.number(a, f + ".weight_decay", "weight_decay") != 0.0) {
@@ -311,154 +310,5 @@ public final class ReferenceCase {
     /** The sequence as a training sequence starting from {@code h_init}. */
     public TrainingSequence sequence() {
         return new TrainingSequence(x, target, hInit);
-    }
-
-    /** Field access that names the file and the field path in every error. */
-    private static final class Reader {
-        private final String file;
-
-        Reader(String file) {
-            this.file = file;
-        }
-
-        IllegalArgumentException error(String path, String what) {
-            return new IllegalArgumentException(file + ": field '" + path + "' " + what);
-        }
-
-        private JsonNode field(JsonNode parent, String path, String key) {
-            JsonNode n = parent.get(key);
-            if (n == null || n.isNull()) {
-                throw error(path, "is missing");
-            }
-            return n;
-        }
-
-        String text(JsonNode parent, String key) {
-            JsonNode n = field(parent, key, key);
-            if (!n.isTextual()) {
-                throw error(key, "must be a string");
-            }
-            return n.asText();
-        }
-
-        JsonNode object(JsonNode parent, String key) {
-            JsonNode n = field(parent, key, key);
-            if (!n.isObject()) {
-                throw error(key, "must be an object");
-            }
-            return n;
-        }
-
-        JsonNode array(JsonNode parent, String path, String key, int size) {
-            JsonNode n = field(parent, path, key);
-            if (!n.isArray()) {
-                throw error(path, "must be an array");
-            }
-            if (n.size() != size) {
-                throw error(path, "has " + n.size() + " entries, expected " + size);
-            }
-            return n;
-        }
-
-        int integer(JsonNode parent, String path, String key) {
-            JsonNode n = field(parent, path, key);
-            if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-                throw error(path, "must be an integer");
-            }
-            return n.intValue();
-        }
-
-        int positiveInt(JsonNode parent, String key) {
-            return positiveInt(parent, key, key);
-        }
-
-        int positiveInt(JsonNode parent, String path, String key) {
-            int v = integer(parent, path, key);
-            if (v < 1) {
-                throw error(path, "must be positive, is " + v);
-            }
-            return v;
-        }
-
-        double number(JsonNode parent, String path, String key) {
-            return value(field(parent, path, key), path);
-        }
-
-        private double value(JsonNode n, String path) {
-            if (!n.isNumber()) {
-                throw error(path, "must be a number");
-            }
-            double v = n.doubleValue();
-            if (!Double.isFinite(v)) {
-                throw error(path, "is not finite");
-            }
-            return v;
-        }
-
-        double[] vector(JsonNode parent, String key, int size) {
-            return vector(parent, key, key, size);
-        }
-
-        double[] vector(JsonNode parent, String path, String key, int size) {
-            return vectorOf(array(parent, path, key, size), path);
-        }
-
-        private double[] vectorOf(JsonNode arr, String path) {
-            double[] v = new double[arr.size()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = value(arr.get(i), path + "[" + i + "]");
-            }
-            return v;
-        }
-
-        double[][] matrix(JsonNode parent, String key, int rows, int cols) {
-            return matrix(parent, key, key, rows, cols);
-        }
-
-        double[][] matrix(JsonNode parent, String path, String key, int rows, int cols) {
-            JsonNode arr = array(parent, path, key, rows);
-            double[][] m = new double[rows][];
-            for (int i = 0; i < rows; i++) {
-                JsonNode row = arr.get(i);
-                String rp = path + "[" + i + "]";
-                if (!row.isArray() || row.size() != cols) {
-                    throw error(rp, "must be an array of " + cols + " numbers");
-                }
-                m[i] = vectorOf(row, rp);
-            }
-            return m;
-        }
-
-        double[] tensors(JsonNode parent, String key, GruLayout layout) {
-            return tensors(parent, key, key, layout);
-        }
-
-        /** A {name: tensor} dictionary flattened in layout order; extra names are rejected. */
-        double[] tensors(JsonNode parent, String path, String key, GruLayout layout) {
-            JsonNode dict = field(parent, path, key);
-            if (!dict.isObject()) {
-                throw error(path, "must be an object of tensors");
-            }
-            for (Iterator<String> it = dict.fieldNames(); it.hasNext();) {
-                String n = it.next();
-                boolean known = layout.tensors().stream().anyMatch(t -> t.name().equals(n));
-                if (!known) {
-                    throw error(path + "." + n, "is not a parameter of a " + layout.variant().id() + " GRU");
-                }
-            }
-            double[] flat = new double[layout.size()];
-            for (Tensor t : layout.tensors()) {
-                String p = path + "." + t.name();
-                if (t.vector()) {
-                    System.arraycopy(vector(dict, p, t.name(), t.rows()), 0, flat, t.offset(), t.rows());
-                } else {
-                    double[][] m = matrix(dict, p, t.name(), t.rows(), t.cols());
-                    for (int i = 0; i < t.rows(); i++) {
-                        System.arraycopy(m[i], 0, flat, t.index(i, 0), t.cols());
-                    }
-                }
-            }
-            return flat;
-        }
     }
 }

@@ -3,8 +3,9 @@ package io.grustreams.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grustreams.model.GruLayout;
-import io.grustreams.model.GruStepper;
 import io.grustreams.model.Parameters;
+import io.grustreams.model.RecurrentStepper;
+import io.grustreams.model.Stepper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -33,7 +35,11 @@ import java.util.stream.Stream;
  *   <li>{@code adam_run}: the trainer's mini-batch loop ({@link TbpttTrainer}) with {@link Adam} and clipping:
  *       per-update loss, norm and coefficient, final state and final parameters.
  * </ul>
- * More parts are added with {@link #withPart}. Immutable.
+ * Those parts read {@code gru-reference/1} files (one-layer GRUs). A {@code recurrent-reference/2} file
+ * (rnn, lstm or gru, any layer count; {@code src/test/reference}) is checked by one part, the
+ * serving stepper's forward pass ({@link #verify(RecurrentReference)}).
+ *
+ * <p>More parts are added with {@link #withPart}. Immutable.
  */
 public final class ReferenceVerifier {
 
@@ -210,13 +216,223 @@ public final class ReferenceVerifier {
     /** Reads and checks one file; never throws for a bad file, the result carries the error. */
     public FileResult verify(Path file) {
         String name = file.getFileName().toString();
-        ReferenceCase reference;
         try {
-            reference = ReferenceCase.read(file);
+            JsonNode root = new ObjectMapper().readTree(file.toFile());
+            if (root != null && RecurrentReference.SCHEMA.equals(root.path("schema").asText())) {
+                return verify(RecurrentReference.parse(name, root));
+            }
+            return verify(ReferenceCase.parse(name, root));
         } catch (IOException | RuntimeException e) {
             return new FileResult(name, List.of(), e.getMessage() == null ? e.toString() : e.getMessage());
         }
-        return verify(reference);
+    }
+
+    /** A check of a {@code recurrent-reference/2} case. */
+    private record RecurrentPart(String name, BiConsumer<RecurrentReference, ErrorMeter> check) {
+    }
+
+    /**
+     * The parts of a {@code recurrent-reference/2} case (any cell, any layer count), each computed
+     * from the file's parameters, initial states, data and K:
+     * <ul>
+     *   <li>{@code forward_stepper}: the serving stepper ({@link Stepper}): the whole state (every
+     *       layer's h, and c for the LSTM) and y after every step, and the loss;
+     *   <li>{@code forward}: the same through the training path ({@link StackedBackprop});
+     *   <li>{@code bptt_full}: full-BPTT loss, gradient, its norm and the initial states' gradient;
+     *   <li>{@code tbptt_chunks}, {@code tbptt_sum}: per chunk the entering state, loss, gradient and
+     *       norm, every layer's state held constant at the boundary; their sum;
+     *   <li>{@code clip_full}, {@code clip_tbptt}: {@link GradientClipping} of both gradients;
+     *   <li>{@code adam_run}: the trainer ({@link TbpttTrainer}) on the sequence: per chunk, from the
+     *       carried states, the mean loss over the chunk, its gradient clipped and one {@link Adam}
+     *       step; the final states and parameters.
+     * </ul>
+     */
+    private static final List<RecurrentPart> RECURRENT_PARTS = List.of(
+            new RecurrentPart("forward_stepper", ReferenceVerifier::checkRecurrentStepper),
+            new RecurrentPart("forward", ReferenceVerifier::checkRecurrentForward),
+            new RecurrentPart("bptt_full", ReferenceVerifier::checkRecurrentFullBptt),
+            new RecurrentPart("tbptt_chunks", ReferenceVerifier::checkRecurrentChunks),
+            new RecurrentPart("tbptt_sum", (c, m) -> {
+                double[] sum = recurrentChunkSum(c);
+                m.compare(sum, c.tbpttGradSum());
+                m.compare(GradientClipping.globalNorm(sum), c.tbpttGradSumNorm());
+            }),
+            new RecurrentPart("clip_full", (c, m) -> checkClip(recurrentFullGradient(c, null, new double[1]),
+                    c.fullClipped(), m)),
+            new RecurrentPart("clip_tbptt", (c, m) -> checkClip(recurrentChunkSum(c), c.tbpttClipped(), m)),
+            new RecurrentPart("adam_run", ReferenceVerifier::checkRecurrentAdamRun));
+
+    /** Checks a {@code recurrent-reference/2} case: every part of {@link #RECURRENT_PARTS}, even after one fails. */
+    public FileResult verify(RecurrentReference reference) {
+        List<PartResult> results = new ArrayList<>();
+        for (RecurrentPart p : RECURRENT_PARTS) {
+            ErrorMeter meter = new ErrorMeter();
+            try {
+                p.check().accept(reference, meter);
+            } catch (RuntimeException e) {
+                return new FileResult(reference.name(), results, "part " + p.name() + ": " + e);
+            }
+            results.add(new PartResult(p.name(), meter.max()));
+        }
+        return new FileResult(reference.name(), results, null);
+    }
+
+    /** Mean squared error normalization of the files: N = T·O. */
+    private static double globalScale(RecurrentReference c) {
+        return 1.0 / ((double) c.length() * c.layout().outputSize());
+    }
+
+    private static void checkRecurrentStepper(RecurrentReference c, ErrorMeter m) {
+        GruLayout layout = c.layout();
+        Stepper stepper = Stepper.of(new Parameters(layout, c.params()));
+        double[] state = c.initialState().clone();
+        double[] y = new double[layout.outputSize()];
+        double sumSq = 0;
+        for (int t = 0; t < c.length(); t++) {
+            stepper.step(state, c.x()[t]);
+            stepper.readout(state, y);
+            m.compare(state, c.state(t));
+            m.compare(y, c.forwardY()[t]);
+            for (int j = 0; j < y.length; j++) {
+                double e = y[j] - c.target()[t][j];
+                sumSq += e * e;
+            }
+        }
+        // L = (1 / (T·O)) Σ_t Σ_j (y[t][j] - target[t][j])² (the reference README, section 7).
+        m.compare(sumSq * globalScale(c), c.forwardLoss());
+    }
+
+    private static void checkRecurrentForward(RecurrentReference c, ErrorMeter m) {
+        int n = c.length();
+        StackedBackprop sb = new StackedBackprop(c.layout(), n);
+        sb.forward(c.params(), c.x(), 0, n, c.initialState());
+        for (int t = 0; t < n; t++) {
+            m.compare(sb.state(t), c.state(t));
+            m.compare(sb.output(t), c.forwardY()[t]);
+        }
+        m.compare(sb.squaredError(c.target(), 0, n) * globalScale(c), c.forwardLoss());
+    }
+
+    /** @param gradInit modified if not null; @param loss modified: loss[0] */
+    private static double[] recurrentFullGradient(RecurrentReference c, double[] gradInit, double[] loss) {
+        int n = c.length();
+        StackedBackprop sb = new StackedBackprop(c.layout(), n);
+        sb.forward(c.params(), c.x(), 0, n, c.initialState());
+        double[] grad = new double[c.layout().size()];
+        sb.backward(c.params(), c.target(), 0, n, globalScale(c), grad, gradInit);
+        loss[0] = sb.squaredError(c.target(), 0, n) * globalScale(c);
+        return grad;
+    }
+
+    private static void checkRecurrentFullBptt(RecurrentReference c, ErrorMeter m) {
+        double[] gradInit = new double[c.layout().stateSize()];
+        double[] loss = new double[1];
+        double[] grad = recurrentFullGradient(c, gradInit, loss);
+        m.compare(loss[0], c.fullLoss());
+        m.compare(grad, c.fullGrad());
+        m.compare(gradInit, c.fullGradInit());
+        m.compare(GradientClipping.globalNorm(grad), c.fullGradNorm());
+    }
+
+    /**
+     * Chunk i's gradient at the file's parameters: the window [start, end) from the full forward
+     * pass's state at start − 1 (the initial state for the first), held constant; losses over N = T·O.
+     * Fills {@code starts[i]}, {@code losses[i]} when given.
+     */
+    private static double[][] recurrentChunks(RecurrentReference c, double[][] starts, double[] losses) {
+        int n = c.length();
+        Tbptt tb = c.tbptt();
+        StackedBackprop full = new StackedBackprop(c.layout(), n);
+        full.forward(c.params(), c.x(), 0, n, c.initialState());
+        StackedBackprop window = new StackedBackprop(c.layout(), tb.maxWindowLength());
+        int segments = tb.segmentCount(n);
+        double[][] grads = new double[segments][c.layout().size()];
+        for (int i = 0; i < segments; i++) {
+            int w = tb.windowStart(i);
+            int s = tb.segmentStart(i);
+            int e = tb.segmentEnd(i, n);
+            double[] start = w == 0 ? c.initialState().clone() : full.state(w - 1);
+            window.forward(c.params(), c.x(), w, e, start);
+            window.backward(c.params(), c.target(), s, e, globalScale(c), grads[i], null);
+            if (starts != null) {
+                starts[i] = start;
+                losses[i] = window.squaredError(c.target(), s, e) * globalScale(c);
+            }
+        }
+        return grads;
+    }
+
+    private static double[] recurrentChunkSum(RecurrentReference c) {
+        double[] sum = new double[c.layout().size()];
+        for (double[] g : recurrentChunks(c, null, null)) {
+            for (int j = 0; j < sum.length; j++) {
+                sum[j] += g[j];
+            }
+        }
+        return sum;
+    }
+
+    private static void checkRecurrentChunks(RecurrentReference c, ErrorMeter m) {
+        int segments = c.tbptt().segmentCount(c.length());
+        double[][] starts = new double[segments][];
+        double[] losses = new double[segments];
+        double[][] grads = recurrentChunks(c, starts, losses);
+        if (grads.length != c.chunks().size()) {
+            m.mismatch();
+            return;
+        }
+        for (int i = 0; i < grads.length; i++) {
+            ReferenceCase.Chunk ch = c.chunks().get(i);
+            if (ch.start() != c.tbptt().segmentStart(i) || ch.end() != c.tbptt().segmentEnd(i, c.length())) {
+                m.mismatch();
+            }
+            m.compare(starts[i], ch.hStart());
+            m.compare(losses[i], ch.loss());
+            m.compare(grads[i], ch.grad());
+            m.compare(GradientClipping.globalNorm(grads[i]), ch.gradNorm());
+        }
+    }
+
+    /**
+     * The reference README's Adam run through the trainer ({@link TbpttTrainer}, one sequence, one
+     * shard): per chunk, from the states carried from the previous chunk (computed before its update),
+     * loss = mean over the chunk (len·O values), gradient clipped to max_norm over all parameters, one
+     * Adam step. The one-layer GRU runs the batched kernels, every other layout the stacked ones.
+     */
+    private static void checkRecurrentAdamRun(RecurrentReference c, ErrorMeter m) {
+        ReferenceCase.AdamRun run = c.adamRun();
+        TrainerConfig config = TrainerConfig.defaults()
+                .withTbptt(c.tbptt())
+                .withBatchSize(1)
+                .withEpochs(1)
+                .withAdam(run.learningRate(), run.beta1(), run.beta2(), run.epsilon())
+                .withMaxGradNorm(run.maxNorm())
+                .withShards(1)
+                .withThreads(1);
+        double[] params = c.params().clone();
+        double[][] finalStates = new double[1][c.layout().stateSize()];
+        List<double[]> updates = new ArrayList<>();
+        TrainingSequence seq = new TrainingSequence(c.x(), c.target(), c.initialState());
+        try (TbpttTrainer trainer = new TbpttTrainer(config)) {
+            Adam adam = config.newAdam(params.length);
+            trainer.trainBatch(c.layout(), params, adam, List.of(seq), 0, finalStates,
+                    (update, loss, norm, coef) -> updates.add(new double[] {loss, norm, coef}));
+        }
+        if (updates.size() != run.updates().size()) {
+            m.mismatch();
+            return;
+        }
+        for (int i = 0; i < updates.size(); i++) {
+            ReferenceCase.AdamUpdate u = run.updates().get(i);
+            if (u.start() != c.tbptt().segmentStart(i) || u.end() != c.tbptt().segmentEnd(i, c.length())) {
+                m.mismatch();
+            }
+            m.compare(updates.get(i)[0], u.loss());
+            m.compare(updates.get(i)[1], u.gradNormBeforeClip());
+            m.compare(updates.get(i)[2], u.clipCoef());
+        }
+        m.compare(finalStates[0], run.hFinal());
+        m.compare(params, run.paramsFinal());
     }
 
     /** Checks an already read case: every part, even after one fails. */
@@ -258,12 +474,12 @@ public final class ReferenceVerifier {
     }
 
     /**
-     * The serving cell, {@link GruStepper}, is a separate implementation from the training path
+     * The serving cell, {@link RecurrentStepper}, is a separate implementation from the training path
      * (packed weights, polynomial activations); the stream runs it, so it is checked on its own:
      * states h[t] and readouts y[t] over the whole sequence from h_init.
      */
     private static void checkStepperForward(ReferenceCase c, ErrorMeter m) {
-        GruStepper stepper = new GruStepper(new Parameters(c.layout(), c.params()));
+        RecurrentStepper stepper = new RecurrentStepper(new Parameters(c.layout(), c.params()));
         double[] h = c.hInit().clone();
         double[] y = new double[c.layout().outputSize()];
         for (int t = 0; t < c.length(); t++) {

@@ -1,5 +1,7 @@
 package io.grustreams.train;
 
+import io.grustreams.model.Cell;
+import io.grustreams.model.GruLayout;
 import io.grustreams.model.InputSpec;
 import io.grustreams.model.TimeInput;
 import io.grustreams.model.Variant;
@@ -11,7 +13,10 @@ import java.util.Objects;
  * What a {@link Retrainer} run does with a window of history, besides the optimizer settings of
  * {@link TrainerConfig}. Immutable; {@code with…} methods return modified copies.
  *
- * @param variant the GRU form of a new model (a warm start needs the champion to have the same)
+ * @param cell the recurrent cell of a new model
+ * @param layers L, its stacked layers, in [1, {@link GruLayout#MAX_LAYERS}]
+ * @param variant the GRU form of a new model, pytorch for rnn and lstm (a warm start needs the champion
+ *     to have the same cell, layers and variant)
  * @param hiddenSize H of a new model
  * @param sequenceLength L: training windows of L steps, each from the zero state, as the stream
  *     re-warms a key from zero
@@ -34,12 +39,20 @@ import java.util.Objects;
  *     validation events; false forces a first model out regardless
  * @param trainer TBPTT, batch size, maximum epochs, Adam, clipping, seed, shards, threads
  */
-public record RetrainConfig(Variant variant, int hiddenSize, int sequenceLength, int burnIn, int stride,
-        double validationFraction, int warmupSteps, int patience, double margin, InputSpec inputs, int horizon,
-        InputSpec.Readout readout, long maxSteps, boolean beatNaive, TrainerConfig trainer) {
+public record RetrainConfig(Cell cell, int layers, Variant variant, int hiddenSize, int sequenceLength, int burnIn,
+        int stride, double validationFraction, int warmupSteps, int patience, double margin, InputSpec inputs,
+        int horizon, InputSpec.Readout readout, long maxSteps, boolean beatNaive, TrainerConfig trainer) {
 
     public RetrainConfig {
+        Objects.requireNonNull(cell, "cell");
         Objects.requireNonNull(variant, "variant");
+        if (layers < 1 || layers > GruLayout.MAX_LAYERS) {
+            throw new IllegalArgumentException("layers must be in [1, " + GruLayout.MAX_LAYERS + "]: " + layers);
+        }
+        if (cell != Cell.GRU && variant != Variant.PYTORCH) {
+            throw new IllegalArgumentException("the " + cell.id() + " cell exists in the pytorch form only, not "
+                    + variant.id());
+        }
         if (hiddenSize < 1) {
             throw new IllegalArgumentException("hiddenSize must be positive: " + hiddenSize);
         }
@@ -77,8 +90,8 @@ public record RetrainConfig(Variant variant, int hiddenSize, int sequenceLength,
     }
 
     /**
-     * cho, H 32, windows of 256 steps every 32 events with a burn-in of 32, the last 20% of each key for
-     * validation, warm-up 256 (the stream's default ring), patience 4, margin 1%, per-key scaling with
+     * A one-layer GRU of the cho form, H 32, windows of 256 steps every 32 events with a burn-in of 32,
+     * the last 20% of each key for validation, warm-up 256 (the stream's default ring), patience 4, margin 1%, per-key scaling with
      * a half-life of 288 events, time of day and day of week in UTC, horizon 1, an iterated readout (the
      * forecasting benchmark's better one, docs/forecasting.md), at most
      * 4,000,000 training steps, models must beat the naive forecasts; the trainer with chunks of 32,
@@ -87,9 +100,9 @@ public record RetrainConfig(Variant variant, int hiddenSize, int sequenceLength,
     public static RetrainConfig defaults() {
         InputSpec inputs = new InputSpec(InputSpec.Scaling.PER_KEY, 288,
                 List.of(TimeInput.TIME_OF_DAY, TimeInput.DAY_OF_WEEK), ZoneId.of("UTC"), 1, InputSpec.Readout.DIRECT);
-        return new RetrainConfig(Variant.CHO, 32, 256, 32, 32, 0.2, 256, 4, 0.01, inputs, 1,
-                InputSpec.Readout.ITERATED, 4_000_000L, true, TrainerConfig.defaults().withLearningRate(3e-3)
-                        .withEpochs(40));
+        return new RetrainConfig(Cell.GRU, 1, Variant.CHO, 32, 256, 32, 32, 0.2, 256, 4, 0.01, inputs, 1,
+                InputSpec.Readout.ITERATED, 4_000_000L, true,
+                TrainerConfig.defaults().withLearningRate(3e-3) .withEpochs(40));
     }
 
     /** The inputs, horizon and readout of the models this configuration makes. */
@@ -102,80 +115,92 @@ public record RetrainConfig(Variant variant, int hiddenSize, int sequenceLength,
         return trainer.withMaxEpochSteps(Math.max(1, maxSteps / Math.max(1, trainer.epochs())));
     }
 
+    /** Another cell; rnn and lstm take the pytorch form (the only one they have). */
+    public RetrainConfig withCell(Cell c) {
+        return new RetrainConfig(c, layers, c == Cell.GRU ? variant : Variant.PYTORCH, hiddenSize, sequenceLength,
+                burnIn, stride, validationFraction, warmupSteps, patience, margin, inputs, horizon, readout, maxSteps,
+                beatNaive, trainer);
+    }
+
+    public RetrainConfig withLayers(int l) {
+        return new RetrainConfig(cell, l, variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction,
+                warmupSteps, patience, margin, inputs, horizon, readout, maxSteps, beatNaive, trainer);
+    }
+
     public RetrainConfig withVariant(Variant v) {
-        return new RetrainConfig(v, hiddenSize, sequenceLength, burnIn, stride, validationFraction, warmupSteps,
-                patience, margin, inputs, horizon, readout, maxSteps, beatNaive, trainer);
+        return new RetrainConfig(cell, layers, v, hiddenSize, sequenceLength, burnIn, stride, validationFraction,
+                warmupSteps, patience, margin, inputs, horizon, readout, maxSteps, beatNaive, trainer);
     }
 
     public RetrainConfig withHiddenSize(int h) {
-        return new RetrainConfig(variant, h, sequenceLength, burnIn, stride, validationFraction, warmupSteps,
-                patience, margin, inputs, horizon, readout, maxSteps, beatNaive, trainer);
+        return new RetrainConfig(cell, layers, variant, h, sequenceLength, burnIn, stride, validationFraction,
+                warmupSteps, patience, margin, inputs, horizon, readout, maxSteps, beatNaive, trainer);
     }
 
     /** Another window length; the burn-in and stride are kept where they still fit, else cut to L − 1 and L. */
     public RetrainConfig withSequenceLength(int l) {
-        return new RetrainConfig(variant, hiddenSize, l, Math.min(burnIn, Math.max(0, l - 1)), stride,
+        return new RetrainConfig(cell, layers, variant, hiddenSize, l, Math.min(burnIn, Math.max(0, l - 1)), stride,
                 validationFraction, warmupSteps, patience, margin, inputs, horizon, readout, maxSteps, beatNaive,
                 trainer);
     }
 
     public RetrainConfig withBurnIn(int b) {
-        return new RetrainConfig(variant, hiddenSize, sequenceLength, b, stride, validationFraction, warmupSteps,
-                patience, margin, inputs, horizon, readout, maxSteps, beatNaive, trainer);
+        return new RetrainConfig(cell, layers, variant, hiddenSize, sequenceLength, b, stride, validationFraction,
+                warmupSteps, patience, margin, inputs, horizon, readout, maxSteps, beatNaive, trainer);
     }
 
     public RetrainConfig withStride(int s) {
-        return new RetrainConfig(variant, hiddenSize, sequenceLength, burnIn, s, validationFraction, warmupSteps,
-                patience, margin, inputs, horizon, readout, maxSteps, beatNaive, trainer);
+        return new RetrainConfig(cell, layers, variant, hiddenSize, sequenceLength, burnIn, s, validationFraction,
+                warmupSteps, patience, margin, inputs, horizon, readout, maxSteps, beatNaive, trainer);
     }
 
     public RetrainConfig withValidationFraction(double f) {
-        return new RetrainConfig(variant, hiddenSize, sequenceLength, burnIn, stride, f, warmupSteps, patience, margin,
-                inputs, horizon, readout, maxSteps, beatNaive, trainer);
+        return new RetrainConfig(cell, layers, variant, hiddenSize, sequenceLength, burnIn, stride, f, warmupSteps,
+                patience, margin, inputs, horizon, readout, maxSteps, beatNaive, trainer);
     }
 
     public RetrainConfig withWarmupSteps(int w) {
-        return new RetrainConfig(variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction, w, patience,
-                margin, inputs, horizon, readout, maxSteps, beatNaive, trainer);
+        return new RetrainConfig(cell, layers, variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction,
+                w, patience, margin, inputs, horizon, readout, maxSteps, beatNaive, trainer);
     }
 
     public RetrainConfig withPatience(int p) {
-        return new RetrainConfig(variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction, warmupSteps,
-                p, margin, inputs, horizon, readout, maxSteps, beatNaive, trainer);
+        return new RetrainConfig(cell, layers, variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction,
+                warmupSteps, p, margin, inputs, horizon, readout, maxSteps, beatNaive, trainer);
     }
 
     public RetrainConfig withMargin(double m) {
-        return new RetrainConfig(variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction, warmupSteps,
-                patience, m, inputs, horizon, readout, maxSteps, beatNaive, trainer);
+        return new RetrainConfig(cell, layers, variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction,
+                warmupSteps, patience, m, inputs, horizon, readout, maxSteps, beatNaive, trainer);
     }
 
     public RetrainConfig withInputs(InputSpec i) {
-        return new RetrainConfig(variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction, warmupSteps,
-                patience, margin, i, horizon, readout, maxSteps, beatNaive, trainer);
+        return new RetrainConfig(cell, layers, variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction,
+                warmupSteps, patience, margin, i, horizon, readout, maxSteps, beatNaive, trainer);
     }
 
     public RetrainConfig withHorizon(int n) {
-        return new RetrainConfig(variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction, warmupSteps,
-                patience, margin, inputs, n, readout, maxSteps, beatNaive, trainer);
+        return new RetrainConfig(cell, layers, variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction,
+                warmupSteps, patience, margin, inputs, n, readout, maxSteps, beatNaive, trainer);
     }
 
     public RetrainConfig withReadout(InputSpec.Readout r) {
-        return new RetrainConfig(variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction, warmupSteps,
-                patience, margin, inputs, horizon, r, maxSteps, beatNaive, trainer);
+        return new RetrainConfig(cell, layers, variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction,
+                warmupSteps, patience, margin, inputs, horizon, r, maxSteps, beatNaive, trainer);
     }
 
     public RetrainConfig withMaxSteps(long s) {
-        return new RetrainConfig(variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction, warmupSteps,
-                patience, margin, inputs, horizon, readout, s, beatNaive, trainer);
+        return new RetrainConfig(cell, layers, variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction,
+                warmupSteps, patience, margin, inputs, horizon, readout, s, beatNaive, trainer);
     }
 
     public RetrainConfig withBeatNaive(boolean b) {
-        return new RetrainConfig(variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction, warmupSteps,
-                patience, margin, inputs, horizon, readout, maxSteps, b, trainer);
+        return new RetrainConfig(cell, layers, variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction,
+                warmupSteps, patience, margin, inputs, horizon, readout, maxSteps, b, trainer);
     }
 
     public RetrainConfig withTrainer(TrainerConfig t) {
-        return new RetrainConfig(variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction, warmupSteps,
-                patience, margin, inputs, horizon, readout, maxSteps, beatNaive, t);
+        return new RetrainConfig(cell, layers, variant, hiddenSize, sequenceLength, burnIn, stride, validationFraction,
+                warmupSteps, patience, margin, inputs, horizon, readout, maxSteps, beatNaive, t);
     }
 }

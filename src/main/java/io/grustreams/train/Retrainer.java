@@ -101,8 +101,8 @@ public final class Retrainer {
         SequenceDataset data = new SequenceDataset(sequences, burnIn,
                 inputs.scaling() == InputSpec.Scaling.PER_KEY ? weights : null);
         TrainerConfig tc = config.runTrainer();
-        GruLayout layout = GruLayout.of(config.variant(), inputs.networkInputs(d), config.hiddenSize(),
-                inputs.networkOutputs(d));
+        GruLayout layout = GruLayout.of(config.cell(), config.variant(), config.layers(), inputs.networkInputs(d),
+                config.hiddenSize(), inputs.networkOutputs(d));
 
         try (ForecastEvaluator validation = new ForecastEvaluator(history, features, from, config.warmupSteps(),
                 config.inputs().keyScaleHalfLife(), config.horizon(), tc.threads());
@@ -115,7 +115,8 @@ public final class Retrainer {
             long updatesPerEpoch = (long) ((trainer.sequencesPerEpoch(data) + tc.batchSize() - 1) / tc.batchSize())
                     * trainer.updatesPerSequence(length, burnIn);
             Optional<String> mismatch = request.champion()
-                    .flatMap(c -> WarmStart.mismatch(c, config.variant(), config.hiddenSize(), features, inputs));
+                    .flatMap(c -> WarmStart.mismatch(c, config.cell(), config.layers(), config.variant(),
+                            config.hiddenSize(), features, inputs));
             String warmStart;
             Parameters start;
             if (request.champion().isPresent() && mismatch.isEmpty()) {
@@ -371,6 +372,8 @@ public final class Retrainer {
         d.put("validationSteps", data.validationSteps());
         p.put("data", d);
         Map<String, Object> hp = new LinkedHashMap<>();
+        hp.put("cell", config.cell().id());
+        hp.put("layers", config.layers());
         hp.put("variant", config.variant().id());
         hp.put("hiddenSize", config.hiddenSize());
         hp.put("sequenceLength", length);

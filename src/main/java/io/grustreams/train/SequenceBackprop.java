@@ -65,23 +65,23 @@ final class SequenceBackprop {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
-        this.layout = layout;
+        this.layout = OneLayerGru.require(layout);
         this.variant = layout.variant();
         this.h = layout.hiddenSize();
         this.d = layout.inputSize();
         this.o = layout.outputSize();
         this.capacity = capacity;
         boolean cho = variant == Variant.CHO;
-        wR = cho ? layout.tensor("W_r").offset() : -1;
-        wZ = cho ? layout.tensor("W_z").offset() : -1;
-        wH = cho ? layout.tensor("W_h").offset() : -1;
-        bR = cho ? layout.tensor("b_r").offset() : -1;
-        bZ = cho ? layout.tensor("b_z").offset() : -1;
-        bH = cho ? layout.tensor("b_h").offset() : -1;
-        wIh = cho ? -1 : layout.tensor("weight_ih").offset();
-        wHh = cho ? -1 : layout.tensor("weight_hh").offset();
-        bIh = cho ? -1 : layout.tensor("bias_ih").offset();
-        bHh = cho ? -1 : layout.tensor("bias_hh").offset();
+        wR = cho ? layout.tensor("W_r", 0).offset() : -1;
+        wZ = cho ? layout.tensor("W_z", 0).offset() : -1;
+        wH = cho ? layout.tensor("W_h", 0).offset() : -1;
+        bR = cho ? layout.tensor("b_r", 0).offset() : -1;
+        bZ = cho ? layout.tensor("b_z", 0).offset() : -1;
+        bH = cho ? layout.tensor("b_h", 0).offset() : -1;
+        wIh = cho ? -1 : layout.tensor("weight_ih", 0).offset();
+        wHh = cho ? -1 : layout.tensor("weight_hh", 0).offset();
+        bIh = cho ? -1 : layout.tensor("bias_ih", 0).offset();
+        bHh = cho ? -1 : layout.tensor("bias_hh", 0).offset();
         wY = layout.tensor("W_y").offset();
         bY = layout.tensor("b_y").offset();
         hPrev = new double[capacity][h];

@@ -1,5 +1,6 @@
 package io.grustreams.train;
 
+import io.grustreams.model.Cell;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.Parameters;
 import java.util.ArrayList;
@@ -8,8 +9,9 @@ import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
 /**
- * Trains a GRU with linear readout by truncated BPTT on mini-batches of sequences: MSE loss, global
- * norm clipping, Adam. Trainers make weights; models predict. For each epoch the sequences are
+ * Trains a recurrent network (any {@link Cell}, L layers) with linear readout by truncated BPTT on
+ * mini-batches of sequences: MSE loss, global norm clipping, Adam. Trainers make weights; models
+ * predict. For each epoch the sequences are
  * shuffled (a {@link SplittableRandom} seeded by the config, one stream for the whole fit) and cut into
  * batches of {@code batchSize}; each batch steps through its T steps in lock-step, starting from each
  * sequence's initial state, with one update per {@link Tbptt} segment:
@@ -44,7 +46,8 @@ public final class TbpttTrainer implements AutoCloseable {
     /** Shard workspaces and the summed gradient for one layout; allocated once, reused across batches. */
     private static final class Workspace {
         final GruLayout layout;
-        final BatchBackprop[] shards;
+        final BatchWindow[] shards;
+        /** The one-layer GRU's packed weights; null for the other layouts, whose shards read params directly. */
         final BatchBackprop.PackedWeights packed;
         final double[] grad;
         final double[] sse;
@@ -59,19 +62,28 @@ public final class TbpttTrainer implements AutoCloseable {
         boolean backward;
 
         void weights(double[] w) {
-            for (BatchBackprop shard : shards) {
+            for (BatchWindow shard : shards) {
                 shard.outputWeights(w);
+            }
+        }
+
+        void pack(double[] p) {
+            if (packed != null) {
+                packed.pack(p);
             }
         }
 
         Workspace(GruLayout layout, int shardCount, int batchSize, int window) {
             this.layout = layout;
             int rowsPerShard = (batchSize + shardCount - 1) / shardCount;
-            this.shards = new BatchBackprop[shardCount];
+            // The one-layer GRU has the batched kernels; every other cell and layer count runs row by row.
+            boolean batched = layout.cell() == Cell.GRU && layout.layers() == 1;
+            this.shards = new BatchWindow[shardCount];
             for (int i = 0; i < shardCount; i++) {
-                shards[i] = new BatchBackprop(layout, Math.max(1, rowsPerShard), window);
+                shards[i] = batched ? new BatchBackprop(layout, Math.max(1, rowsPerShard), window)
+                        : new StackedBatch(layout, Math.max(1, rowsPerShard), window);
             }
-            this.packed = new BatchBackprop.PackedWeights(layout);
+            this.packed = batched ? new BatchBackprop.PackedWeights(layout) : null;
             this.grad = new double[layout.size()];
             this.sse = new double[shardCount];
             this.rowFrom = new int[shardCount];
@@ -117,7 +129,7 @@ public final class TbpttTrainer implements AutoCloseable {
         GruLayout layout = initial.layout();
         if (data.inputSize() != layout.inputSize() || data.outputSize() != layout.outputSize()) {
             throw new IllegalArgumentException("data has D " + data.inputSize() + ", O " + data.outputSize()
-                    + " but the GRU is " + layout);
+                    + " but the network is " + layout);
         }
         double[] params = initial.values().clone();
         Adam adam = config.newAdam(params.length);
@@ -129,7 +141,7 @@ public final class TbpttTrainer implements AutoCloseable {
         int perEpoch = sequencesPerEpoch(data);
         Workspace ws = workspace(layout, Math.min(config.batchSize(), data.size()));
         ws.weights(data.outputWeights());
-        double[][] finalStates = new double[Math.min(config.batchSize(), data.size())][layout.hiddenSize()];
+        double[][] finalStates = new double[Math.min(config.batchSize(), data.size())][layout.stateSize()];
         List<TrainingSequence> batch = new ArrayList<>(config.batchSize());
         double[] losses = new double[config.epochs()];
         int epochsRun = 0;
@@ -250,7 +262,7 @@ public final class TbpttTrainer implements AutoCloseable {
                 // All of the segment is burn-in: run it forward only, to carry the state.
                 ws.s = ws.w;
                 ws.backward = false;
-                ws.packed.pack(params);
+                ws.pack(params);
                 runner.run(ws.shards.length, ws.task);
                 ws.backward = true;
                 carry(ws, tb, i, segments);
@@ -259,7 +271,7 @@ public final class TbpttTrainer implements AutoCloseable {
             double count = (double) batch.size() * (ws.e - ws.s) * outputs;
             // loss of the update = mean over the segment: scale = 1 / (rows · steps · outputs)
             ws.scale = 1.0 / count;
-            ws.packed.pack(params);
+            ws.pack(params);
             runner.run(ws.shards.length, ws.task);
             double sse = 0;
             System.arraycopy(ws.shards[0].gradient(), 0, ws.grad, 0, ws.grad.length);
@@ -290,7 +302,7 @@ public final class TbpttTrainer implements AutoCloseable {
         if (i + 1 < segments) {
             int next = tb.windowStart(i + 1);
             if (next > 0) {
-                for (BatchBackprop shard : ws.shards) {
+                for (BatchWindow shard : ws.shards) {
                     shard.carryStateAfter(next - 1);
                 }
             }
@@ -308,7 +320,7 @@ public final class TbpttTrainer implements AutoCloseable {
         ws.params = params.values();
         ws.backward = false;
         ws.scale = 0;
-        ws.packed.pack(params.values());
+        ws.pack(params.values());
         ws.weights(data.outputWeights());
         int length = data.length();
         int burnIn = data.burnIn();

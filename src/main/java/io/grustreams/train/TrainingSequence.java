@@ -165,7 +165,7 @@ public final class TrainingSequence {
         }
         if (initialState.length != hiddenSize) {
             throw new IllegalArgumentException("initial state has " + initialState.length
-                    + " values but the GRU has hidden size " + hiddenSize);
+                    + " values but the network's state has " + hiddenSize);
         }
         System.arraycopy(initialState, 0, out, off, hiddenSize);
     }

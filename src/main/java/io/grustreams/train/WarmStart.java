@@ -1,5 +1,6 @@
 package io.grustreams.train;
 
+import io.grustreams.model.Cell;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.InputSpec;
@@ -21,18 +22,29 @@ public final class WarmStart {
     private WarmStart() {
     }
 
-    /**
-     * Why {@code champion} cannot seed a model of this shape, or empty if it can: the variant, the
-     * hidden size, the feature names (in order) and the inputs (scaling, time inputs, horizon,
-     * readout) must be the same.
-     */
+    /** {@link #mismatch(GruModel, Cell, int, Variant, int, List, InputSpec)} for a one-layer GRU. */
     public static Optional<String> mismatch(GruModel champion, Variant variant, int hiddenSize, List<String> features,
             InputSpec inputs) {
+        return mismatch(champion, Cell.GRU, 1, variant, hiddenSize, features, inputs);
+    }
+
+    /**
+     * Why {@code champion} cannot seed a model of this shape, or empty if it can: the cell, the layer
+     * count, the variant, the hidden size, the feature names (in order) and the inputs (scaling, time
+     * inputs, horizon, readout) must be the same.
+     */
+    public static Optional<String> mismatch(GruModel champion, Cell cell, int layers, Variant variant, int hiddenSize,
+            List<String> features, InputSpec inputs) {
+        GruLayout l = champion.layout();
+        if (l.cell() != cell || l.layers() != layers) {
+            return Optional.of("cell " + l.cell().id() + " with " + l.layers() + " layers is not " + cell.id()
+                    + " with " + layers);
+        }
         if (champion.variant() != variant) {
             return Optional.of("variant " + champion.variant().id() + " is not " + variant.id());
         }
-        if (champion.layout().hiddenSize() != hiddenSize) {
-            return Optional.of("hidden size " + champion.layout().hiddenSize() + " is not " + hiddenSize);
+        if (l.hiddenSize() != hiddenSize) {
+            return Optional.of("hidden size " + l.hiddenSize() + " is not " + hiddenSize);
         }
         if (!champion.featureNames().equals(features)) {
             return Optional.of("features " + champion.featureNames() + " are not " + features);
@@ -49,8 +61,8 @@ public final class WarmStart {
      * <p>With the champion's statistics (m0, s0) and the new ones (m, s), an input the champion saw as
      * {@code u = (x − m0) / s0} arrives as {@code x' = (x − m) / s}, so {@code u = x' · s/s0 + (m − m0)/s0}.
      * Every block W_x that multiplies the input becomes {@code W_x · diag(s/s0)} and its gate's bias
-     * gains {@code W_x · (m − m0)/s0} (cho: columns H..H+D−1 of W_r, W_z, W_h with b_r, b_z, b_h;
-     * pytorch: weight_ih with bias_ih); the time inputs that follow the D values are left alone. The
+     * gains {@code W_x · (m − m0)/s0} (only layer 0 reads the inputs; cho: columns H..H+D−1 of W_r,
+     * W_z, W_h with b_r, b_z, b_h; rnn, lstm and the pytorch GRU: weight_ih with bias_ih); the time inputs that follow the D values are left alone. The
      * readout forecast {@code f = y0 · s0 + m0} must equal {@code y' · s + m}: {@code W_y' = diag(s0/s) · W_y}
      * and {@code b_y' = (b_y · s0 + m0 − m) / s}, output row i forecasting feature {@code i mod D}. With
      * per-key scaling there is no normalization and the parameters are the champion's.
@@ -81,10 +93,10 @@ public final class WarmStart {
         if (layout.variant() == Variant.CHO) {
             String[][] gates = {{"W_r", "b_r"}, {"W_z", "b_z"}, {"W_h", "b_h"}};
             for (String[] gate : gates) {
-                rescaleInputColumns(v, layout.tensor(gate[0]), h, d, layout.tensor(gate[1]), ratio, shift);
+                rescaleInputColumns(v, layout.tensor(gate[0], 0), h, d, layout.tensor(gate[1], 0), ratio, shift);
             }
         } else {
-            rescaleInputColumns(v, layout.tensor("weight_ih"), 0, d, layout.tensor("bias_ih"), ratio, shift);
+            rescaleInputColumns(v, layout.tensor("weight_ih", 0), 0, d, layout.tensor("bias_ih", 0), ratio, shift);
         }
         Tensor wy = layout.tensor("W_y");
         Tensor by = layout.tensor("b_y");

@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grustreams.anomaly.AnomalyConfig;
+import io.grustreams.model.Cell;
+import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
-import io.grustreams.model.GruStepper;
 import io.grustreams.model.InputEncoder;
 import io.grustreams.model.InputSpec;
 import io.grustreams.model.KeyScale;
+import io.grustreams.model.Normalization;
+import io.grustreams.model.RecurrentStepper;
+import io.grustreams.model.TestModels;
 import io.grustreams.model.TimeInput;
+import io.grustreams.model.Variant;
 import io.grustreams.train.EncodedSeries;
 import io.grustreams.train.History;
 import io.grustreams.train.RetrainConfig;
@@ -78,7 +83,7 @@ class KeyProcessorTest {
             // The trainer's inputs for the key, from its first event, fed to a bare cell...
             EncodedSeries trained = new EncodedSeries(s, s.length(), new InputEncoder(model.inputs(),
                     model.normalization(), 2), KeyScale.alpha(48), 3);
-            GruStepper cell = new GruStepper(model.parameters());
+            RecurrentStepper cell = new RecurrentStepper(model.parameters());
             InputEncoder encoder = new InputEncoder(model.inputs(), model.normalization(), 2);
             KeyScale scale = new KeyScale(2);
             double[] h = new double[model.layout().hiddenSize()];
@@ -286,5 +291,54 @@ class KeyProcessorTest {
             }
         }
         assertEquals(40, engine.state().eventCount());
+    }
+
+    @Test
+    void shouldRewarmWhenAModelOfTheSameVersionAndStateSizeHasAnotherArchitecture() {
+        // A one-layer LSTM and a two-layer GRU of H = 6 both keep 12 doubles per key. The stored state
+        // records cell and layers, so the GRU re-warms from the ring instead of reading (h, c) as two h.
+        int in = INPUTS.networkInputs(2);
+        int outputs = INPUTS.networkOutputs(2);
+        GruModel lstm = model("lstm", GruLayout.of(Cell.LSTM, Variant.PYTORCH, 1, in, 6, outputs));
+        GruModel gru = model("gru", GruLayout.of(Cell.GRU, Variant.PYTORCH, 2, in, 6, outputs));
+        assertEquals(lstm.layout().stateSize(), gru.layout().stateSize());
+        History.KeySeries s = history.series().get(0);
+        KeyStateCodec codec = new KeyStateCodec(engine(24));
+        KeyProcessor served = new KeyProcessor(engine(24));
+        KeyProcessor.Outcome out = new KeyProcessor.Outcome(2, 3);
+        double[] x = new double[2];
+        for (int t = 0; t < 50; t++) {
+            s.copyValues(t, x);
+            served.process(lstm, s.timestamp(t), x, out);
+        }
+        // Between events the stream keeps the state as bytes.
+        KeyState stored = new KeyState(2, 24);
+        codec.decode(codec.encode(served.state()), stored);
+        assertEquals(Cell.LSTM, stored.cell);
+        served.use(stored);
+        s.copyValues(50, x);
+        served.process(gru, s.timestamp(50), x, out);
+        assertTrue(out.rewarmNanos() >= 0, "the key was re-warmed");
+
+        // What a key that met the GRU first at event 50 holds: the GRU's run over the same ring.
+        KeyProcessor fresh = feedless(s, 50);
+        KeyProcessor.Outcome freshOut = new KeyProcessor.Outcome(2, 3);
+        fresh.process(gru, s.timestamp(50), x, freshOut);
+        assertArrayEquals(fresh.state().hiddenCopy(), served.state().hiddenCopy(), 0.0);
+        assertArrayEquals(freshOut.forecasts(), out.forecasts(), 0.0);
+        assertEquals(Cell.GRU, served.state().cell);
+        assertEquals(2, served.state().layers);
+    }
+
+    /** A processor (W = 24) that buffered events 0 .. n-1 of {@code s} before any model. */
+    private static KeyProcessor feedless(History.KeySeries s, int n) {
+        KeyProcessor p = new KeyProcessor(engine(24));
+        feedModelless(p, s, n);
+        return p;
+    }
+
+    private static GruModel model(String name, GruLayout layout) {
+        return new GruModel(name, 1, Instant.EPOCH, Instant.EPOCH, FEATURES, Normalization.identity(2), INPUTS,
+                TestModels.randomParameters(layout, 5, 0.3), Map.of());
     }
 }

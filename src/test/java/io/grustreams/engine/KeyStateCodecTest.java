@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grustreams.anomaly.AnomalyConfig;
 import io.grustreams.anomaly.AnomalyState;
+import io.grustreams.model.Cell;
 import io.grustreams.model.InputSpec;
 import io.grustreams.model.KeyScale;
 import java.io.IOException;
@@ -27,7 +28,9 @@ class KeyStateCodecTest {
             .residualWarmup(2).build();
     static final double HALF_LIFE = 10;
     /** The current version, pinned. */
-    static final Path GOLDEN = Path.of("src/test/resources/golden/key-state-v2.bin");
+    static final Path GOLDEN = Path.of("src/test/resources/golden/key-state-v3.bin");
+    /** Version 2, as the previous release wrote it: {@link #goldenState()} built by a one-layer GRU. */
+    static final Path GOLDEN_V2 = Path.of("src/test/resources/golden/key-state-v2.bin");
     /** Version 1, as the previous release wrote it (D 2, W 4 after 5 events, H 3, the anomaly record's format 2). */
     static final Path GOLDEN_V1 = Path.of("src/test/resources/golden/key-state-v1.bin");
     /** Version 1 with the anomaly record's format 1 embedded. */
@@ -47,7 +50,8 @@ class KeyStateCodecTest {
     }
 
     /**
-     * The state pinned by the golden file: D 2, W 4, H 3, a scale, a forecast, an anomaly state with
+     * The state pinned by the golden file: D 2, W 4, a state of 3 built by an rnn of 3 layers of 1
+     * unit (version 3 records cell and layers), a scale, a forecast, an anomaly state with
      * a distinct value in every field, sealed blocks 5 and 6 kept, three open events. Every number
      * is exact in binary, so no platform can round it differently.
      */
@@ -56,6 +60,8 @@ class KeyStateCodecTest {
         s.eventCount = 73;
         s.lastTimestamp = 1714564800000L;
         s.modelVersion = 3;
+        s.cell = Cell.RNN;
+        s.layers = 3;
         s.resetHidden(3);
         s.hidden[0] = 0.25;
         s.hidden[1] = -0.5;
@@ -94,6 +100,8 @@ class KeyStateCodecTest {
         assertEquals(73, s.eventCount);
         assertEquals(1714564800000L, s.lastTimestamp);
         assertEquals(3, s.modelVersion);
+        assertEquals(Cell.RNN, s.cell);
+        assertEquals(3, s.layers);
         assertArrayEquals(new double[] {0.25, -0.5, 0.125}, s.hidden);
         assertTrue(s.hasForecast);
         assertArrayEquals(new double[] {1.5, -2.25}, s.forecast);
@@ -118,6 +126,19 @@ class KeyStateCodecTest {
         assertEquals(4, s.ringSize());
         assertArrayEquals(golden, codec.encode(s));
         assertEquals(golden.length, codec.encodedSize(s));
+    }
+
+    @Test
+    void shouldReadVersion2AsTheStateOfAOneLayerGruAndWriteItAsVersion3() throws IOException {
+        KeyState s = new KeyState(2, 4);
+        assertTrue(codec.decode(Files.readAllBytes(GOLDEN_V2), s));
+        assertEquals(Cell.GRU, s.cell);
+        assertEquals(1, s.layers);
+        assertArrayEquals(new double[] {0.25, -0.5, 0.125}, s.hidden);
+        KeyState expected = goldenState();
+        expected.cell = Cell.GRU;
+        expected.layers = 1;
+        assertArrayEquals(codec.encode(expected), codec.encode(s));
     }
 
     @Test
@@ -218,7 +239,7 @@ class KeyStateCodecTest {
     @Test
     void shouldRejectDamagedStatesNamingTheField() {
         byte[] good = codec.encode(goldenState());
-        int hiddenAt = 1 + 4 + 8 + 8 + 8 + 4;
+        int hiddenAt = 1 + 4 + 8 + 8 + 8 + 2 + 4;
         int scaleAt = hiddenAt + 24 + 1 + 16;
         int anomalyAt = scaleAt + 8 + 32;
         int shortWindowAt = anomalyAt + 1 + 8 + 32;
@@ -228,6 +249,11 @@ class KeyStateCodecTest {
         assertBad(set(good, 1 + 4, ByteBuffer.allocate(8).putLong(-1).array()), "eventCount");
         assertBad(set(good, 1 + 4 + 8 + 8, ByteBuffer.allocate(8).putLong(-2).array()), "modelVersion");
         assertBad(set(good, hiddenAt - 4, ByteBuffer.allocate(4).putInt(0).array()), "hiddenSize");
+        assertBad(set(good, hiddenAt - 4, ByteBuffer.allocate(4).putInt(4).array()), "hiddenSize");
+        assertBad(set(good, hiddenAt - 6, new byte[] {4}), "cell");
+        assertBad(set(good, hiddenAt - 6, new byte[] {0}), "cell");
+        assertBad(set(good, hiddenAt - 5, new byte[] {0}), "layers");
+        assertBad(set(good, hiddenAt - 5, new byte[] {65}), "layers");
         assertBad(set(good, hiddenAt, ByteBuffer.allocate(8).putDouble(Double.NaN).array()), "hidden");
         assertBad(set(good, hiddenAt + 24, new byte[] {2}), "hasForecast");
         assertBad(set(good, hiddenAt + 25, ByteBuffer.allocate(8).putDouble(Double.POSITIVE_INFINITY).array()),
@@ -258,9 +284,9 @@ class KeyStateCodecTest {
     void shouldTellANewerFormatFromADamagedOne() {
         byte[] good = codec.encode(goldenState());
         StateFormatException newer = assertThrows(StateFormatException.class,
-                () -> codec.decode(set(good, 0, new byte[] {3}), new KeyState(2, 4)));
+                () -> codec.decode(set(good, 0, new byte[] {4}), new KeyState(2, 4)));
         assertTrue(newer.isNewerFormat());
-        assertTrue(newer.getMessage().contains("version 3"), newer.getMessage());
+        assertTrue(newer.getMessage().contains("version 4"), newer.getMessage());
         StateFormatException older = assertThrows(StateFormatException.class,
                 () -> codec.decode(set(good, 0, new byte[] {0}), new KeyState(2, 4)));
         assertFalse(older.isNewerFormat());

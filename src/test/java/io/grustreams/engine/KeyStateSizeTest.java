@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Pins the per-key sizes that README.md and deploy/README.md's sizing guide quote. With the
  * default anomaly windows (full) and a forecast pending, a state with m open events is
- * {@code 336 + 8·H + 72·D + m·(8 + 8·D)} bytes, m in [0, B) and B = max(1, ⌊256/(8 + 8D)⌋); a
+ * {@code 338 + 8·S + 72·D + m·(8 + 8·D)} bytes (S = H for one GRU layer), m in [0, B) and
+ * B = max(1, ⌊256/(8 + 8D)⌋); a
  * sealed block is {@code 17 + 16·D + B·(8 + 8·D)} bytes, and the ring store keeps ⌈W/B⌉ of them.
  */
 class KeyStateSizeTest {
@@ -55,7 +56,7 @@ class KeyStateSizeTest {
             int h = dhw[1];
             int b = KeyState.blockCapacity(d);
             for (int m = 0; m < b; m++) {
-                assertEquals(336 + 8 * h + 72 * d + m * (8 + 8 * d), measured(d, h, dhw[2], m),
+                assertEquals(338 + 8 * h + 72 * d + m * (8 + 8 * d), measured(d, h, dhw[2], m),
                         "D=" + d + " H=" + h + " m=" + m);
             }
             assertEquals(17 + 16 * d + b * (8 + 8 * d), RingBlockCodec.blockSize(d, b));

@@ -28,7 +28,7 @@ class ForecasterTest {
     void shouldStepTheCellOnTheEncodedInputsAndDecodeEveryRow() {
         GruModel m = TestModels.model(FEATURES, TestModels.perKeyInputs(2), 4, 7, 0.5);
         Forecaster f = new Forecaster(m);
-        GruStepper stepper = new GruStepper(m.parameters());
+        RecurrentStepper stepper = new RecurrentStepper(m.parameters());
         InputEncoder encoder = new InputEncoder(m.inputs(), m.normalization(), 2);
         double[] raw = {1.5, 20};
         double[] prev = {1.0, 22};

@@ -1,6 +1,7 @@
 package io.grustreams.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
@@ -44,5 +45,40 @@ class GruLayoutTest {
         assertEquals(14_016, GruLayout.of(Variant.CHO, 8, 64, 8).cellParameterCount());
         assertEquals(18_688, 4 * (64 * (64 + 8) + 64));
         assertEquals(14_208, GruLayout.of(Variant.PYTORCH, 8, 64, 8).cellParameterCount());
+    }
+
+    @Test
+    void shouldCountTheCellsOfTheCourseNotesWithTwoBiasVectors() {
+        for (int[] s : SIZES) {
+            int d = s[0];
+            int h = s[1];
+            // PyTorch keeps bias_ih and bias_hh: H(D+H) + 2H (rnn), 4H(D+H) + 8H (lstm).
+            assertEquals(h * (d + h) + 2 * h, GruLayout.of(Cell.RNN, Variant.PYTORCH, 1, d, h, d).cellParameterCount());
+            assertEquals(4 * h * (d + h) + 8 * h,
+                    GruLayout.of(Cell.LSTM, Variant.PYTORCH, 1, d, h, d).cellParameterCount());
+        }
+    }
+
+    @Test
+    void shouldFeedEveryLayerAboveTheFirstTheHiddenStateOfTheOneBelow() {
+        // Layer 1 reads layer 0's h, so its weight_ih is [G·H][H] whatever D is.
+        GruLayout lstm = GruLayout.of(Cell.LSTM, Variant.PYTORCH, 3, 2, 5, 2);
+        assertEquals(2, lstm.tensor("weight_ih", 0).cols());
+        assertEquals(5, lstm.tensor("weight_ih", 1).cols());
+        assertEquals(20, lstm.tensor("weight_ih", 2).rows());
+        assertEquals(3 * 2 * 5, lstm.stateSize(), "h and c of each of the 3 layers");
+        assertEquals(GruLayout.parameterCount(Cell.LSTM, Variant.PYTORCH, 3, 2, 5, 2), lstm.size());
+        GruLayout cho = GruLayout.of(Cell.GRU, Variant.CHO, 2, 3, 4, 3);
+        assertEquals(4 + 4, cho.tensor("W_z", 1).cols(), "[h; h of the layer below]");
+        assertEquals(2 * 4, cho.stateSize());
+        assertEquals("W_y", cho.tensors().get(cho.tensors().size() - 2).name(), "the readout comes last");
+    }
+
+    @Test
+    void shouldRefuseARecurrentCellInTheChoFormAndLayerCountsOutOfRange() {
+        assertThrows(IllegalArgumentException.class, () -> GruLayout.of(Cell.LSTM, Variant.CHO, 1, 1, 4, 1));
+        assertThrows(IllegalArgumentException.class, () -> GruLayout.of(Cell.RNN, Variant.PYTORCH, 0, 1, 4, 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> GruLayout.of(Cell.GRU, Variant.PYTORCH, GruLayout.MAX_LAYERS + 1, 1, 4, 1));
     }
 }

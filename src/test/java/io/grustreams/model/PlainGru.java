@@ -2,7 +2,7 @@ package io.grustreams.model;
 
 /**
  * The GRU equations written out as plainly as possible, reading every weight through
- * {@link Parameters#get}: the independent implementation the fast {@link GruStepper} must agree
+ * {@link Parameters#get}: the independent implementation the fast {@link RecurrentStepper} must agree
  * with. Uses {@code Math.tanh} and {@code 1 / (1 + Math.exp(-a))}; allocates freely.
  */
 public final class PlainGru {
@@ -30,27 +30,27 @@ public final class PlainGru {
         double[] z = new double[h];
         for (int i = 0; i < h; i++) {
             // r = σ(W_r [h; x] + b_r), z = σ(W_z [h; x] + b_z)
-            double ar = p.get("b_r", i, 0);
-            double az = p.get("b_z", i, 0);
+            double ar = p.get("b_r_l0", i, 0);
+            double az = p.get("b_z_l0", i, 0);
             for (int j = 0; j < h; j++) {
-                ar += p.get("W_r", i, j) * hPrev[j];
-                az += p.get("W_z", i, j) * hPrev[j];
+                ar += p.get("W_r_l0", i, j) * hPrev[j];
+                az += p.get("W_z_l0", i, j) * hPrev[j];
             }
             for (int j = 0; j < d; j++) {
-                ar += p.get("W_r", i, h + j) * x[j];
-                az += p.get("W_z", i, h + j) * x[j];
+                ar += p.get("W_r_l0", i, h + j) * x[j];
+                az += p.get("W_z_l0", i, h + j) * x[j];
             }
             r[i] = sigmoid(ar);
             z[i] = sigmoid(az);
         }
         for (int i = 0; i < h; i++) {
             // h~ = tanh(W_h [r ⊙ h; x] + b_h); h' = (1 - z) ⊙ h + z ⊙ h~
-            double ac = p.get("b_h", i, 0);
+            double ac = p.get("b_h_l0", i, 0);
             for (int j = 0; j < h; j++) {
-                ac += p.get("W_h", i, j) * (r[j] * hPrev[j]);
+                ac += p.get("W_h_l0", i, j) * (r[j] * hPrev[j]);
             }
             for (int j = 0; j < d; j++) {
-                ac += p.get("W_h", i, h + j) * x[j];
+                ac += p.get("W_h_l0", i, h + j) * x[j];
             }
             double cand = Math.tanh(ac);
             next[i] = (1 - z[i]) * hPrev[i] + z[i] * cand;
@@ -66,13 +66,13 @@ public final class PlainGru {
             double[] gh = new double[3];
             for (int gate = 0; gate < 3; gate++) {
                 int row = gate * h + i;
-                gi[gate] = p.get("bias_ih", row, 0);
-                gh[gate] = p.get("bias_hh", row, 0);
+                gi[gate] = p.get("bias_ih_l0", row, 0);
+                gh[gate] = p.get("bias_hh_l0", row, 0);
                 for (int j = 0; j < d; j++) {
-                    gi[gate] += p.get("weight_ih", row, j) * x[j];
+                    gi[gate] += p.get("weight_ih_l0", row, j) * x[j];
                 }
                 for (int j = 0; j < h; j++) {
-                    gh[gate] += p.get("weight_hh", row, j) * hPrev[j];
+                    gh[gate] += p.get("weight_hh_l0", row, j) * hPrev[j];
                 }
             }
             double r = sigmoid(gi[0] + gh[0]);

@@ -61,14 +61,20 @@ public final class TestModels {
     }
 
     /**
-     * The model pinned by the format-3 golden files: D = 2, per-key scaling with a half-life of 288
-     * events, time of day and the gap in Europe/Berlin, a direct readout of 2 horizons (5 inputs, H = 3,
-     * 4 outputs), parameters from exact binary arithmetic plus values that exercise the number syntax.
+     * The model pinned by the format-3 golden files and the one-layer GRU ones of format 4: D = 2,
+     * per-key scaling with a half-life of 288 events, time of day and the gap in Europe/Berlin, a
+     * direct readout of 2 horizons (5 inputs, H = 3, 4 outputs), parameters from exact binary
+     * arithmetic plus values that exercise the number syntax.
      */
     public static GruModel goldenModelV3(Variant variant) {
+        return goldenModelV4(Cell.GRU, variant, 1);
+    }
+
+    /** The model of {@link #goldenModelV3} with another cell and layer count (format 4), named by its cell. */
+    public static GruModel goldenModelV4(Cell cell, Variant variant, int layers) {
         InputSpec inputs = new InputSpec(InputSpec.Scaling.PER_KEY, 288, List.of(TimeInput.TIME_OF_DAY, TimeInput.GAP),
                 java.time.ZoneId.of("Europe/Berlin"), 2, InputSpec.Readout.DIRECT);
-        GruLayout layout = GruLayout.of(variant, inputs.networkInputs(2), 3, inputs.networkOutputs(2));
+        GruLayout layout = GruLayout.of(cell, variant, layers, inputs.networkInputs(2), 3, inputs.networkOutputs(2));
         double[] v = new double[layout.size()];
         for (int i = 0; i < v.length; i++) {
             v[i] = ((i * 37) % 101 - 50) / 64.0 + i * 1e-3;
@@ -80,7 +86,8 @@ public final class TestModels {
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("trainer", "golden-test");
         provenance.put("seed", 42);
-        return new GruModel("golden-" + variant.id(), 7, Instant.parse("2025-01-02T03:04:05Z"),
+        String name = "golden-" + (cell == Cell.GRU ? variant.id() : cell.id());
+        return new GruModel(name, 7, Instant.parse("2025-01-02T03:04:05Z"),
                 Instant.parse("2025-01-02T04:00:00Z"), List.of("cpu", "latency_ms"), Normalization.identity(2), inputs,
                 new Parameters(layout, v), provenance);
     }

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.grustreams.engine.KeyState;
 import io.grustreams.engine.KeyStateCodec;
 import io.grustreams.model.GruModel;
-import io.grustreams.model.GruStepper;
+import io.grustreams.model.RecurrentStepper;
 import io.grustreams.model.codec.ModelCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -55,7 +55,7 @@ class ModelSwapTopologyTest {
 
     /** Runs {@code model} from h = 0 over {@code xs}; returns h, and the last forecast in {@code y}. */
     private static double[] freshRun(GruModel model, double[] xs, double[] y) {
-        GruStepper stepper = GruStepper.forModel(model);
+        RecurrentStepper stepper = RecurrentStepper.forModel(model);
         double[] h = new double[model.layout().hiddenSize()];
         for (double x : xs) {
             stepper.observe(h, new double[] {x}, y);

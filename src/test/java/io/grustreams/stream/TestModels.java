@@ -31,8 +31,8 @@ final class TestModels {
         GruLayout layout = GruLayout.of(Variant.CHO, 1, 1, 1);
         Parameters p = Parameters.zeros(layout);
         double a = 0.1;
-        p.set("b_z", 0, 0, 20.0);
-        p.set("W_h", 0, 1, a);
+        p.set("b_z_l0", 0, 0, 20.0);
+        p.set("W_h_l0", 0, 1, a);
         p.set("W_y", 0, 0, 1.0 / a);
         // The readout works in normalized units: std 2.
         p.set("b_y", 0, 0, offset / 2.0);

@@ -3,7 +3,7 @@ package io.grustreams.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grustreams.model.GruModel;
-import io.grustreams.model.GruStepper;
+import io.grustreams.model.RecurrentStepper;
 import io.grustreams.model.codec.ModelCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -154,12 +154,12 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     /**
-     * What {@link GruStepper#observe} gives over {@code sequence} from h = 0, done directly: the
+     * What {@link RecurrentStepper#observe} gives over {@code sequence} from h = 0, done directly: the
      * forecast after each event, in the model's feature order (equal to the stream's in tests).
      */
     static double[][] direct(GruModel model, double[][] sequence) {
-        GruStepper stepper = GruStepper.forModel(model);
-        double[] h = new double[model.layout().hiddenSize()];
+        RecurrentStepper stepper = RecurrentStepper.forModel(model);
+        double[] h = new double[model.layout().stateSize()];
         double[][] out = new double[sequence.length][model.layout().outputSize()];
         for (int t = 0; t < sequence.length; t++) {
             stepper.observe(h, sequence[t], out[t]);

@@ -118,4 +118,53 @@ class ReferenceVerifierTest {
         assertEquals("always_off", r.parts().get(r.parts().size() - 1).name());
         assertFalse(r.passed(), r.line());
     }
+
+    /** The project's own reference files (schema recurrent-reference/2), relative to the project directory. */
+    private static Path projectCases() {
+        return Path.of(System.getProperty("basedir", ".")).resolve("src/test/reference/cases");
+    }
+
+    @Test
+    void shouldCheckForwardGradientsClippingAndAdamOfEveryCellAndLayerCount() {
+        List<Path> files = ReferenceVerifier.referenceFiles(projectCases().resolve(ReferenceVerifier.INDEX));
+        assertEquals(16, files.size(), files.toString());
+        for (Path f : files) {
+            ReferenceVerifier.FileResult r = verifier.verify(f);
+            assertTrue(r.passed(), r.line());
+            assertEquals(List.of("forward_stepper", "forward", "bptt_full", "tbptt_chunks", "tbptt_sum", "clip_full",
+                    "clip_tbptt", "adam_run"), r.parts().stream().map(ReferenceVerifier.PartResult::name).toList());
+        }
+    }
+
+    @Test
+    void shouldFailTheForwardPartWhenTheSecondLayersCellStateIsCorrupted(@TempDir Path tmp) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = (ObjectNode) mapper.readTree(projectCases().resolve("lstm_L2_I3_H5_seed12.json").toFile());
+        ArrayNode c = (ArrayNode) root.path("forward").path("c").get(1).get(5);
+        c.set(2, c.get(2).doubleValue() + 1e-8);
+        Path bad = tmp.resolve("corrupted_lstm.json");
+        mapper.writeValue(bad.toFile(), root);
+
+        ReferenceVerifier.FileResult r = verifier.verify(bad);
+
+        assertFalse(r.passed(), r.line());
+        assertTrue(r.line().startsWith("FAIL "), r.line());
+    }
+
+    @Test
+    void shouldFailOnlyTheFullGradientWhenASecondLayerGradientIsCorrupted(@TempDir Path tmp) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = (ObjectNode) mapper.readTree(projectCases().resolve("gru-cho_L2_I3_H5_seed4.json").toFile());
+        ArrayNode row = (ArrayNode) root.path("bptt_full").path("grad").path("W_h_l1").get(2);
+        row.set(7, row.get(7).doubleValue() + 1e-8);
+        Path bad = tmp.resolve("corrupted_cho.json");
+        mapper.writeValue(bad.toFile(), root);
+
+        ReferenceVerifier.FileResult r = verifier.verify(bad);
+
+        assertFalse(r.passed(), r.line());
+        for (ReferenceVerifier.PartResult p : r.parts()) {
+            assertEquals(!p.name().equals("bptt_full"), p.passed(), r.line());
+        }
+    }
 }

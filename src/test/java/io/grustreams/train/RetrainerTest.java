@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grustreams.model.Cell;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.InputEncoder;
 import io.grustreams.model.InputSpec;
@@ -334,5 +335,29 @@ class RetrainerTest {
         assertFalse(r.warmStarted());
         assertTrue(r.warmStart().contains("differs: variant cho is not pytorch"), r.warmStart());
         assertEquals(Variant.PYTORCH, r.model().variant());
+    }
+
+    @Test
+    void shouldTrainAStackedLstmThatLearnsAndSeedsItsSuccessor() {
+        RetrainConfig lstm = config().withCell(Cell.LSTM).withLayers(2).withHiddenSize(8)
+                .withTrainer(config().trainer().withEpochs(4));
+        RetrainResult r = new Retrainer(lstm).run(window, request(1, Optional.empty()), RetrainListener.NONE);
+        assertEquals(Cell.LSTM, r.model().layout().cell());
+        assertEquals(2, r.model().layout().layers());
+        assertEquals(Variant.PYTORCH, r.model().variant());
+        double[] losses = r.trainLosses();
+        assertTrue(losses[losses.length - 1] < 0.5 * losses[0], "training losses " + Arrays.toString(losses));
+
+        RetrainConfig oneEpoch = lstm.withTrainer(lstm.trainer().withEpochs(1));
+        RetrainResult next = new Retrainer(oneEpoch).run(SyntheticHistory.prefix(full, 1100),
+                request(2, Optional.of(r.model())), RetrainListener.NONE);
+        assertTrue(next.warmStarted(), next.warmStart());
+        double champion = next.championScore().getAsDouble();
+        assertEquals(champion, next.validationScores()[0], 1e-12 * champion);
+
+        RetrainResult fromGru = new Retrainer(oneEpoch).run(window, request(2, Optional.of(trained.model())),
+                RetrainListener.NONE);
+        assertFalse(fromGru.warmStarted());
+        assertTrue(fromGru.warmStart().contains("cell gru with 1 layers is not lstm with 2"), fromGru.warmStart());
     }
 }

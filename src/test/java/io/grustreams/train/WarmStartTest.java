@@ -3,12 +3,13 @@ package io.grustreams.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grustreams.model.Cell;
 import io.grustreams.model.Forecaster;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
-import io.grustreams.model.GruStepper;
 import io.grustreams.model.InputSpec;
 import io.grustreams.model.Normalization;
+import io.grustreams.model.RecurrentStepper;
 import io.grustreams.model.TestModels;
 import io.grustreams.model.TimeInput;
 import io.grustreams.model.Variant;
@@ -17,6 +18,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -38,8 +40,8 @@ class WarmStartTest {
         Normalization target = new Normalization(new double[] {12, -1, 0}, new double[] {3, 0.25, 1.5});
         GruModel moved = new GruModel("m", 4, Instant.EPOCH, FEATURES, target,
                 WarmStart.renormalize(champion, target), Map.of());
-        GruStepper a = GruStepper.forModel(champion);
-        GruStepper b = GruStepper.forModel(moved);
+        RecurrentStepper a = RecurrentStepper.forModel(champion);
+        RecurrentStepper b = RecurrentStepper.forModel(moved);
         double[] ha = new double[5];
         double[] hb = new double[5];
         double[] raw = new double[3];
@@ -84,6 +86,44 @@ class WarmStartTest {
                 WarmStart.mismatch(champion, v, 5, List.of("a", "c", "b"), in).get());
         assertTrue(WarmStart.mismatch(champion, v, 5, FEATURES, TestModels.perKeyInputs(1)).get()
                 .contains("per-key"));
+    }
+
+    @Test
+    void shouldSeedOnlyFromTheSameCellAndLayersAndReExpressAStackedLstm() {
+        GruModel gru = champion(Variant.PYTORCH);
+        GruLayout layout = GruLayout.of(Cell.LSTM, Variant.PYTORCH, 2, 3, 5, 3);
+        GruModel lstm = new GruModel("m", 3, Instant.EPOCH, FEATURES, gru.normalization(),
+                TestModels.randomParameters(layout, 9, 0.6), Map.of());
+        assertEquals("cell lstm with 2 layers is not gru with 1",
+                WarmStart.mismatch(lstm, Variant.PYTORCH, 5, FEATURES, lstm.inputs()).get());
+        assertEquals("cell lstm with 2 layers is not lstm with 1",
+                WarmStart.mismatch(lstm, Cell.LSTM, 1, Variant.PYTORCH, 5, FEATURES, lstm.inputs()).get());
+        assertTrue(WarmStart.mismatch(lstm, Cell.LSTM, 2, Variant.PYTORCH, 5, FEATURES, lstm.inputs()).isEmpty());
+
+        // Only layer 0 reads the inputs, so re-expressing its input columns keeps every forecast.
+        Normalization target = new Normalization(new double[] {12, -1, 0}, new double[] {3, 0.25, 1.5});
+        GruModel moved = new GruModel("m", 4, Instant.EPOCH, FEATURES, target, WarmStart.renormalize(lstm, target),
+                Map.of());
+        RecurrentStepper a = RecurrentStepper.forModel(lstm);
+        RecurrentStepper b = RecurrentStepper.forModel(moved);
+        double[] sa = new double[layout.stateSize()];
+        double[] sb = new double[layout.stateSize()];
+        double[] raw = new double[3];
+        double[] fa = new double[3];
+        double[] fb = new double[3];
+        SplittableRandom rng = new SplittableRandom(4);
+        double maxDiff = 0;
+        for (int t = 0; t < 200; t++) {
+            raw[0] = 10 + 4 * rng.nextGaussian();
+            raw[1] = -2 + rng.nextGaussian();
+            raw[2] = 3 * rng.nextGaussian();
+            a.observe(sa, raw, fa);
+            b.observe(sb, raw, fb);
+            for (int j = 0; j < 3; j++) {
+                maxDiff = Math.max(maxDiff, Math.abs(fa[j] - fb[j]) / Math.max(1, Math.abs(fa[j])));
+            }
+        }
+        assertTrue(maxDiff < 1e-12, "forecasts differ by " + maxDiff);
     }
 
     /** A globally scaled champion with time inputs and a direct readout of two horizons. */

@@ -87,6 +87,9 @@ public final class BenchHarness {
             Object v = e.getValue();
             if (v instanceof String s) {
                 sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            } else if (v instanceof Double d && !Double.isFinite(d)) {
+                // JSON has no NaN: a figure that could not be measured (a round within one CPU-clock tick) is null.
+                sb.append("null");
             } else if (v instanceof Double d) {
                 sb.append(String.format(Locale.ROOT, "%.6g", d));
             } else {

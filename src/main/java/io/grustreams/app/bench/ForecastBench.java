@@ -114,10 +114,12 @@ public final class ForecastBench implements Callable<Integer> {
         }
         InputSpec in = engine.inputs();
         pw.printf(Locale.ROOT, "bench forecast: %s; %d runs (%d series with a daily pattern, %s), horizon %d; "
-                + "%s scaling (half-life %s events), time inputs %s in %s, %s readout, H %d%n", BenchHarness.machine(),
-                runs.size(), daily.size(), selected("mixed") ? "the mixed-scale run" : "no mixed run", horizon,
-                in.scaling().id(), in.scaleHalfLife(), in.time().stream().map(TimeInput::id).toList(), in.zone(),
-                base.retrain().readout().id(), base.retrain().hiddenSize());
+                + "%s scaling (half-life %s events), time inputs %s in %s, %s readout, %s %s, %d layer(s), H %d%n",
+                BenchHarness.machine(), runs.size(), daily.size(),
+                selected("mixed") ? "the mixed-scale run" : "no mixed run", horizon, in.scaling().id(),
+                in.scaleHalfLife(), in.time().stream().map(TimeInput::id).toList(), in.zone(),
+                base.retrain().readout().id(), base.retrain().cell().id(), base.retrain().variant().id(),
+                base.retrain().layers(), base.retrain().hiddenSize());
         pw.flush();
         List<Result> results = runAll(base, runs, mixedFlags, pw);
         String table = table(results);

@@ -1,8 +1,9 @@
 package io.grustreams.app.bench;
 
+import io.grustreams.model.Cell;
 import io.grustreams.model.GruLayout;
-import io.grustreams.model.GruStepper;
 import io.grustreams.model.Parameters;
+import io.grustreams.model.Stepper;
 import io.grustreams.model.Variant;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -20,15 +21,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code gru-streams bench step}: the cost of one {@link GruStepper#step} for a single key, per
- * (input, hidden) size and variant. Random weights at PyTorch's default scale, a ring of random
- * normalized inputs, the hidden state carried from step to step as in the stream processor.
+ * {@code gru-streams bench step}: the cost of one {@link Stepper#step} (every layer) for a single key,
+ * per (input, hidden) size, cell, GRU variant and layer count. Random weights at PyTorch's default
+ * scale, a ring of random normalized inputs, the state carried from step to step as in the stream
+ * processor.
  *
  * <p>Anchor: PyTorch {@code GRUCell}, batch 1, takes 14–18 µs per step at (8, 64). Besides the
  * harness's wall-clock figures, each case reports the median thread CPU time per step.
  */
 @Command(name = "step",
-        description = {"Times one GRU step (single key) for each (input, hidden) size and variant.",
+        description = {"Times one step (single key, every layer) for each (input, hidden) size, cell, variant and"
+                + " layer count.",
                 "Reports median and spread (min, max) over the measured rounds."})
 public final class StepBenchCommand implements Callable<Integer> {
 
@@ -46,8 +49,16 @@ public final class StepBenchCommand implements Callable<Integer> {
     List<String> sizes;
 
     @Option(names = "--variants", split = ",", defaultValue = "cho,pytorch",
-            description = "Variants to time (default: ${DEFAULT-VALUE}).")
+            description = "GRU variants to time (default: ${DEFAULT-VALUE}).")
     List<String> variants;
+
+    @Option(names = "--cells", split = ",", defaultValue = "gru",
+            description = "Cells to time: rnn, lstm, gru (default: ${DEFAULT-VALUE}); rnn and lstm in PyTorch's form.")
+    List<String> cells;
+
+    @Option(names = "--layers", split = ",", defaultValue = "1", paramLabel = "L",
+            description = "Layer counts to time (default: ${DEFAULT-VALUE}).")
+    List<Integer> layers;
 
     @Option(names = "--warmup", defaultValue = "5", description = "Warm-up rounds, not reported (default: ${DEFAULT-VALUE}).")
     int warmup;
@@ -66,22 +77,26 @@ public final class StepBenchCommand implements Callable<Integer> {
     /** Number of distinct inputs cycled through; a power of two. */
     private static final int INPUTS = 256;
 
+    /** One case: the cell, its form, layers and sizes. */
+    private record Shape(Cell cell, Variant variant, int layers, int input, int hidden) {
+    }
+
     /** One case's fixture: the stepper, its state and inputs. The state is kept so the JIT cannot drop the work. */
     static final class Case {
-        final GruStepper stepper;
+        final Stepper stepper;
         final double[] h;
         final double[][] xs;
 
-        Case(Variant variant, int d, int hidden, long seed) {
-            GruLayout layout = GruLayout.of(variant, d, hidden, d);
+        Case(Cell cell, Variant variant, int layers, int d, int hidden, long seed) {
+            GruLayout layout = GruLayout.of(cell, variant, layers, d, hidden, d);
             Random rnd = new Random(seed);
             double[] v = new double[layout.size()];
             double bound = 1 / Math.sqrt(hidden);
             for (int i = 0; i < v.length; i++) {
                 v[i] = (2 * rnd.nextDouble() - 1) * bound;
             }
-            stepper = new GruStepper(new Parameters(layout, v));
-            h = new double[hidden];
+            stepper = Stepper.of(new Parameters(layout, v));
+            h = new double[layout.stateSize()];
             xs = new double[INPUTS][d];
             for (double[] x : xs) {
                 for (int j = 0; j < d; j++) {
@@ -121,56 +136,84 @@ public final class StepBenchCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--variants: " + e.getMessage());
             }
         }
+        List<Cell> cs = new ArrayList<>();
+        for (String c : cells) {
+            try {
+                cs.add(Cell.fromId(c.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--cells: " + e.getMessage());
+            }
+        }
+        for (int l : layers) {
+            if (l < 1 || l > GruLayout.MAX_LAYERS) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--layers: " + l + " is not in [1, "
+                        + GruLayout.MAX_LAYERS + "]");
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (!json) {
-            out.printf("bench step: one GRU step, single key; %s; %d warm-up + %d rounds of ~%d ms%n",
+            out.printf("bench step: one step of every layer, single key; %s; %d warm-up + %d rounds of ~%d ms%n",
                     BenchHarness.machine(), warmup, rounds, roundMs);
-            out.printf("%-8s %5s %6s %12s %10s %10s %14s %12s%n", "variant", "input", "hidden", "median ns", "min ns",
-                    "max ns", "steps/s", "cpu ns");
+            out.printf("%-5s %-8s %6s %5s %6s %12s %10s %10s %14s %12s%n", "cell", "variant", "layers", "input",
+                    "hidden", "median ns", "min ns", "max ns", "steps/s", "cpu ns");
         }
         BenchHarness harness = new BenchHarness(warmup, rounds);
+        List<Shape> shapes = new ArrayList<>();
         for (int[] c : cases) {
-            for (Variant v : vs) {
-                Case fixture = new Case(v, c[0], c[1], seed);
-                long steps = calibrate(fixture);
-                // Thread CPU time per round besides the harness's wall time: on a shared machine the
-                // two differ by the time this thread waited for a core.
-                double[] cpuNs = new double[warmup + rounds];
-                int[] round = {0};
-                BenchHarness.Result r = harness.measure(() -> {
-                    long c0 = THREADS.getCurrentThreadCpuTime();
-                    long ops = fixture.run(steps);
-                    cpuNs[round[0]++] = (double) (THREADS.getCurrentThreadCpuTime() - c0) / ops;
-                    return ops;
-                });
-                double[] measuredCpu = Arrays.copyOfRange(cpuNs, warmup, warmup + rounds);
-                Arrays.sort(measuredCpu);
-                double cpuMedian = measuredCpu[rounds / 2];
-                if (!Double.isFinite(fixture.h[0])) {
-                    throw new IllegalStateException("the hidden state diverged");
+            for (Cell cell : cs) {
+                for (Variant v : cell == Cell.GRU ? vs : List.of(Variant.PYTORCH)) {
+                    for (int l : layers) {
+                        shapes.add(new Shape(cell, v, l, c[0], c[1]));
+                    }
                 }
-                if (json) {
-                    Map<String, Object> f = BenchHarness.fields();
-                    f.put("bench", "step");
-                    f.put("variant", v.id());
-                    f.put("input_size", c[0]);
-                    f.put("hidden_size", c[1]);
-                    f.put("warmup_rounds", warmup);
-                    f.put("rounds", r.rounds());
-                    f.put("steps_per_round", steps);
-                    f.put("median_ns_per_step", r.medianNsPerOp());
-                    f.put("min_ns_per_step", r.minNsPerOp());
-                    f.put("max_ns_per_step", r.maxNsPerOp());
-                    f.put("median_steps_per_s", r.medianOpsPerSecond());
-                    f.put("median_cpu_ns_per_step", cpuMedian);
-                    f.put("machine", BenchHarness.machine());
-                    out.println(BenchHarness.jsonLine(f));
-                } else {
-                    out.printf(Locale.ROOT, "%-8s %5d %6d %12.1f %10.1f %10.1f %14.0f %12.1f%n", v.id(), c[0], c[1],
-                            r.medianNsPerOp(), r.minNsPerOp(), r.maxNsPerOp(), r.medianOpsPerSecond(), cpuMedian);
-                }
-                out.flush();
             }
+        }
+        for (Shape shape : shapes) {
+            Cell cell = shape.cell();
+            Variant v = shape.variant();
+            int l = shape.layers();
+            Case fixture = new Case(cell, v, l, shape.input(), shape.hidden(), seed);
+            long steps = calibrate(fixture);
+            // Thread CPU time per round besides the harness's wall time: on a shared machine the
+            // two differ by the time this thread waited for a core.
+            double[] cpuNs = new double[warmup + rounds];
+            int[] round = {0};
+            BenchHarness.Result r = harness.measure(() -> {
+                long c0 = THREADS.getCurrentThreadCpuTime();
+                long ops = fixture.run(steps);
+                cpuNs[round[0]++] = (double) (THREADS.getCurrentThreadCpuTime() - c0) / ops;
+                return ops;
+            });
+            double[] measuredCpu = Arrays.copyOfRange(cpuNs, warmup, warmup + rounds);
+            Arrays.sort(measuredCpu);
+            double cpuMedian = measuredCpu[rounds / 2];
+            if (!Double.isFinite(fixture.h[0])) {
+                throw new IllegalStateException("the hidden state diverged");
+            }
+            if (json) {
+                Map<String, Object> f = BenchHarness.fields();
+                f.put("bench", "step");
+                f.put("cell", cell.id());
+                f.put("variant", v.id());
+                f.put("layers", l);
+                f.put("input_size", shape.input());
+                f.put("hidden_size", shape.hidden());
+                f.put("warmup_rounds", warmup);
+                f.put("rounds", r.rounds());
+                f.put("steps_per_round", steps);
+                f.put("median_ns_per_step", r.medianNsPerOp());
+                f.put("min_ns_per_step", r.minNsPerOp());
+                f.put("max_ns_per_step", r.maxNsPerOp());
+                f.put("median_steps_per_s", r.medianOpsPerSecond());
+                f.put("median_cpu_ns_per_step", cpuMedian);
+                f.put("machine", BenchHarness.machine());
+                out.println(BenchHarness.jsonLine(f));
+            } else {
+                out.printf(Locale.ROOT, "%-5s %-8s %6d %5d %6d %12.1f %10.1f %10.1f %14.0f %12.1f%n", cell.id(),
+                        v.id(), l, shape.input(), shape.hidden(), r.medianNsPerOp(), r.minNsPerOp(), r.maxNsPerOp(),
+                        r.medianOpsPerSecond(), cpuMedian);
+            }
+            out.flush();
         }
         return 0;
     }

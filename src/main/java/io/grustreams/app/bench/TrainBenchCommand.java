@@ -1,5 +1,6 @@
 package io.grustreams.app.bench;
 
+import io.grustreams.model.Cell;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.Parameters;
 import io.grustreams.model.Variant;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code gru-streams bench train}: TBPTT training throughput in time-steps per second (one
  * time-step = one sequence advanced by one step, forward and backward, including clipping and Adam).
- * Each case trains a GRU(input D, hidden H) with linear readout on next-step MSE of noisy sines,
+ * Each case trains a network (cell, L layers, input D, hidden H) with linear readout on next-step MSE of noisy sines,
  * one mini-batch of B sequences × T steps per fit, chunks of K (k1 = k2 = K), Adam.
  *
  * <p>Besides wall-clock throughput it reports time-steps per second of process CPU time, a figure
@@ -40,6 +41,13 @@ public final class TrainBenchCommand implements Callable<Integer> {
     @Option(names = "--variant", split = ",", defaultValue = "cho,pytorch",
             description = "GRU variants (cho, pytorch). Default: ${DEFAULT-VALUE}.")
     List<String> variants;
+
+    @Option(names = "--cells", split = ",", defaultValue = "gru",
+            description = "Cells (rnn, lstm, gru); --variant applies to gru. Default: ${DEFAULT-VALUE}.")
+    List<String> cells;
+
+    @Option(names = "--layers", split = ",", defaultValue = "1", description = "Layer counts. Default: ${DEFAULT-VALUE}.")
+    List<Integer> layers;
 
     @Option(names = "--hidden", split = ",", defaultValue = "16,64,128",
             description = "Hidden sizes. Default: ${DEFAULT-VALUE}.")
@@ -95,10 +103,16 @@ public final class TrainBenchCommand implements Callable<Integer> {
             out.println("bench train: " + BenchHarness.machine() + "; batch " + batchSize + " × " + steps
                     + " steps, chunk " + chunk + ", shards " + config.shards() + ", threads " + config.threads());
         }
-        for (String v : variants) {
-            Variant variant = Variant.fromId(v.trim());
-            for (int h : hiddenSizes) {
-                report(out, config, variant, h, measure(config, variant, h, data));
+        for (String c : cells) {
+            Cell cell = Cell.fromId(c.trim());
+            for (String v : cell == Cell.GRU ? variants : List.of(Variant.PYTORCH.id())) {
+                Variant variant = Variant.fromId(v.trim());
+                for (int l : layers) {
+                    for (int h : hiddenSizes) {
+                        GruLayout layout = GruLayout.of(cell, variant, l, inputSize, h, inputSize);
+                        report(out, config, layout, measure(config, layout, data));
+                    }
+                }
             }
         }
         out.flush();
@@ -114,8 +128,8 @@ public final class TrainBenchCommand implements Callable<Integer> {
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
     }
 
-    private Measured measure(TrainerConfig config, Variant variant, int hidden, SequenceDataset data) {
-        GruLayout layout = GruLayout.of(variant, inputSize, hidden, inputSize);
+    private Measured measure(TrainerConfig config, GruLayout layout, SequenceDataset data) {
+        int hidden = layout.hiddenSize();
         double[] init = new double[layout.size()];
         SplittableRandom rng = new SplittableRandom(2);
         double bound = 1 / Math.sqrt(hidden);
@@ -149,12 +163,16 @@ public final class TrainBenchCommand implements Callable<Integer> {
         }
     }
 
-    private void report(PrintWriter out, TrainerConfig config, Variant variant, int hidden, Measured m) {
+    private void report(PrintWriter out, TrainerConfig config, GruLayout layout, Measured m) {
         BenchHarness.Result r = m.wall();
+        Variant variant = layout.variant();
+        int hidden = layout.hiddenSize();
         if (json) {
             Map<String, Object> f = BenchHarness.fields();
             f.put("bench", "train");
+            f.put("cell", layout.cell().id());
             f.put("variant", variant.id());
+            f.put("layers", layout.layers());
             f.put("input", inputSize);
             f.put("hidden", hidden);
             f.put("batch", batchSize);
@@ -171,9 +189,10 @@ public final class TrainBenchCommand implements Callable<Integer> {
             f.put("median_steps_per_cpu_s", m.medianStepsPerCpuSecond());
             out.println(BenchHarness.jsonLine(f));
         } else {
+            String name = (layout.cell() == Cell.GRU ? variant.id() : layout.cell().id()) + " L" + layout.layers();
             out.println(String.format(Locale.ROOT,
-                    "%-8s H=%-4d median %,10.0f steps/s  (min %,.0f, max %,.0f, %d rounds; %,.0f steps per CPU-second)",
-                    variant.id(), hidden, r.medianOpsPerSecond(), r.minOpsPerSecond(), r.maxOpsPerSecond(), r.rounds(),
+                    "%-11s H=%-4d median %,10.0f steps/s  (min %,.0f, max %,.0f, %d rounds; %,.0f steps per CPU-second)",
+                    name, hidden, r.medianOpsPerSecond(), r.minOpsPerSecond(), r.maxOpsPerSecond(), r.rounds(),
                     m.medianStepsPerCpuSecond()));
         }
         out.flush();

@@ -1,6 +1,7 @@
 package io.grustreams.app.cli;
 
 import io.grustreams.app.Main;
+import io.grustreams.model.Cell;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.Normalization;
 import io.grustreams.model.Parameters;
@@ -26,9 +27,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code gru-streams model ...}: model files and the models topic. */
 @Command(name = "model",
-        description = "Model files and the models topic: import weights trained elsewhere, list, publish, roll back.",
-        subcommands = {ModelCommand.ImportPytorch.class, ModelListCommand.class, ModelPublishCommand.class,
-                ModelRollbackCommand.class})
+        description = "Model files and the models topic: import weights trained elsewhere, forecast a CSV, list,"
+                + " publish, roll back.",
+        subcommands = {ModelCommand.ImportPytorch.class, ModelForecastCommand.class, ModelListCommand.class,
+                ModelPublishCommand.class, ModelRollbackCommand.class})
 public final class ModelCommand implements Runnable {
 
     @Spec
@@ -39,12 +41,13 @@ public final class ModelCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** {@code model import-pytorch}: a PyTorch GRU state dict (JSON) to a model file. */
+    /** {@code model import-pytorch}: a PyTorch RNN, LSTM or GRU state dict (JSON) to a model file. */
     @Command(name = "import-pytorch",
-            description = {"Imports a single-layer torch.nn.GRU (+ optional nn.Linear readout) state dict, "
-                    + "exported to JSON, as a 'pytorch' variant model file.",
-                    "Keys: weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0 and optionally weight, bias "
-                    + "(the readout, forecasting every input). A missing readout is imported as zeros."})
+            description = {"Imports a torch.nn.RNN, nn.LSTM or nn.GRU state dict of any num_layers (+ optional "
+                    + "nn.Linear readout), exported to JSON, as a model file of variant 'pytorch'.",
+                    "Keys: weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k} for each layer k and optionally "
+                    + "weight, bias (the readout, forecasting every input). A missing readout is imported as zeros.",
+                    "Bidirectional modules, projected LSTMs, unknown keys and wrong shapes are refused."})
     static final class ImportPytorch implements Callable<Integer> {
 
         @Spec
@@ -52,6 +55,10 @@ public final class ModelCommand implements Runnable {
 
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
         boolean help;
+
+        @Option(names = "--cell", defaultValue = "gru", paramLabel = "rnn|lstm|gru",
+                description = "The module the state dict comes from (default: ${DEFAULT-VALUE}).")
+        String cell;
 
         @Option(names = "--state-dict", required = true, paramLabel = "FILE.json",
                 description = "The state dict as JSON: {name: nested lists of numbers}.")
@@ -81,7 +88,13 @@ public final class ModelCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             byte[] bytes = Files.readAllBytes(stateDict);
-            PytorchStateDictImport.Result imported = PytorchStateDictImport.fromJson(bytes);
+            Cell c;
+            try {
+                c = Cell.fromId(cell);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--cell: " + e.getMessage());
+            }
+            PytorchStateDictImport.Result imported = PytorchStateDictImport.fromJson(bytes, c);
             Parameters parameters = imported.parameters();
             int d = parameters.layout().inputSize();
 

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "verify-reference",
         mixinStandardHelpOptions = true,
         description = {
-            "Checks forward pass, BPTT/TBPTT gradients, clipping and an Adam run against PyTorch reference files.",
+            "Checks forward pass, BPTT/TBPTT gradients, clipping and an Adam run against PyTorch reference files",
+            "(gru-reference/1); recurrent-reference/2 files (rnn, lstm, gru, any layers): the forward pass.",
             "Prints one line per file: the largest error of each part (absolute, relative above 1).",
             "Exits 1 if any part exceeds 1e-9 or a file cannot be read."})
 public final class VerifyReferenceCommand implements Callable<Integer> {

@@ -284,6 +284,7 @@ public final class HttpApi implements AutoCloseable {
         ObjectNode o = JSON.createObjectNode();
         o.put("name", m.name()).put("version", m.version()).put("createdAt", m.createdAt().toString())
                 .put("effectiveFrom", m.effectiveFrom().toString())
+                .put("cell", m.layout().cell().id()).put("layers", m.layout().layers())
                 .put("variant", m.variant().toString()).put("hiddenSize", m.layout().hiddenSize())
                 .put("parameters", m.parameterCount());
         o.putArray("features").addAll(JSON.<ArrayNode>valueToTree(m.featureNames()));

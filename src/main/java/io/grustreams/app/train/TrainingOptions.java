@@ -1,5 +1,6 @@
 package io.grustreams.app.train;
 
+import io.grustreams.model.Cell;
 import io.grustreams.model.InputSpec;
 import io.grustreams.model.Variant;
 import io.grustreams.stream.StreamSettings;
@@ -15,7 +16,14 @@ import picocli.CommandLine.Option;
  */
 public final class TrainingOptions {
 
-    @Option(names = "--variant", description = "GRU variant of the new model: cho or pytorch. Default: cho.")
+    @Option(names = "--cell", description = "Recurrent cell of the new model: rnn, lstm or gru. Default: gru.")
+    String cell;
+
+    @Option(names = "--layers", paramLabel = "L", description = "Stacked layers of the new model. Default: 1.")
+    Integer layers;
+
+    @Option(names = "--variant", description = "GRU variant of the new model: cho or pytorch (rnn and lstm: pytorch)."
+            + " Default: cho for gru.")
     String variant;
 
     @Option(names = "--hidden", paramLabel = "H", description = "Hidden size. Default: 32.")
@@ -107,6 +115,12 @@ public final class TrainingOptions {
         try {
             if (readout != null) {
                 c = c.withReadout(InputSpec.Readout.fromId(readout.trim()));
+            }
+            if (cell != null) {
+                c = c.withCell(Cell.fromId(cell.trim()));
+            }
+            if (layers != null) {
+                c = c.withLayers(layers);
             }
             if (variant != null) {
                 c = c.withVariant(Variant.fromId(variant.trim()));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grustreams.model.Cell;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.InputSpec;
@@ -44,10 +45,10 @@ import java.util.Set;
  *
  * <pre>
  * {
- *   "format": "gru-streams-model",   "formatVersion": 3,
+ *   "format": "gru-streams-model",   "formatVersion": 4,
  *   "name": "...", "version": 3, "createdAt": "2025-01-01T00:00:00Z",
  *   "effectiveFrom": "2025-01-01T00:01:00Z",
- *   "cell": "gru", "layers": 1, "variant": "cho" | "pytorch",
+ *   "cell": "rnn" | "lstm" | "gru", "layers": L, "variant": "cho" | "pytorch" (rnn, lstm: "pytorch"),
  *   "inputSize": network inputs, "hiddenSize": H, "outputSize": readout outputs,
  *   "featureNames": [D strings],
  *   "inputs": {"scaling": "per-key" | "global", "scaleHalfLife": events (0 for global),
@@ -66,11 +67,15 @@ import java.util.Set;
  * shortest round-trip form and read back bit-identical. The checksum is
  * {@link #checksum(Parameters)} and is verified on load.
  *
- * <p>Versions: this build writes version 3 and reads 1 to 3.
+ * <p>Versions: this build writes version 4 and reads 1 to 4.
  * <ul>
+ *   <li>Version 4 serves every {@code cell} (rnn, lstm, gru) with {@code layers} L in [1,
+ *       {@link GruLayout#MAX_LAYERS}], and names every layer's tensors with their layer suffix, as
+ *       PyTorch does ({@code weight_ih_l0}, {@code W_r_l1}). Versions 1 to 3 are one-layer GRUs whose
+ *       tensors are named without it ({@link GruLayout#legacyName}).</li>
  *   <li>Version 3 added {@code cell}, {@code layers}, {@code outputSize} and {@code inputs} (per-key
  *       scaling, time inputs, direct multi-horizon readouts); {@code inputSize} became the network's
- *       input width. This build serves {@code cell} "gru" with one layer.</li>
+ *       input width; its {@code cell} must be "gru" and {@code layers} 1.</li>
  *   <li>Version 2 added the required {@code effectiveFrom} ({@link GruModel#effectiveFrom()}); a
  *       version-1 file reads as effective from the epoch, i.e. for every event, which is how
  *       version-1 models were served.</li>
@@ -90,7 +95,7 @@ public final class ModelCodec {
 
     public static final String FORMAT = "gru-streams-model";
     /** The version this build writes. */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
     /** The oldest version this build reads. */
     public static final int OLDEST_READABLE_VERSION = 1;
 
@@ -98,6 +103,7 @@ public final class ModelCodec {
             "variant", "inputSize", "hiddenSize", "featureNames", "normalization", "provenance", "checksum",
             "parameters");
     private static final Set<String> FIELDS_V2 = union(FIELDS_V1, "effectiveFrom");
+    /** Version 4 has the fields of version 3; what changed is what cell, layers and the tensor names may be. */
     private static final Set<String> FIELDS_V3 = union(union(union(union(FIELDS_V2, "cell"), "layers"), "outputSize"),
             "inputs");
     private static final Set<String> INPUTS_FIELDS = Set.of("scaling", "scaleHalfLife", "time", "timeZone", "horizon",
@@ -134,8 +140,8 @@ public final class ModelCodec {
             g.writeNumberField("version", m.version());
             g.writeStringField("createdAt", m.createdAt().toString());
             g.writeStringField("effectiveFrom", m.effectiveFrom().toString());
-            g.writeStringField("cell", "gru");
-            g.writeNumberField("layers", 1);
+            g.writeStringField("cell", layout.cell().id());
+            g.writeNumberField("layers", layout.layers());
             g.writeStringField("variant", m.variant().id());
             g.writeNumberField("inputSize", layout.inputSize());
             g.writeNumberField("hiddenSize", layout.hiddenSize());
@@ -282,14 +288,24 @@ public final class ModelCodec {
         } catch (ArithmeticException e) {
             throw new ModelFormatException("effectiveFrom", "beyond epoch milliseconds: " + effectiveFrom, e);
         }
+        Cell cell = Cell.GRU;
+        int layers = 1;
         if (formatVersion >= 3) {
-            String cell = Json.text(Json.require(root, "cell", "cell"), "cell");
-            if (!"gru".equals(cell)) {
-                throw new ModelFormatException("cell", "unknown cell '" + cell + "' (this build serves: gru)");
+            String cellId = Json.text(Json.require(root, "cell", "cell"), "cell");
+            try {
+                cell = Cell.fromId(cellId);
+            } catch (IllegalArgumentException e) {
+                throw new ModelFormatException("cell", e.getMessage(), e);
             }
-            long layers = Json.integer(Json.require(root, "layers", "layers"), "layers");
-            if (layers != 1) {
-                throw new ModelFormatException("layers", "this build serves 1 layer, found " + layers);
+            long l = Json.integer(Json.require(root, "layers", "layers"), "layers");
+            if (l < 1 || l > GruLayout.MAX_LAYERS) {
+                throw new ModelFormatException("layers", "must be in [1, " + GruLayout.MAX_LAYERS + "], found " + l);
+            }
+            layers = (int) l;
+            if (formatVersion == 3 && (cell != Cell.GRU || layers != 1)) {
+                // Version 3 names its tensors without layer suffixes: only a one-layer GRU is meant.
+                throw new ModelFormatException(cell != Cell.GRU ? "cell" : "layers", "a version-3 file is a one-layer"
+                        + " GRU, found cell " + cellId + " with " + layers + " layers");
             }
         }
         String variantId = Json.text(Json.require(root, "variant", "variant"), "variant");
@@ -299,15 +315,20 @@ public final class ModelCodec {
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("variant", e.getMessage(), e);
         }
+        if (cell != Cell.GRU && variant != Variant.PYTORCH) {
+            throw new ModelFormatException("variant", "must be pytorch for the " + cell.id() + " cell, found "
+                    + variantId);
+        }
         int inputSize = size(root, "inputSize");
         int hiddenSize = size(root, "hiddenSize");
         int outputSize = formatVersion >= 3 ? size(root, "outputSize") : inputSize;
-        long h = hiddenSize;
-        long in = inputSize;
-        long out = outputSize;
-        if (3 * h * (h + in) + 6 * h + out * h + out > MAX_PARAMETERS) {
-            throw new ModelFormatException("hiddenSize", "too large: " + hiddenSize + " with inputSize " + inputSize
-                    + " and outputSize " + outputSize + " needs more than " + MAX_PARAMETERS + " parameters");
+        // Checked before anything is allocated from the declared sizes (a hostile file may declare any):
+        // every parameter takes at least a digit and a separator, so a file of B bytes holds at most B/2.
+        long declared = GruLayout.parameterCount(cell, variant, layers, inputSize, hiddenSize, outputSize);
+        if (declared > MAX_PARAMETERS || declared > json.length / 2) {
+            throw new ModelFormatException("hiddenSize", "too large: " + hiddenSize + " with " + layers
+                    + " layers, inputSize " + inputSize + " and outputSize " + outputSize + " needs " + declared
+                    + " parameters, more than a file of " + json.length + " bytes can hold");
         }
         JsonNode namesNode = Json.require(root, "featureNames", "featureNames");
         if (!namesNode.isArray() || namesNode.size() < 1 || namesNode.size() > inputSize) {
@@ -325,7 +346,7 @@ public final class ModelCodec {
             throw new ModelFormatException("outputSize", outputSize + ", but " + features + " features and these inputs "
                     + "make " + inputs.networkOutputs(features));
         }
-        GruLayout layout = GruLayout.of(variant, inputSize, hiddenSize, outputSize);
+        GruLayout layout = GruLayout.of(cell, variant, layers, inputSize, hiddenSize, outputSize);
         int d = features;
 
         JsonNode normNode = Json.require(root, "normalization", "normalization");
@@ -349,7 +370,8 @@ public final class ModelCodec {
         Map<String, Object> provenance = Json.toMap(provNode);
 
         String checksum = Json.text(Json.require(root, "checksum", "checksum"), "checksum");
-        Parameters parameters = parameters(Json.require(root, "parameters", "parameters"), layout, "parameters");
+        Parameters parameters = parameters(Json.require(root, "parameters", "parameters"), layout, "parameters",
+                formatVersion < 4);
         String actual = checksum(parameters);
         if (!actual.equals(checksum)) {
             throw new ModelFormatException("checksum", "mismatch: the file says " + checksum
@@ -462,27 +484,30 @@ public final class ModelCodec {
      * Reads {@code {tensorName: values}} with exactly the tensors of {@code layout}. Shapes are
      * checked tensor by tensor before they are copied, so the allocation is bounded by the sizes
      * already validated.
+     *
+     * @param legacyNames true for files before version 4, whose tensors have no layer suffix
      */
-    static Parameters parameters(JsonNode node, GruLayout layout, String path) {
+    static Parameters parameters(JsonNode node, GruLayout layout, String path, boolean legacyNames) {
         if (!node.isObject()) {
             throw new ModelFormatException(path, "must be an object {tensorName: values}, found " + Json.kind(node));
         }
         Set<String> known = new LinkedHashSet<>();
         for (Tensor t : layout.tensors()) {
-            known.add(t.name());
+            known.add(legacyNames ? GruLayout.legacyName(t) : t.name());
         }
         Iterator<String> names = node.fieldNames();
         while (names.hasNext()) {
             String n = names.next();
             if (!known.contains(n)) {
-                throw new ModelFormatException(path + "." + n, "unknown tensor for a " + layout.variant().id()
-                        + " GRU (expected " + known + ")");
+                throw new ModelFormatException(path + "." + n, "unknown tensor for a " + layout + " (expected "
+                        + known + ")");
             }
         }
         double[] values = new double[layout.size()];
         for (Tensor t : layout.tensors()) {
-            String tp = path + "." + t.name();
-            Json.tensor(Json.require(node, t.name(), tp), tp, t, values);
+            String name = legacyNames ? GruLayout.legacyName(t) : t.name();
+            String tp = path + "." + name;
+            Json.tensor(Json.require(node, name, tp), tp, t, values);
         }
         return new Parameters(layout, values);
     }

@@ -2,6 +2,7 @@ package io.grustreams.model.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grustreams.model.Cell;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.Parameters;
 import io.grustreams.model.Tensor;
@@ -12,25 +13,31 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Imports the weights of a single-layer PyTorch {@code nn.GRU} (or {@code nn.GRUCell}) and an
- * optional {@code nn.Linear} readout from a state dict exported to JSON, e.g.
+ * Imports the weights of a PyTorch {@code nn.RNN} (tanh), {@code nn.LSTM} or {@code nn.GRU} of any
+ * {@code num_layers} (or of the one-layer {@code nn.RNNCell}, {@code nn.LSTMCell},
+ * {@code nn.GRUCell}) and an optional {@code nn.Linear} readout from a state dict exported to
+ * JSON, e.g.
  * <pre>
- * sd = {k: v.detach().double().tolist() for k, v in gru.state_dict().items()}
+ * sd = {k: v.detach().double().tolist() for k, v in lstm.state_dict().items()}
  * sd.update({k: v.detach().double().tolist() for k, v in head.state_dict().items()})
  * json.dump(sd, open("state_dict.json", "w"))
  * </pre>
  *
- * <p>Keys: {@code weight_ih_l0} [3H][D], {@code weight_hh_l0} [3H][H], {@code bias_ih_l0} [3H],
- * {@code bias_hh_l0} [3H] (the GRUCell names without {@code _l0} are accepted too), and the
- * readout {@code weight} [D][H], {@code bias} [D]. Rows stay in PyTorch's gate order r, z, n; the
- * result is a {@link Variant#PYTORCH} model with the same numbers, bit for bit. A state dict
- * without biases ({@code bias=False}) or without a readout imports them as zeros and says so in
- * {@link Result#notes()}. Anything else (a second layer, a reverse direction, an unknown key, a
- * wrong shape, a non-finite number) is refused with a {@link ModelFormatException} naming the key.
+ * <p>Keys, for layers k = 0..L-1 with G = {@link Cell#gates()} (rnn 1, lstm 4, gru 3) and D_k = D
+ * for k = 0, H above: {@code weight_ih_l{k}} [G·H][D_k], {@code weight_hh_l{k}} [G·H][H],
+ * {@code bias_ih_l{k}} [G·H], {@code bias_hh_l{k}} [G·H] (the cell names without {@code _l0} are
+ * accepted for one layer), and the readout {@code weight} [D][H], {@code bias} [D]. L is the
+ * number of layers the keys name. Rows stay in PyTorch's gate order (lstm i, f, g, o; gru r, z, n);
+ * the result has variant {@link Variant#PYTORCH} and the same numbers, bit for bit. A state dict
+ * without biases ({@code bias=False}: no layer has them) or without a readout imports them as
+ * zeros and says so in {@link Result#notes()}. Anything else is refused with a
+ * {@link ModelFormatException} naming the key: a reverse direction ({@code _reverse},
+ * bidirectional), an LSTM projection ({@code weight_hr_l{k}}, {@code proj_size > 0}), a layer with
+ * a missing tensor, an unknown key, a wrong shape, a non-finite number.
  */
 public final class PytorchStateDictImport {
 
@@ -41,39 +48,70 @@ public final class PytorchStateDictImport {
         }
     }
 
-    private static final Pattern OTHER_LAYER = Pattern.compile("(weight|bias)_(ih|hh)_l\\d+(_reverse)?");
+    private static final String[] TENSORS = {"weight_ih", "weight_hh", "bias_ih", "bias_hh"};
+    private static final Pattern LAYER_KEY = Pattern.compile("(weight|bias)_(ih|hh)_l(\\d{1,9})");
+    private static final Pattern REVERSE = Pattern.compile("(weight|bias)_(ih|hh|hr)_l\\d+_reverse");
+    private static final Pattern PROJECTION = Pattern.compile("weight_hr_l\\d+");
 
     private PytorchStateDictImport() {
     }
 
-    public static Result read(Path stateDict) throws IOException {
-        return fromJson(Files.readAllBytes(stateDict));
+    public static Result read(Path stateDict, Cell cell) throws IOException {
+        return fromJson(Files.readAllBytes(stateDict), cell);
     }
 
-    /** @throws ModelFormatException naming the key that is missing, unknown or invalid */
-    public static Result fromJson(byte[] json) {
+    /**
+     * @param cell the module the state dict comes from: its gate count sets the expected shapes
+     * @throws ModelFormatException naming the key that is missing, unknown or invalid
+     */
+    public static Result fromJson(byte[] json, Cell cell) {
         ObjectNode root = Json.parseObject(json, "a state dict");
-        String wih = pick(root, "weight_ih_l0", "weight_ih", true);
-        String whh = pick(root, "weight_hh_l0", "weight_hh", true);
-        String bih = pick(root, "bias_ih_l0", "bias_ih", false);
-        String bhh = pick(root, "bias_hh_l0", "bias_hh", false);
-        Set<String> known = Set.of("weight_ih_l0", "weight_ih", "weight_hh_l0", "weight_hh", "bias_ih_l0", "bias_ih",
-                "bias_hh_l0", "bias_hh", "weight", "bias");
+        boolean cellNames = root.hasNonNull("weight_ih") || root.hasNonNull("weight_hh");
+        int layers = 0;
         Iterator<String> keys = root.fieldNames();
         while (keys.hasNext()) {
             String k = keys.next();
-            if (known.contains(k)) {
-                continue;
+            Matcher m = LAYER_KEY.matcher(k);
+            if (m.matches()) {
+                layers = Math.max(layers, Integer.parseInt(m.group(3)) + 1);
+            } else if (REVERSE.matcher(k).matches()) {
+                throw new ModelFormatException(k, "a bidirectional " + cell.id() + " cannot be imported: the stream"
+                        + " steps forward in time only");
+            } else if (PROJECTION.matcher(k).matches()) {
+                throw new ModelFormatException(k, "an LSTM with a projection (proj_size > 0) cannot be imported");
+            } else if (!isCellName(k) && !k.equals("weight") && !k.equals("bias")) {
+                throw new ModelFormatException(k, "unknown key (expected weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k},"
+                        + " bias_hh_l{k} for each layer k and optionally the readout's weight, bias)");
             }
-            if (OTHER_LAYER.matcher(k).matches()) {
-                throw new ModelFormatException(k, "only a single-layer, unidirectional GRU can be imported");
-            }
-            throw new ModelFormatException(k, "unknown key (expected weight_ih_l0, weight_hh_l0, bias_ih_l0, "
-                    + "bias_hh_l0 and optionally the readout's weight, bias)");
         }
-        if ((bih == null) != (bhh == null)) {
-            String missing = bih == null ? "bias_ih_l0" : "bias_hh_l0";
-            throw new ModelFormatException(missing, "missing (the other GRU bias is present)");
+        if (cellNames && layers > 0) {
+            throw new ModelFormatException(root.hasNonNull("weight_ih") ? "weight_ih" : "weight_hh",
+                    "given beside the layer keys (" + cell.id() + " cell names and weight_*_l{k} cannot be mixed)");
+        }
+        if (layers > GruLayout.MAX_LAYERS) {
+            throw new ModelFormatException("weight_ih_l" + (layers - 1), "layer " + (layers - 1) + " is beyond the "
+                    + GruLayout.MAX_LAYERS + " layers a model may have");
+        }
+        layers = Math.max(layers, 1);
+        // The key of tensor t of layer k in this state dict.
+        String[][] key = new String[layers][TENSORS.length];
+        for (int k = 0; k < layers; k++) {
+            for (int t = 0; t < TENSORS.length; t++) {
+                key[k][t] = cellNames ? TENSORS[t] : TENSORS[t] + "_l" + k;
+            }
+        }
+        boolean biases = root.hasNonNull(key[0][2]) || root.hasNonNull(key[0][3]);
+        for (int k = 0; k < layers; k++) {
+            for (int t = 0; t < TENSORS.length; t++) {
+                boolean needed = t < 2 || biases;
+                if (needed && !root.hasNonNull(key[k][t])) {
+                    throw new ModelFormatException(key[k][t], "missing (" + (t < 2 ? "every layer has its weights"
+                            : "the state dict has biases, so every layer has both") + ")");
+                }
+                if (!needed && root.hasNonNull(key[k][t])) {
+                    throw new ModelFormatException(key[k][t], "given, but layer 0 has no biases (bias=False)");
+                }
+            }
         }
         boolean hasWeight = root.hasNonNull("weight");
         boolean hasBias = root.hasNonNull("bias");
@@ -81,27 +119,32 @@ public final class PytorchStateDictImport {
             throw new ModelFormatException(hasWeight ? "bias" : "weight", "missing (the readout needs weight and bias)");
         }
 
-        // Sizes from weight_hh [3H][H] and weight_ih [3H][D]; every shape is then checked against them.
-        int[] hh = Json.matrixShape(root.get(whh), whh);
-        if (hh[0] % 3 != 0 || hh[0] / 3 != hh[1]) {
-            throw new ModelFormatException(whh, "must be [3H][H] (rows r, z, n), found " + hh[0] + "x" + hh[1]);
+        // Sizes from layer 0's weight_hh [G·H][H] and weight_ih [G·H][D]; every shape is then checked against them.
+        int g = cell.gates();
+        int[] hh = Json.matrixShape(root.get(key[0][1]), key[0][1]);
+        if (hh[0] % g != 0 || hh[0] / g != hh[1] || hh[1] < 1) {
+            throw new ModelFormatException(key[0][1], "must be [" + g + "H][H] for " + cell.id() + " (" + gateNames(cell)
+                    + "), found " + hh[0] + "x" + hh[1]);
         }
         int hidden = hh[1];
-        int[] ih = Json.matrixShape(root.get(wih), wih);
+        int[] ih = Json.matrixShape(root.get(key[0][0]), key[0][0]);
         int input = ih[1];
         if (input < 1) {
-            throw new ModelFormatException(wih, "must be [3H][D] with D >= 1, found " + ih[0] + "x" + ih[1]);
+            throw new ModelFormatException(key[0][0], "must be [" + g + "H][D] with D >= 1, found " + ih[0] + "x"
+                    + ih[1]);
         }
-        GruLayout layout = GruLayout.of(Variant.PYTORCH, input, hidden, input);
+        GruLayout layout = GruLayout.of(cell, Variant.PYTORCH, layers, input, hidden, input);
         double[] values = new double[layout.size()];
         List<String> notes = new ArrayList<>();
-        Json.tensor(root.get(wih), wih, layout.tensor("weight_ih"), values);
-        Json.tensor(root.get(whh), whh, layout.tensor("weight_hh"), values);
-        if (bih != null) {
-            Json.tensor(root.get(bih), bih, layout.tensor("bias_ih"), values);
-            Json.tensor(root.get(bhh), bhh, layout.tensor("bias_hh"), values);
-        } else {
-            notes.add("the state dict has no GRU biases (bias=False): bias_ih and bias_hh are zeros");
+        for (int k = 0; k < layers; k++) {
+            for (int t = 0; t < TENSORS.length; t++) {
+                if (t < 2 || biases) {
+                    Json.tensor(root.get(key[k][t]), key[k][t], layout.tensor(TENSORS[t], k), values);
+                }
+            }
+        }
+        if (!biases) {
+            notes.add("the state dict has no " + cell.id() + " biases (bias=False): bias_ih and bias_hh are zeros");
         }
         if (hasWeight) {
             Tensor wy = layout.tensor("W_y");
@@ -121,16 +164,20 @@ public final class PytorchStateDictImport {
         return new Result(new Parameters(layout, values), notes);
     }
 
-    /** The key present among the two spellings, null if neither and not required. */
-    private static String pick(JsonNode root, String gruName, String cellName, boolean required) {
-        boolean a = root.hasNonNull(gruName);
-        boolean b = root.hasNonNull(cellName);
-        if (a && b) {
-            throw new ModelFormatException(cellName, "given twice, as " + gruName + " and " + cellName);
+    private static boolean isCellName(String k) {
+        for (String t : TENSORS) {
+            if (t.equals(k)) {
+                return true;
+            }
         }
-        if (!a && !b && required) {
-            throw new ModelFormatException(gruName, "missing field");
-        }
-        return a ? gruName : b ? cellName : null;
+        return false;
+    }
+
+    private static String gateNames(Cell cell) {
+        return switch (cell) {
+            case RNN -> "one block";
+            case LSTM -> "rows i, f, g, o";
+            case GRU -> "rows r, z, n";
+        };
     }
 }

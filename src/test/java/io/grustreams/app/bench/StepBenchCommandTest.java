@@ -29,6 +29,8 @@ class StepBenchCommandTest {
         for (int i = 0; i < 4; i++) {
             JsonNode line = json.readTree(lines.get(i));
             assertEquals("step", line.get("bench").asText());
+            assertEquals("gru", line.get("cell").asText());
+            assertEquals(1, line.get("layers").asInt());
             assertEquals(expected[i][0], line.get("variant").asText());
             assertEquals(Integer.parseInt(expected[i][1]), line.get("input_size").asInt());
             assertEquals(Integer.parseInt(expected[i][2]), line.get("hidden_size").asInt());
@@ -39,6 +41,26 @@ class StepBenchCommandTest {
             assertTrue(0 < min && min <= median && median <= max, lines.get(i));
             assertEquals(1e9 / median, line.get("median_steps_per_s").asDouble(), 1e9 / median * 1e-5);
             assertTrue(line.get("median_cpu_ns_per_step").asDouble() > 0, lines.get(i));
+        }
+    }
+
+    @Test
+    void shouldTimeEveryCellAndLayerCountAskedFor() throws Exception {
+        StringWriter out = new StringWriter();
+        CommandLine cl = new CommandLine(new StepBenchCommand());
+        cl.setOut(new PrintWriter(out));
+        int exit = cl.execute("--json", "--sizes", "2x3", "--cells", "rnn,lstm", "--layers", "1,2", "--warmup", "0",
+                "--rounds", "1", "--round-ms", "1");
+        assertEquals(0, exit);
+        List<String> lines = out.toString().lines().toList();
+        assertEquals(4, lines.size(), out.toString());
+        ObjectMapper json = new ObjectMapper();
+        String[][] expected = {{"rnn", "1"}, {"rnn", "2"}, {"lstm", "1"}, {"lstm", "2"}};
+        for (int i = 0; i < 4; i++) {
+            JsonNode line = json.readTree(lines.get(i));
+            assertEquals(expected[i][0], line.get("cell").asText());
+            assertEquals("pytorch", line.get("variant").asText());
+            assertEquals(Integer.parseInt(expected[i][1]), line.get("layers").asInt());
         }
     }
 

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grustreams.model.Cell;
 import io.grustreams.model.GruModel;
-import io.grustreams.model.GruStepper;
+import io.grustreams.model.RecurrentStepper;
 import io.grustreams.model.Variant;
 import io.grustreams.model.codec.ModelCodec;
 import io.grustreams.model.codec.ReferenceCase;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -78,7 +80,7 @@ class ModelCommandTest {
         assertEquals(ref.parameters(), m.parameters());
 
         // observe() in original units: feed raw = mean + std·x so that the network sees exactly x.
-        GruStepper stepper = GruStepper.forModel(m);
+        RecurrentStepper stepper = RecurrentStepper.forModel(m);
         double[] h = ref.hInit().clone();
         double[] forecast = new double[3];
         double[] mean = m.normalization().means();
@@ -120,5 +122,30 @@ class ModelCommandTest {
         assertEquals(2, r2.exit());
         assertTrue(r2.err().contains("std[1]"), r2.err());
         assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void shouldImportAStackedLstmWithTheCellNamed(@TempDir Path dir) throws Exception {
+        Path sd = dir.resolve("lstm.json");
+        try (InputStream in = ModelCommandTest.class.getResourceAsStream("/pytorch-import/lstm_L2.state_dict.json")) {
+            Files.copy(in, sd);
+        }
+        Path out = dir.resolve("model.json");
+        Run r = run("import-pytorch", "--cell", "lstm", "--state-dict", sd.toString(), "--out", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        GruModel m = ModelCodec.read(out);
+        assertEquals(Cell.LSTM, m.layout().cell());
+        assertEquals(2, m.layout().layers());
+        assertTrue(r.out().contains("lstm(layers 2"), r.out());
+
+        Run wrongCell = run("import-pytorch", "--cell", "gru", "--state-dict", sd.toString(), "--out",
+                dir.resolve("gru.json").toString());
+        assertEquals(1, wrongCell.exit());
+        assertTrue(wrongCell.err().contains("weight_hh_l0"), wrongCell.err());
+        Run unknownCell = run("import-pytorch", "--cell", "transformer", "--state-dict", sd.toString(), "--out",
+                dir.resolve("t.json").toString());
+        assertEquals(2, unknownCell.exit());
+        assertTrue(unknownCell.err().contains("unknown cell 'transformer'"), unknownCell.err());
+        assertFalse(Files.exists(dir.resolve("gru.json")));
     }
 }

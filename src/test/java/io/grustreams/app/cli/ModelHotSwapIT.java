@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
-import io.grustreams.model.GruStepper;
 import io.grustreams.model.Normalization;
 import io.grustreams.model.Parameters;
+import io.grustreams.model.RecurrentStepper;
 import io.grustreams.model.Variant;
 import io.grustreams.model.codec.ModelCodec;
 import io.grustreams.stream.GruTopology;
@@ -170,7 +170,7 @@ class ModelHotSwapIT {
 
     /** The forecasts of one key under {@code m} after a re-warm from the RING inputs before {@code from}. */
     private static double[] rewarmed(GruModel m, double[] xs, int from, int to) {
-        GruStepper stepper = GruStepper.forModel(m);
+        RecurrentStepper stepper = RecurrentStepper.forModel(m);
         double[] h = new double[m.layout().hiddenSize()];
         double[] y = new double[1];
         double[] out = new double[to - from];

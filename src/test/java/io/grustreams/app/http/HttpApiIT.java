@@ -162,8 +162,8 @@ class HttpApiIT {
     private static GruModel persistence(long version) {
         GruLayout layout = GruLayout.of(Variant.CHO, 1, 1, 1);
         Parameters p = Parameters.zeros(layout);
-        p.set("b_z", 0, 0, 20.0);
-        p.set("W_h", 0, 1, 0.1);
+        p.set("b_z_l0", 0, 0, 20.0);
+        p.set("W_h_l0", 0, 1, 0.1);
         p.set("W_y", 0, 0, 10.0);
         return new GruModel("boiler", version, Instant.parse("2024-05-01T00:00:00Z"), List.of("value"),
                 new Normalization(new double[] {10.0}, new double[] {2.0}), p, Map.of("kind", "persistence"));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grustreams.app.Main;
+import io.grustreams.model.Cell;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.codec.ModelCodec;
 import java.io.IOException;
@@ -264,6 +265,22 @@ class TrainCommandTest {
         assertEquals(1, r.exit());
         assertEquals("error: no events in 1 file(s) under " + csv + "; nothing to train on", r.err().strip());
         assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void shouldTrainAStackedLstmWhenAskedFor() throws IOException {
+        Path out = dir.resolve("lstm");
+        Run r = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--out",
+                out.toString(), "--cell", "lstm", "--layers", "2", "--epochs", "1"));
+        assertEquals(0, r.exit(), r.err());
+        GruModel model = ModelCodec.read(files(out, ".model.json").get(0));
+        assertEquals(Cell.LSTM, model.layout().cell());
+        assertEquals(2, model.layout().layers());
+        Run bad = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--cell", "lstm",
+                "--variant", "cho"));
+        assertEquals(1, bad.exit());
+        assertEquals("error: bad training option: the lstm cell exists in the pytorch form only, not cho",
+                bad.err().strip());
     }
 
     @Test

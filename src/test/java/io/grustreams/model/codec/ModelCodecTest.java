@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grustreams.model.Cell;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.InputSpec;
@@ -48,7 +49,11 @@ class ModelCodecTest {
     }
 
     private static byte[] golden(int formatVersion, Variant v) throws IOException {
-        String name = "/golden/model-v" + formatVersion + "-" + v.id() + ".json";
+        return golden(formatVersion, v.id());
+    }
+
+    private static byte[] golden(int formatVersion, String kind) throws IOException {
+        String name = "/golden/model-v" + formatVersion + "-" + kind + ".json";
         try (InputStream in = ModelCodecTest.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("golden file " + name + " missing from the test resources");
@@ -78,11 +83,67 @@ class ModelCodecTest {
 
     @ParameterizedTest
     @EnumSource(Variant.class)
+    void shouldReadAVersion3FileAsAOneLayerGru(Variant variant) throws IOException {
+        GruModel read = ModelCodec.fromJson(golden(3, variant));
+        assertEquals(TestModels.goldenModelV3(variant), read);
+        assertEquals(Cell.GRU, read.layout().cell());
+        assertEquals(1, read.layout().layers());
+    }
+
+    @Test
+    void shouldRejectAVersion3FileOfAnotherCellOrMoreLayers() throws IOException {
+        ObjectNode lstm = (ObjectNode) JSON.readTree(golden(3, Variant.PYTORCH));
+        lstm.put("cell", "lstm");
+        assertRejected(JSON.writeValueAsBytes(lstm), "cell");
+        ObjectNode stacked = (ObjectNode) JSON.readTree(golden(3, Variant.PYTORCH));
+        stacked.put("layers", 2);
+        assertRejected(JSON.writeValueAsBytes(stacked), "layers");
+    }
+
+    static Stream<GruModel> stackedGoldenModels() {
+        return Stream.of(TestModels.goldenModelV4(Cell.LSTM, Variant.PYTORCH, 2),
+                TestModels.goldenModelV4(Cell.RNN, Variant.PYTORCH, 2));
+    }
+
+    @ParameterizedTest
+    @MethodSource("stackedGoldenModels")
+    void shouldWriteAndReadTheStackedGoldenFiles(GruModel model) throws IOException {
+        String kind = model.layout().cell().id() + "-l" + model.layout().layers();
+        assertEquals(new String(golden(4, kind), StandardCharsets.UTF_8),
+                new String(ModelCodec.toJson(model), StandardCharsets.UTF_8));
+        assertEquals(model, ModelCodec.fromJson(golden(4, kind)));
+    }
+
+    static Stream<GruLayout> everyCellAndLayerCount() {
+        return Stream.of(GruLayout.of(Cell.RNN, Variant.PYTORCH, 1, 3, 5, 3),
+                GruLayout.of(Cell.RNN, Variant.PYTORCH, 3, 3, 5, 3),
+                GruLayout.of(Cell.LSTM, Variant.PYTORCH, 1, 3, 5, 3),
+                GruLayout.of(Cell.LSTM, Variant.PYTORCH, 2, 3, 5, 3),
+                GruLayout.of(Cell.GRU, Variant.PYTORCH, 2, 3, 5, 3),
+                GruLayout.of(Cell.GRU, Variant.CHO, 2, 3, 5, 3));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyCellAndLayerCount")
+    void shouldRoundTripEveryCellAndLayerCount(GruLayout layout) {
+        GruModel m = new GruModel("cells", 2, Instant.EPOCH, List.of("a", "b", "c"), Normalization.identity(3),
+                TestModels.randomParameters(layout, 23, 1), Map.of());
+        byte[] json = ModelCodec.toJson(m);
+        GruModel back = ModelCodec.fromJson(json);
+        assertEquals(m, back);
+        assertEquals(layout, back.layout());
+        String text = new String(json, StandardCharsets.UTF_8);
+        String top = (layout.variant() == Variant.CHO ? "W_h_l" : "weight_hh_l") + (layout.layers() - 1);
+        assertTrue(text.contains("\"" + top + "\""), "the top layer's tensors are named by their layer");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Variant.class)
     void shouldReadAVersion2FileWithTheInputsItMeant(Variant variant) throws IOException {
         GruModel read = ModelCodec.fromJson(golden(2, variant));
         assertEquals(TestModels.goldenModel(variant), read);
         assertEquals(InputSpec.legacy(), read.inputs());
-        // Written again, it is a version-3 file that reads back to the same model.
+        // Written again, it is a version-4 file that reads back to the same model.
         assertEquals(read, ModelCodec.fromJson(ModelCodec.toJson(read)));
     }
 
@@ -195,7 +256,7 @@ class ModelCodecTest {
         return Stream.of(
                 new Broken("unknown format", Variant.CHO, r -> r.put("format", "gru-model"), "format"),
                 new Broken("format not a string", Variant.CHO, r -> r.put("format", 1), "format"),
-                new Broken("unsupported formatVersion", Variant.CHO, r -> r.put("formatVersion", 4), "formatVersion"),
+                new Broken("unsupported formatVersion", Variant.CHO, r -> r.put("formatVersion", 5), "formatVersion"),
                 new Broken("formatVersion 0", Variant.CHO, r -> r.put("formatVersion", 0), "formatVersion"),
                 new Broken("fractional formatVersion", Variant.CHO, r -> r.put("formatVersion", 1.5), "formatVersion"),
                 new Broken("unknown top-level field", Variant.CHO, r -> r.put("effectiveFromm", "x"), "effectiveFromm"),
@@ -209,7 +270,14 @@ class ModelCodecTest {
                         r -> r.put("effectiveFrom", "+1000000000-01-01T00:00:00Z"), "effectiveFrom"),
                 new Broken("unknown variant", Variant.CHO, r -> r.put("variant", "keras"), "variant"),
                 new Broken("unknown cell", Variant.CHO, r -> r.put("cell", "transformer"), "cell"),
-                new Broken("two layers", Variant.CHO, r -> r.put("layers", 2), "layers"),
+                new Broken("zero layers", Variant.CHO, r -> r.put("layers", 0), "layers"),
+                new Broken("more layers than a model may have", Variant.CHO, r -> r.put("layers", 65), "layers"),
+                new Broken("layers beyond an int", Variant.CHO, r -> r.put("layers", 1L << 40), "layers"),
+                new Broken("an lstm in the cho form", Variant.CHO, r -> r.put("cell", "lstm"), "variant"),
+                new Broken("hiddenSize beyond what the file holds", Variant.CHO, r -> r.put("hiddenSize", 2000),
+                        "hiddenSize"),
+                new Broken("two layers whose second is missing", Variant.CHO, r -> r.put("layers", 2),
+                        "parameters.W_r_l1"),
                 new Broken("zero hiddenSize", Variant.CHO, r -> r.put("hiddenSize", 0), "hiddenSize"),
                 new Broken("absurd hiddenSize", Variant.CHO, r -> r.put("hiddenSize", 1_000_000), "hiddenSize"),
                 new Broken("inputSize disagrees with the inputs", Variant.CHO, r -> r.put("inputSize", 4),
@@ -244,10 +312,10 @@ class ModelCodecTest {
                         "normalization.mean[1]"),
                 new Broken("provenance not an object", Variant.CHO, r -> r.put("provenance", "x"), "provenance"),
                 new Broken("matrix with a row too many", Variant.CHO,
-                        r -> ((ArrayNode) params(r).get("W_r")).add(JSON.createArrayNode().add(1).add(2).add(3).add(4).add(5)),
-                        "parameters.W_r"),
+                        r -> ((ArrayNode) params(r).get("W_r_l0")).add(JSON.createArrayNode().add(1).add(2).add(3).add(4).add(5)),
+                        "parameters.W_r_l0"),
                 new Broken("matrix row too short", Variant.CHO,
-                        r -> ((ArrayNode) params(r).get("W_z").get(1)).remove(0), "parameters.W_z[1]"),
+                        r -> ((ArrayNode) params(r).get("W_z_l0").get(1)).remove(0), "parameters.W_z_l0[1]"),
                 new Broken("vector written as a matrix", Variant.PYTORCH,
                         r -> params(r).set("b_y", JSON.createArrayNode().add(JSON.createArrayNode().add(1)).add(
                                 JSON.createArrayNode().add(2)).add(JSON.createArrayNode().add(3)).add(
@@ -255,18 +323,18 @@ class ModelCodecTest {
                 new Broken("matrix written flat", Variant.PYTORCH,
                         r -> params(r).set("W_y", JSON.createArrayNode().add(1).add(2).add(3).add(4)),
                         "parameters.W_y[0]"),
-                new Broken("missing tensor", Variant.CHO, r -> params(r).remove("b_h"), "parameters.b_h"),
+                new Broken("missing tensor", Variant.CHO, r -> params(r).remove("b_h_l0"), "parameters.b_h_l0"),
                 new Broken("tensor of the other variant", Variant.CHO,
-                        r -> params(r).set("weight_ih", JSON.createArrayNode()), "parameters.weight_ih"),
+                        r -> params(r).set("weight_ih_l0", JSON.createArrayNode()), "parameters.weight_ih_l0"),
                 new Broken("NaN weight", Variant.CHO,
-                        r -> ((ArrayNode) params(r).get("W_h").get(2)).set(3, Double.NaN), "parameters.W_h[2][3]"),
+                        r -> ((ArrayNode) params(r).get("W_h_l0").get(2)).set(3, Double.NaN), "parameters.W_h_l0[2][3]"),
                 new Broken("infinite bias", Variant.PYTORCH,
-                        r -> ((ArrayNode) params(r).get("bias_hh")).set(5, Double.POSITIVE_INFINITY),
-                        "parameters.bias_hh[5]"),
+                        r -> ((ArrayNode) params(r).get("bias_hh_l0")).set(5, Double.POSITIVE_INFINITY),
+                        "parameters.bias_hh_l0[5]"),
                 new Broken("weight as a string", Variant.PYTORCH,
-                        r -> ((ArrayNode) params(r).get("weight_hh").get(0)).set(0, "0.5"), "parameters.weight_hh[0][0]"),
+                        r -> ((ArrayNode) params(r).get("weight_hh_l0").get(0)).set(0, "0.5"), "parameters.weight_hh_l0[0][0]"),
                 new Broken("edited weight", Variant.PYTORCH,
-                        r -> ((ArrayNode) params(r).get("weight_hh").get(0)).set(0, 0.5), "checksum"),
+                        r -> ((ArrayNode) params(r).get("weight_hh_l0").get(0)).set(0, 0.5), "checksum"),
                 new Broken("edited checksum", Variant.CHO,
                         r -> r.put("checksum", "sha256:" + "0".repeat(64)), "checksum"));
     }
@@ -322,9 +390,9 @@ class ModelCodecTest {
     @Test
     void shouldRejectNonFiniteNumberTokensNamingTheField() throws IOException {
         String text = new String(golden(Variant.CHO), StandardCharsets.UTF_8);
-        assertRejected(text.replace("0.53625,", "NaN,").getBytes(StandardCharsets.UTF_8), "parameters.W_r[0][5]");
-        assertRejected(text.replace("0.53625,", "1e999,").getBytes(StandardCharsets.UTF_8), "parameters.W_r[0][5]");
-        assertRejected(text.replace("0.53625,", "-Infinity,").getBytes(StandardCharsets.UTF_8), "parameters.W_r[0][5]");
+        assertRejected(text.replace("0.53625,", "NaN,").getBytes(StandardCharsets.UTF_8), "parameters.W_r_l0[0][5]");
+        assertRejected(text.replace("0.53625,", "1e999,").getBytes(StandardCharsets.UTF_8), "parameters.W_r_l0[0][5]");
+        assertRejected(text.replace("0.53625,", "-Infinity,").getBytes(StandardCharsets.UTF_8), "parameters.W_r_l0[0][5]");
     }
 
     private static void assertRejected(byte[] json, String field) {
@@ -339,7 +407,7 @@ class ModelCodecTest {
         assertEquals(ModelCodec.FORMAT, root.get("format").asText());
         assertEquals(ModelCodec.FORMAT_VERSION, root.get("formatVersion").asInt());
         assertEquals("gru-streams-model", ModelCodec.FORMAT);
-        assertEquals(3, ModelCodec.FORMAT_VERSION);
+        assertEquals(4, ModelCodec.FORMAT_VERSION);
         assertEquals(1, ModelCodec.OLDEST_READABLE_VERSION);
     }
 }

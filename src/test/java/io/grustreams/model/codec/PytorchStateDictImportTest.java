@@ -10,8 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.grustreams.model.GruStepper;
+import io.grustreams.model.Cell;
 import io.grustreams.model.Parameters;
+import io.grustreams.model.RecurrentStepper;
 import io.grustreams.model.Variant;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,10 +50,11 @@ class PytorchStateDictImportTest {
     @MethodSource("pytorchReferenceFiles")
     void shouldReproduceThePyTorchForwardFromAnImportedStateDict(Path file) throws Exception {
         ReferenceCase ref = ReferenceCase.load(file);
-        PytorchStateDictImport.Result imported = PytorchStateDictImport.fromJson(JSON.writeValueAsBytes(stateDict(ref)));
+        PytorchStateDictImport.Result imported =
+                PytorchStateDictImport.fromJson(JSON.writeValueAsBytes(stateDict(ref)), Cell.GRU);
         assertEquals(ref.parameters(), imported.parameters(), "same numbers, bit for bit, in the same layout");
         assertTrue(imported.notes().isEmpty(), imported.notes().toString());
-        GruStepper stepper = new GruStepper(imported.parameters());
+        RecurrentStepper stepper = new RecurrentStepper(imported.parameters());
         double[] h = ref.hInit().clone();
         double[] y = new double[imported.parameters().layout().outputSize()];
         for (int t = 0; t < ref.x().length; t++) {
@@ -69,7 +71,8 @@ class PytorchStateDictImportTest {
         ObjectNode sd = stateDict(ref);
         sd.remove("weight");
         sd.remove("bias");
-        PytorchStateDictImport.Result imported = PytorchStateDictImport.fromJson(JSON.writeValueAsBytes(sd));
+        PytorchStateDictImport.Result imported =
+                PytorchStateDictImport.fromJson(JSON.writeValueAsBytes(sd), Cell.GRU);
         Parameters p = imported.parameters();
         int readout = p.layout().tensor("W_y").offset();
         for (int i = readout; i < p.values().length; i++) {
@@ -89,17 +92,24 @@ class PytorchStateDictImportTest {
         sd.set("weight_hh", sd.remove("weight_hh_l0"));
         sd.remove("bias_ih_l0");
         sd.remove("bias_hh_l0");
-        PytorchStateDictImport.Result imported = PytorchStateDictImport.fromJson(JSON.writeValueAsBytes(sd));
+        PytorchStateDictImport.Result imported =
+                PytorchStateDictImport.fromJson(JSON.writeValueAsBytes(sd), Cell.GRU);
         assertEquals(Variant.PYTORCH, imported.parameters().layout().variant());
-        assertEquals(ref.parameters().get("weight_hh", 2, 1), imported.parameters().get("weight_hh", 2, 1));
-        assertEquals(0.0, imported.parameters().get("bias_hh", 2, 0));
-        assertTrue(imported.notes().get(0).contains("no GRU biases"), imported.notes().toString());
+        assertEquals(ref.parameters().get("weight_hh_l0", 2, 1), imported.parameters().get("weight_hh_l0", 2, 1));
+        assertEquals(0.0, imported.parameters().get("bias_hh_l0", 2, 0));
+        assertTrue(imported.notes().get(0).contains("no gru biases"), imported.notes().toString());
     }
 
     @Test
     void shouldRefuseWhatItCannotImportNamingTheKey() throws Exception {
         ReferenceCase ref = ReferenceCase.load(pytorchReferenceFiles().findFirst().orElseThrow());
-        assertRefused(with(ref, sd -> sd.set("weight_ih_l1", sd.get("weight_ih_l0"))), "weight_ih_l1");
+        // A second layer needs all four tensors, and its weight_ih reads layer 0's h: [3H][H].
+        assertRefused(with(ref, sd -> sd.set("weight_ih_l1", sd.get("weight_ih_l0"))), "weight_hh_l1");
+        assertRefused(with(ref, sd -> {
+            for (String t : new String[] {"weight_ih", "weight_hh", "bias_ih", "bias_hh"}) {
+                sd.set(t + "_l1", sd.get(t + "_l0"));
+            }
+        }), "weight_ih_l1[0]");
         assertRefused(with(ref, sd -> sd.set("weight_hh_l0_reverse", sd.get("weight_hh_l0"))), "weight_hh_l0_reverse");
         assertRefused(with(ref, sd -> sd.put("running_mean", 1)), "running_mean");
         assertRefused(with(ref, sd -> sd.remove("weight_hh_l0")), "weight_hh_l0");
@@ -122,7 +132,8 @@ class PytorchStateDictImportTest {
     }
 
     private static void assertRefused(byte[] json, String field) {
-        ModelFormatException e = assertThrows(ModelFormatException.class, () -> PytorchStateDictImport.fromJson(json));
+        ModelFormatException e = assertThrows(ModelFormatException.class,
+                () -> PytorchStateDictImport.fromJson(json, Cell.GRU));
         assertEquals(field, e.field(), e.getMessage());
     }
 }

@@ -69,7 +69,7 @@ public record ReferenceCase(String file, JsonNode root, Parameters parameters, d
                 root.get("output_size").asInt());
         double[] values = new double[layout.size()];
         for (Tensor t : layout.tensors()) {
-            JsonNode v = root.get("params").get(t.name());
+            JsonNode v = root.get("params").get(GruLayout.legacyName(t));
             for (int i = 0; i < t.rows(); i++) {
                 for (int j = 0; j < t.cols(); j++) {
                     values[t.index(i, j)] = t.vector() ? v.get(i).doubleValue() : v.get(i).get(j).doubleValue();

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class GruStepperTest {
+class RecurrentStepperTest {
 
     /** The reference README's forward tolerance (absolute) for float64. */
     private static final double FORWARD_TOL = 1e-12;
@@ -35,7 +35,7 @@ class GruStepperTest {
     @MethodSource("referenceFiles")
     void shouldMatchPyTorchForwardStates(Path file) {
         ReferenceCase ref = ReferenceCase.load(file);
-        GruStepper stepper = new GruStepper(ref.parameters());
+        RecurrentStepper stepper = new RecurrentStepper(ref.parameters());
         int steps = ref.x().length;
         double[] h = ref.hInit().clone();
         double[] y = new double[ref.parameters().layout().outputSize()];
@@ -100,7 +100,7 @@ class GruStepperTest {
 
     private static void assertAgreement(Parameters p, long seed, int steps, double inputScale) {
         GruLayout layout = p.layout();
-        GruStepper fast = new GruStepper(p);
+        RecurrentStepper fast = new RecurrentStepper(p);
         PlainGru plain = new PlainGru(p);
         Random rnd = new Random(seed);
         double[] hFast = new double[layout.hiddenSize()];
@@ -137,7 +137,7 @@ class GruStepperTest {
         assertTrue(threads.isThreadAllocatedMemorySupported(), "the JVM reports per-thread allocation");
         threads.setThreadAllocatedMemoryEnabled(true);
         GruModel model = model(variant, 8, 64, 11);
-        GruStepper stepper = GruStepper.forModel(model);
+        RecurrentStepper stepper = RecurrentStepper.forModel(model);
         double[] h = new double[64];
         double[] x = new double[8];
         double[] y = new double[8];
@@ -168,7 +168,7 @@ class GruStepperTest {
         assertTrue(Double.isFinite(h[0]));
     }
 
-    private static void runSteps(GruStepper s, double[] h, double[] x, double[] y, double[] raw, double[] forecast,
+    private static void runSteps(RecurrentStepper s, double[] h, double[] x, double[] y, double[] raw, double[] forecast,
             int n) {
         for (int i = 0; i < n; i++) {
             s.step(h, x);
@@ -182,7 +182,7 @@ class GruStepperTest {
     void shouldObserveInOriginalUnits(Variant variant) {
         GruModel model = model(variant, 3, 6, 21);
         Normalization norm = model.normalization();
-        GruStepper stepper = GruStepper.forModel(model);
+        RecurrentStepper stepper = RecurrentStepper.forModel(model);
         PlainGru plain = new PlainGru(model.parameters());
         double[] h = new double[6];
         double[] hPlain = new double[6];
@@ -211,13 +211,13 @@ class GruStepperTest {
 
     @Test
     void shouldRefuseObserveWithoutNormalization() {
-        GruStepper stepper = new GruStepper(TestModels.randomParameters(GruLayout.of(Variant.CHO, 2, 3, 2), 1, 1));
+        RecurrentStepper stepper = new RecurrentStepper(TestModels.randomParameters(GruLayout.of(Variant.CHO, 2, 3, 2), 1, 1));
         assertThrows(IllegalStateException.class, () -> stepper.observe(new double[3], new double[2], new double[2]));
     }
 
     @Test
     void shouldRejectWrongLengthsAndAliasedArrays() {
-        GruStepper stepper = GruStepper.forModel(model(Variant.PYTORCH, 3, 3, 2));
+        RecurrentStepper stepper = RecurrentStepper.forModel(model(Variant.PYTORCH, 3, 3, 2));
         double[] h = new double[3];
         assertThrows(IllegalArgumentException.class, () -> stepper.step(new double[4], new double[3]));
         assertThrows(IllegalArgumentException.class, () -> stepper.step(h, new double[2]));
@@ -233,7 +233,7 @@ class GruStepperTest {
     void shouldKeepTheWeightsItWasBuiltWith() {
         GruLayout layout = GruLayout.of(Variant.CHO, 2, 4, 2);
         Parameters p = TestModels.randomParameters(layout, 9, 1);
-        GruStepper stepper = new GruStepper(p);
+        RecurrentStepper stepper = new RecurrentStepper(p);
         double[] expected = new PlainGru(p.copy()).step(new double[4], new double[] {1, -1});
         Arrays.fill(p.values(), 0.0);
         double[] h = new double[4];
