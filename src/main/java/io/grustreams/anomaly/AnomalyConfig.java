@@ -48,6 +48,12 @@ package io.grustreams.anomaly;
  *     alert. Default 10. At least 1.
  * @param cooldown scored events after a RESOLVED during which no new alert opens. Default 100.
  *     At least 0.
+ * @param rangeResolution for a feature with a declared range, the smallest residual std the anomaly
+ *     score's residual novelty divides by, as a fraction of the range's width: residuals that are
+ *     small against what the sensor can show are not novel however steady the key has been (HTM
+ *     sizes its value encoder's buckets from the range the same way). Only the anomaly score uses
+ *     it; the raw score, likelihood and alerts do not. Default 0.01 (NAB, standard protocol:
+ *     docs/anomaly-detection.md). In [0, 1); 0 turns it off.
  */
 public record AnomalyConfig(
         double residualHalfLife,
@@ -61,10 +67,23 @@ public record AnomalyConfig(
         int openAfter,
         double resolveThreshold,
         int resolveAfter,
-        int cooldown) {
+        int cooldown,
+        double rangeResolution) {
 
     /** Largest {@link #longWindow} (and so {@link #shortWindow}, which a key's state holds twice). */
     public static final int MAX_WINDOW = 1 << 16;
+
+    /** Default rangeResolution. */
+    public static final double DEFAULT_RANGE_RESOLUTION = 0.01;
+
+    /** The knobs before declared ranges existed, with the default {@link #rangeResolution}. */
+    public AnomalyConfig(double residualHalfLife, int residualWarmup, double minResidualStd, int shortWindow,
+            int longWindow, int learningPeriod, double minLikelihoodVariance, double openThreshold, int openAfter,
+            double resolveThreshold, int resolveAfter, int cooldown) {
+        this(residualHalfLife, residualWarmup, minResidualStd, shortWindow, longWindow, learningPeriod,
+                minLikelihoodVariance, openThreshold, openAfter, resolveThreshold, resolveAfter, cooldown,
+                DEFAULT_RANGE_RESOLUTION);
+    }
 
     /**
      * @throws IllegalArgumentException naming the first field out of range
@@ -110,6 +129,9 @@ public record AnomalyConfig(
         if (cooldown < 0) {
             throw new IllegalArgumentException("cooldown must be >= 0: " + cooldown);
         }
+        if (!(rangeResolution >= 0 && rangeResolution < 1)) {
+            throw new IllegalArgumentException("rangeResolution must be in [0, 1): " + rangeResolution);
+        }
     }
 
     /** The documented defaults. */
@@ -137,6 +159,7 @@ public record AnomalyConfig(
         b.resolveThreshold = resolveThreshold;
         b.resolveAfter = resolveAfter;
         b.cooldown = cooldown;
+        b.rangeResolution = rangeResolution;
         return b;
     }
 
@@ -154,6 +177,7 @@ public record AnomalyConfig(
         private double resolveThreshold = 0.99;
         private int resolveAfter = 10;
         private int cooldown = 100;
+        private double rangeResolution = DEFAULT_RANGE_RESOLUTION;
 
         private Builder() {
         }
@@ -218,11 +242,16 @@ public record AnomalyConfig(
             return this;
         }
 
+        public Builder rangeResolution(double v) {
+            rangeResolution = v;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first field out of range */
         public AnomalyConfig build() {
             return new AnomalyConfig(residualHalfLife, residualWarmup, minResidualStd, shortWindow, longWindow,
                     learningPeriod, minLikelihoodVariance, openThreshold, openAfter, resolveThreshold,
-                    resolveAfter, cooldown);
+                    resolveAfter, cooldown, rangeResolution);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.grustreams.anomaly;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -46,8 +47,12 @@ import java.util.Objects;
  *       <ul>
  *         <li>out of range: some value lies outside {@code [low - t·(high - low), high + t·(high - low)]}
  *             of every value the key has shown before ({@code t = }{@value #RANGE_TOLERANCE}): score 1.
- *             The spatial-anomaly rule of Numenta's NAB detector, kept online.</li>
- *         <li>else, once scored, {@code s = 0.99 · |z| / (|z| + }{@value #NOVELTY_SCALE}{@code )}, halved
+ *             The spatial-anomaly rule of Numenta's NAB detector, kept online. A feature with a
+ *             declared range ({@link FeatureRange}) also scores 1 beyond it by more than t of its
+ *             width, from the key's first event on.</li>
+ *         <li>else, once scored, {@code s = 0.99 · |z| / (|z| + }{@value #NOVELTY_SCALE}{@code )}, with each
+ *             feature's |z| taken against a std of at least {@link AnomalyConfig#rangeResolution()}
+ *             of its declared range's width (when one is declared), halved
  *             unless |z| beats the largest |z| of the current block and the {@value #NOVELTY_BLOCKS}
  *             previous blocks of {@value #NOVELTY_BLOCK} scored events: a residual is surprising
  *             when it is larger than what the key's recent past has shown, whatever its
@@ -83,18 +88,49 @@ public final class AnomalyDetector {
     private final double alpha;
     /** EW weight of a short mean joining the reference once its 1/n start-up phase is over: 2/(N+1). */
     private final double referenceAlpha;
+    /** Declared range per feature; NaN bounds where none is declared. */
+    private final double[] declaredLow;
+    private final double[] declaredHigh;
+    /** Per feature, {@link AnomalyConfig#rangeResolution()} of its declared width; 0 where none is declared. */
+    private final double[] resolution;
 
     /**
+     * A detector with no declared ranges: every feature is judged against the range its key has shown.
+     *
      * @param features values per event (the model's input size), at least 1
      * @throws IllegalArgumentException if {@code features} is out of range
      */
     public AnomalyDetector(AnomalyConfig config, int features) {
+        this(config, features, Map.of());
+    }
+
+    /**
+     * @param features values per event (the model's input size), at least 1
+     * @param declared the declared range of some features, by feature index; not modified
+     * @throws IllegalArgumentException if {@code features} is out of range or a declared index is not a feature
+     */
+    public AnomalyDetector(AnomalyConfig config, int features, Map<Integer, FeatureRange> declared) {
         this.config = Objects.requireNonNull(config, "config");
         if (features < 1 || features > AnomalyState.MAX_FEATURES) {
             throw new IllegalArgumentException("features must be in [1, " + AnomalyState.MAX_FEATURES + "]: "
                     + features);
         }
         this.features = features;
+        this.declaredLow = new double[features];
+        this.declaredHigh = new double[features];
+        Arrays.fill(declaredLow, Double.NaN);
+        Arrays.fill(declaredHigh, Double.NaN);
+        this.resolution = new double[features];
+        for (Map.Entry<Integer, FeatureRange> e : declared.entrySet()) {
+            int i = e.getKey();
+            if (i < 0 || i >= features) {
+                throw new IllegalArgumentException("declared range for feature " + i + " of " + features);
+            }
+            FeatureRange r = e.getValue();
+            declaredLow[i] = r.min();
+            declaredHigh[i] = r.max();
+            resolution[i] = config.rangeResolution() * r.width();
+        }
         // Half-life h: (1 - alpha)^h = 1/2.
         this.alpha = -StrictMath.expm1(-StrictMath.log(2.0) / config.residualHalfLife());
         this.referenceAlpha = 2.0 / (config.longWindow() + 1.0);
@@ -134,17 +170,21 @@ public final class AnomalyDetector {
 
         // Steps 1-2: the most unusual standardized residual, against statistics before this event.
         double bestZ = 0.0;
+        double noveltyZ = 0.0;
         int bestFeature = 0;
         double raw = 0.0;
         boolean warm = state.residualCount >= config.residualWarmup();
         if (warm) {
             for (int i = 0; i < features; i++) {
                 double r = actual[i] - expected[i];
-                double z = (r - state.mean[i]) / Math.max(Math.sqrt(state.variance[i]), minStd);
+                double std = Math.max(Math.sqrt(state.variance[i]), minStd);
+                double z = (r - state.mean[i]) / std;
                 if (Math.abs(z) > Math.abs(bestZ)) {
                     bestZ = z;
                     bestFeature = i;
                 }
+                // Step 7's |z|: against a std of at least the declared range's resolution.
+                noveltyZ = Math.max(noveltyZ, Math.abs(r - state.mean[i]) / Math.max(std, resolution[i]));
             }
             // Step 3: raw score, the Sidak-corrected coverage of the largest |z| (see the class comment).
             raw = powInt(Gaussian.twoSidedCoverage(bestZ), features);
@@ -161,7 +201,7 @@ public final class AnomalyDetector {
             return;
         }
 
-        out.anomalyScore = outOfRange ? 1.0 : 0.99 * novelty(state, Math.abs(bestZ));
+        out.anomalyScore = outOfRange ? 1.0 : 0.99 * novelty(state, noveltyZ);
         out.scored = true;
         out.rawScore = raw;
         out.standardizedResidual = bestZ;
@@ -189,23 +229,30 @@ public final class AnomalyDetector {
     }
 
     /**
-     * Step 7, out of range: whether some value of {@code actual} lies beyond the key's range so far
-     * by more than {@link #RANGE_TOLERANCE} of its width; then widens the range to include it.
+     * Step 7, out of range: whether some value of {@code actual} lies beyond the key's range so far,
+     * or beyond its feature's declared range, by more than {@link #RANGE_TOLERANCE} of that range's
+     * width; then widens the key's range to include it. The declared range adds to the key's range
+     * rather than replacing it: a value inside what a sensor can show may still be one this key has
+     * never shown (on NAB, where the declared range is each file's own, replacing it loses 15 points).
      */
-    private static boolean range(AnomalyState state, double[] actual) {
+    private boolean range(AnomalyState state, double[] actual) {
         boolean out = false;
-        if (state.valueCount == 0) {
+        boolean first = state.valueCount == 0;
+        if (first) {
             System.arraycopy(actual, 0, state.low, 0, actual.length);
             System.arraycopy(actual, 0, state.high, 0, actual.length);
-        } else {
-            for (int i = 0; i < actual.length; i++) {
-                double slack = RANGE_TOLERANCE * (state.high[i] - state.low[i]);
-                if (actual[i] > state.high[i] + slack || actual[i] < state.low[i] - slack) {
-                    out = true;
-                }
-                state.low[i] = Math.min(state.low[i], actual[i]);
-                state.high[i] = Math.max(state.high[i], actual[i]);
+        }
+        for (int i = 0; i < actual.length; i++) {
+            if (!Double.isNaN(declaredLow[i])) {
+                double slack = RANGE_TOLERANCE * (declaredHigh[i] - declaredLow[i]);
+                out |= actual[i] > declaredHigh[i] + slack || actual[i] < declaredLow[i] - slack;
             }
+            if (!first) {
+                double slack = RANGE_TOLERANCE * (state.high[i] - state.low[i]);
+                out |= actual[i] > state.high[i] + slack || actual[i] < state.low[i] - slack;
+            }
+            state.low[i] = Math.min(state.low[i], actual[i]);
+            state.high[i] = Math.max(state.high[i], actual[i]);
         }
         state.valueCount++;
         return out;

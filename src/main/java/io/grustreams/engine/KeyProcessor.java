@@ -222,7 +222,7 @@ public final class KeyProcessor {
         int d = features.size();
         this.state = new KeyState(d, config.ringSize());
         this.ring = new KeyRing(d, config.ringSize(), scaleAlpha);
-        this.detector = new AnomalyDetector(config.anomaly(), d);
+        this.detector = new AnomalyDetector(config.anomaly(), d, config.rangesByIndex());
         this.replay = new double[d];
         this.replayPrevious = new double[d];
         this.replayScale = new double[d];

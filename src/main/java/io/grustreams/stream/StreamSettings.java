@@ -1,6 +1,7 @@
 package io.grustreams.stream;
 
 import io.grustreams.anomaly.AnomalyConfig;
+import io.grustreams.anomaly.FeatureRange;
 import io.grustreams.engine.EngineConfig;
 import io.grustreams.model.InputSpec;
 import io.grustreams.model.TimeInput;
@@ -16,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -62,7 +64,10 @@ import org.apache.kafka.streams.StreamsConfig;
  *   <tr><td>{@code gru.anomaly.*}</td><td>see {@link AnomalyConfig}</td><td>one key per knob, in kebab case:
  *       {@code residual-half-life, residual-warmup, min-residual-std, short-window, long-window,
  *       learning-period, min-likelihood-variance, open-threshold, open-after, resolve-threshold,
- *       resolve-after, cooldown}</td></tr>
+ *       resolve-after, cooldown, range-resolution}</td></tr>
+ *   <tr><td>{@code gru.feature.<name>.min}, {@code gru.feature.<name>.max}</td><td>(none)</td><td>the
+ *       declared range of feature {@code <name>}: both or neither, finite, min below max; the detector
+ *       judges the feature against it from a key's first event</td></tr>
  * </table>
  * Unknown {@code gru.*} keys are rejected, so a typo cannot silently fall back to a default.
  */
@@ -104,6 +109,8 @@ public final class StreamSettings {
     public static final String HTTP_HOST = "gru.http.host";
     public static final String HTTP_PORT = "gru.http.port";
     public static final String ANOMALY_PREFIX = "gru.anomaly.";
+    /** {@code gru.feature.<name>.min} and {@code .max}: a feature's declared range. */
+    public static final String FEATURE_PREFIX = "gru.feature.";
     /** {@code per-key} (each key scaled by its own typical change) or {@code global} (the model's normalization). */
     public static final String INPUTS_SCALING = "gru.inputs.scaling";
     /** Half-life of each key's scale, in events. */
@@ -177,10 +184,11 @@ public final class StreamSettings {
     private final int modelKeep;
     private final AnomalyConfig anomaly;
     private final InputSpec inputs;
+    private final Map<String, FeatureRange> ranges;
 
     private StreamSettings(Map<String, String> topics, String stateStore, String modelStore, String ringStore,
             List<String> features, int ringSize, int decodedKeys, int decodedMaxBytes, int eventMaxBytes, Optional<String> modelName,
-            int modelKeep, AnomalyConfig anomaly, InputSpec inputs) {
+            int modelKeep, AnomalyConfig anomaly, InputSpec inputs, Map<String, FeatureRange> ranges) {
         this.topics = Map.copyOf(topics);
         this.stateStore = stateStore;
         this.modelStore = modelStore;
@@ -194,6 +202,7 @@ public final class StreamSettings {
         this.modelKeep = modelKeep;
         this.anomaly = anomaly;
         this.inputs = inputs;
+        this.ranges = Map.copyOf(ranges);
     }
 
     private static Map<String, BiConsumer<AnomalyConfig.Builder, String>> anomalyKeys() {
@@ -210,6 +219,7 @@ public final class StreamSettings {
         m.put("resolve-threshold", (b, v) -> b.resolveThreshold(Double.parseDouble(v)));
         m.put("resolve-after", (b, v) -> b.resolveAfter(Integer.parseInt(v)));
         m.put("cooldown", (b, v) -> b.cooldown(Integer.parseInt(v)));
+        m.put("range-resolution", (b, v) -> b.rangeResolution(Double.parseDouble(v)));
         return Map.copyOf(m);
     }
 
@@ -273,7 +283,7 @@ public final class StreamSettings {
             throw new IllegalArgumentException("gru.topic.* names must differ: " + topics);
         }
         for (String key : props.stringPropertyNames()) {
-            if (key.startsWith(PREFIX) && !known.contains(key)) {
+            if (key.startsWith(PREFIX) && !known.contains(key) && !isRangeKey(key)) {
                 throw new IllegalArgumentException("unknown setting '" + key + "' (known: " + new TreeSet<>(known) + ")");
             }
         }
@@ -304,7 +314,56 @@ public final class StreamSettings {
         Optional<String> modelName = name == null || name.isBlank() ? Optional.empty() : Optional.of(name.trim());
         int keep = intSetting(props, MODEL_KEEP, 4, 1, 1000);
         return new StreamSettings(topics, stateStore, modelStore, ringStore, features, ring, decoded, decodedBytes, maxBytes,
-                modelName, keep, anomalyConfig(props), inputs(props));
+                modelName, keep, anomalyConfig(props), inputs(props), ranges(props, features));
+    }
+
+    private static boolean isRangeKey(String key) {
+        return key.startsWith(FEATURE_PREFIX) && (key.endsWith(".min") || key.endsWith(".max"))
+                && key.length() > FEATURE_PREFIX.length() + ".min".length();
+    }
+
+    /** The {@code gru.feature.<name>.min/.max} pairs: both bounds, finite, min below max, of a known feature. */
+    private static Map<String, FeatureRange> ranges(Properties props, List<String> features) {
+        Map<String, FeatureRange> ranges = new TreeMap<>();
+        for (String key : new TreeSet<>(props.stringPropertyNames())) {
+            if (!isRangeKey(key)) {
+                continue;
+            }
+            String name = key.substring(FEATURE_PREFIX.length(), key.length() - ".min".length());
+            if (!features.contains(name)) {
+                throw new IllegalArgumentException(key + " declares a range for '" + name + "', which is not in "
+                        + FEATURES + " " + features);
+            }
+            if (ranges.containsKey(name)) {
+                continue;
+            }
+            String minKey = FEATURE_PREFIX + name + ".min";
+            String maxKey = FEATURE_PREFIX + name + ".max";
+            double min = bound(props, minKey, maxKey);
+            double max = bound(props, maxKey, minKey);
+            if (!(min < max)) {
+                throw new IllegalArgumentException(minKey + " (" + min + ") must be below " + maxKey + " (" + max + ")");
+            }
+            ranges.put(name, new FeatureRange(min, max));
+        }
+        return ranges;
+    }
+
+    private static double bound(Properties props, String key, String other) {
+        String v = props.getProperty(key);
+        if (v == null) {
+            throw new IllegalArgumentException(other + " is set but " + key + " is not: a range needs both bounds");
+        }
+        double d;
+        try {
+            d = Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " is not a number: '" + v + "'", e);
+        }
+        if (!Double.isFinite(d)) {
+            throw new IllegalArgumentException(key + " must be finite: '" + v + "'");
+        }
+        return d;
     }
 
     private static InputSpec inputs(Properties props) {
@@ -509,6 +568,11 @@ public final class StreamSettings {
         return modelKeep;
     }
 
+    /** The declared feature ranges ({@code gru.feature.<name>.min/.max}), by feature name; empty if none. */
+    public Map<String, FeatureRange> ranges() {
+        return ranges;
+    }
+
     /** Anomaly detection knobs for every key. */
     public AnomalyConfig anomaly() {
         return anomaly;
@@ -529,7 +593,7 @@ public final class StreamSettings {
 
     /** What the per-key engine computes, from these settings. */
     public EngineConfig engine() {
-        return new EngineConfig(features, ringSize, inputs, anomaly);
+        return new EngineConfig(features, ringSize, inputs, anomaly, ranges);
     }
 
     @Override
@@ -538,13 +602,13 @@ public final class StreamSettings {
                 && s.modelStore.equals(modelStore) && s.ringStore.equals(ringStore) && s.features.equals(features) && s.ringSize == ringSize
                 && s.decodedKeys == decodedKeys && s.decodedMaxBytes == decodedMaxBytes
                 && s.eventMaxBytes == eventMaxBytes && s.modelName.equals(modelName) && s.modelKeep == modelKeep
-                && s.anomaly.equals(anomaly) && s.inputs.equals(inputs);
+                && s.anomaly.equals(anomaly) && s.inputs.equals(inputs) && s.ranges.equals(ranges);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(topics, stateStore, modelStore, ringStore, features, ringSize, decodedKeys, decodedMaxBytes,
-                eventMaxBytes, modelName, modelKeep, anomaly, inputs);
+                eventMaxBytes, modelName, modelKeep, anomaly, inputs, ranges);
     }
 
     @Override
@@ -552,6 +616,6 @@ public final class StreamSettings {
         return "StreamSettings[topics " + topics + ", stores " + stateStore + "/" + ringStore + "/" + modelStore + ", features "
                 + features + ", W " + ringSize + ", decoded keys " + decodedKeys + " / " + decodedMaxBytes
                 + " bytes, eventMaxBytes " + eventMaxBytes + ", model "
-                + modelName.orElse("(any)") + ", keep " + modelKeep + ", " + anomaly + ", " + inputs + "]";
+                + modelName.orElse("(any)") + ", keep " + modelKeep + ", " + anomaly + ", " + inputs + ", ranges " + ranges + "]";
     }
 }

@@ -10,6 +10,7 @@ import io.grustreams.anomaly.AnomalyVerdict.Transition;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -415,5 +416,90 @@ class AnomalyDetectorTest {
         detector.score(state, new double[] {1.5}, expected, v);
         double againZ = Math.abs(v.standardizedResidual());
         assertEquals(0.99 * 0.5 * againZ / (againZ + AnomalyDetector.NOVELTY_SCALE), v.anomalyScore(), 1e-12);
+    }
+
+    @Test
+    void shouldScoreOneForAValueBeyondTheDeclaredRangeFromTheFirstEvent() {
+        AnomalyDetector declared = new AnomalyDetector(AnomalyConfig.defaults(), 2,
+                Map.of(1, new FeatureRange(0, 100)));
+        AnomalyDetector undeclared = new AnomalyDetector(AnomalyConfig.defaults(), 2);
+        AnomalyState a = declared.newState();
+        AnomalyState b = undeclared.newState();
+        AnomalyVerdict v = new AnomalyVerdict();
+        // A key's first value starts the range it has shown, so only a declared range can judge it.
+        declared.scoreWithoutForecast(a, new double[] {5, 150}, v);
+        assertEquals(1.0, v.anomalyScore(), "150 lies beyond the declared 100 + 2");
+        undeclared.scoreWithoutForecast(b, new double[] {5, 150}, v);
+        assertEquals(0.0, v.anomalyScore());
+        // The key has shown 0..150: only the declared bounds can still fire.
+        for (int i = 0; i <= 150; i++) {
+            declared.observe(a, new double[] {5, i});
+        }
+        declared.scoreWithoutForecast(a, new double[] {5, 101.9}, v);
+        assertEquals(0.0, v.anomalyScore(), "within 2% of the declared width");
+        declared.scoreWithoutForecast(a, new double[] {5, -2.1}, v);
+        assertEquals(1.0, v.anomalyScore(), "below the declared 0 - 2");
+    }
+
+    @Test
+    void shouldKeepJudgingValuesAgainstTheRangeTheKeyHasShownInsideADeclaredRange() {
+        AnomalyDetector declared = new AnomalyDetector(AnomalyConfig.defaults(), 1, Map.of(0, new FeatureRange(0, 1000)));
+        AnomalyState state = declared.newState();
+        AnomalyVerdict v = new AnomalyVerdict();
+        for (int i = 0; i <= 100; i++) {
+            declared.observe(state, new double[] {i});
+        }
+        // A jump to 500 is inside what the sensor can show but beyond anything this key has shown.
+        declared.scoreWithoutForecast(state, new double[] {500}, v);
+        assertEquals(1.0, v.anomalyScore());
+        declared.scoreWithoutForecast(state, new double[] {400}, v);
+        assertEquals(0.0, v.anomalyScore());
+    }
+
+    @Test
+    void shouldRejectADeclaredRangeOfAFeatureTheDetectorDoesNotHave() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new AnomalyDetector(
+                AnomalyConfig.defaults(), 2, Map.of(2, new FeatureRange(0, 1))));
+        assertTrue(e.getMessage().contains("feature 2"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectARangeThatIsNotFiniteOrHasNoWidth() {
+        assertThrows(IllegalArgumentException.class, () -> new FeatureRange(1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new FeatureRange(2, 1));
+        assertThrows(IllegalArgumentException.class, () -> new FeatureRange(Double.NaN, 1));
+        assertThrows(IllegalArgumentException.class, () -> new FeatureRange(0, Double.POSITIVE_INFINITY));
+        assertEquals(5.0, new FeatureRange(-2, 3).width());
+    }
+
+    @Test
+    void shouldJudgeResidualNoveltyAgainstTheDeclaredRangesResolution() {
+        AnomalyConfig config = AnomalyConfig.builder().residualWarmup(2).rangeResolution(0.01).build();
+        AnomalyDetector declared = new AnomalyDetector(config, 1, Map.of(0, new FeatureRange(0, 100)));
+        AnomalyDetector undeclared = new AnomalyDetector(config, 1);
+        AnomalyState a = declared.newState();
+        AnomalyState b = undeclared.newState();
+        AnomalyVerdict va = new AnomalyVerdict();
+        AnomalyVerdict vb = new AnomalyVerdict();
+        double[] expected = {50.0};
+        // The key has shown 40..60; residuals alternate +-0.001, far below the range's resolution of 1.
+        for (double v : new double[] {40, 60}) {
+            declared.observe(a, new double[] {v});
+            undeclared.observe(b, new double[] {v});
+        }
+        for (int i = 0; i < 200; i++) {
+            double[] actual = {50.0 + (i % 2 == 0 ? 0.001 : -0.001)};
+            declared.score(a, actual, expected, va);
+            undeclared.score(b, actual, expected, vb);
+        }
+        double[] actual = {50.5};
+        declared.score(a, actual, expected, va);
+        undeclared.score(b, actual, expected, vb);
+        // Half a unit of resolution: |z| about 0.5 against the range, about 500 against the key's noise.
+        assertEquals(0.99 * 0.5 / 5.5, va.anomalyScore(), 1e-3);
+        assertTrue(vb.anomalyScore() > 0.98, "undeclared: " + vb.anomalyScore());
+        // What the likelihood and the alerts see is not changed by the range.
+        assertEquals(vb.standardizedResidual(), va.standardizedResidual(), 0.0);
+        assertEquals(vb.likelihood(), va.likelihood(), 0.0);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grustreams.anomaly.AnomalyConfig;
+import io.grustreams.anomaly.FeatureRange;
 import io.grustreams.model.Cell;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
@@ -217,6 +218,40 @@ class KeyProcessorTest {
             double perEvent = (double) (stateBytes + blocks.bytesPut()) / events;
             assertTrue(perEvent <= dhLimit[2], "D=" + d + " H=" + dhLimit[1] + ": " + perEvent + " bytes per event");
         }
+    }
+
+    @Test
+    void shouldScoreAValueBeyondADeclaredRangeAsOutOfRangeAndChangeNothingElse() {
+        History.KeySeries s = history.series().get(1);
+        // Without the range's resolution in the residual novelty, only the out-of-range rule differs.
+        EngineConfig config = engine(16).withAnomaly(AnomalyConfig.builder().rangeResolution(0).build());
+        KeyProcessor declared = new KeyProcessor(config.withRanges(Map.of("temp", new FeatureRange(18, 30))));
+        KeyProcessor plain = new KeyProcessor(config);
+        KeyProcessor.Outcome a = new KeyProcessor.Outcome(2, 3);
+        KeyProcessor.Outcome b = new KeyProcessor.Outcome(2, 3);
+        double[] x = new double[2];
+        int beyond = 0;
+        int firstBeyond = -1;
+        for (int t = 0; t < 300; t++) {
+            s.copyValues(t, x);
+            declared.process(model, s.timestamp(t), x, a);
+            plain.process(model, s.timestamp(t), x, b);
+            // temp is 20 + 3·day: below 17.76 (18 - 2% of the width) on part of every day, first in the evening.
+            boolean outside = x[1] < 17.76;
+            beyond += outside ? 1 : 0;
+            if (outside && firstBeyond < 0) {
+                firstBeyond = t;
+            }
+            if (outside) {
+                assertEquals(1.0, a.verdict().anomalyScore(), "event " + t);
+            } else if (firstBeyond < 0) {
+                // Later, events scored 1 are not folded into the residual novelty's block maxima.
+                assertEquals(b.verdict().anomalyScore(), a.verdict().anomalyScore(), "event " + t);
+            }
+            assertArrayEquals(b.forecasts(), a.forecasts(), 0.0, "forecasts do not depend on the range, event " + t);
+            assertEquals(b.verdict().likelihood(), a.verdict().likelihood(), 0.0, "event " + t);
+        }
+        assertTrue(firstBeyond > 40 && beyond < 250, "both cases occur after warm-up: " + firstBeyond + ", " + beyond);
     }
 
     /** Events 0 .. n-1 of {@code s} without a model; returns the outcome to reuse. */

@@ -81,6 +81,43 @@ class GruTopologyTest {
     }
 
     @Test
+    void shouldScoreEveryValueBeyondADeclaredRangeAsOutOfRange() {
+        GruModel model = TestModels.random("m", 1, ONE, 8, 42);
+        double[][] xs = series(1, 120, 1);
+        // The series swings about 10 ± 3.5: the declared [0, 12] is narrower than what the key shows.
+        Map<Integer, Double> declared = anomalyScores(model, xs, dir.resolve("declared"),
+                props("gru.feature.value.min", "0", "gru.feature.value.max", "12"));
+        Map<Integer, Double> plain = anomalyScores(model, xs, dir.resolve("plain"), props());
+        int beyond = 0;
+        int onlyDeclared = 0;
+        for (int t = 1; t < xs.length; t++) {
+            if (xs[t][0] > 12.24) {
+                beyond++;
+                assertEquals(1.0, declared.get(t), "event " + t);
+                onlyDeclared += plain.get(t) < 1.0 ? 1 : 0;
+            }
+        }
+        assertTrue(beyond > 5 && onlyDeclared > 0, beyond + " beyond, " + onlyDeclared + " only by the declared range");
+    }
+
+    /** The anomaly score of each event but the first, by event index. */
+    private static Map<Integer, Double> anomalyScores(GruModel model, double[][] xs, Path stateDir,
+            java.util.Properties settings) {
+        try (TopologyHarness h = new TopologyHarness(settings, stateDir)) {
+            h.publish("m:1", model);
+            for (int t = 0; t < xs.length; t++) {
+                h.event("a", T0 + t, xs[t][0]);
+            }
+            Map<Integer, Double> scores = new HashMap<>();
+            List<JsonNode> out = h.readForecasts();
+            for (int t = 1; t < out.size(); t++) {
+                scores.put(t, out.get(t).get("anomalyScore").doubleValue());
+            }
+            return scores;
+        }
+    }
+
+    @Test
     void shouldGiveEachInterleavedKeyWhatItWouldGetAlone() {
         List<String> features = List.of("temp", "load");
         GruModel model = TestModels.random("m", 1, List.of("load", "temp"), 6, 7, Variant.PYTORCH);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grustreams.anomaly.AnomalyConfig;
+import io.grustreams.anomaly.FeatureRange;
 import io.grustreams.model.InputSpec;
 import io.grustreams.model.TimeInput;
 import java.time.ZoneId;
@@ -102,6 +103,15 @@ class StreamSettingsTest {
     }
 
     @Test
+    void shouldReadTheRangeResolutionAndRejectOneOutsideZeroToOne() {
+        assertEquals(0.05, StreamSettings.fromProperties(props("gru.anomaly.range-resolution", "0.05")).anomaly()
+                .rangeResolution());
+        assertEquals(0.01, StreamSettings.defaults().anomaly().rangeResolution());
+        assertRejected("rangeResolution", "gru.anomaly.range-resolution", "1");
+        assertRejected("gru.anomaly.range-resolution", "gru.anomaly.range-resolution", "fine");
+    }
+
+    @Test
     void shouldRejectInvalidValuesNamingTheKey() {
         Map<Properties, String> cases = Map.ofEntries(
                 Map.entry(props("gru.ring.size", "0"), "gru.ring.size must be in"),
@@ -183,5 +193,33 @@ class StreamSettingsTest {
                 StreamsConfig.AT_LEAST_ONCE, StreamsConfig.APPLICATION_ID_CONFIG, "mine"));
         assertEquals(StreamsConfig.AT_LEAST_ONCE, k.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         assertEquals("mine", k.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+    }
+
+    @Test
+    void shouldReadDeclaredFeatureRangesIntoTheEngine() {
+        StreamSettings s = StreamSettings.fromProperties(props("gru.features", "cpu,temp",
+                "gru.feature.cpu.min", "0", "gru.feature.cpu.max", " 100 "));
+        assertEquals(Map.of("cpu", new FeatureRange(0, 100)), s.ranges());
+        assertEquals(Map.of(0, new FeatureRange(0, 100)), s.engine().rangesByIndex());
+        assertEquals(Map.of(), StreamSettings.defaults().engine().ranges());
+    }
+
+    @Test
+    void shouldRejectInvalidRangesNamingTheKey() {
+        assertRejected("'cpu'", "gru.features", "temp", "gru.feature.cpu.min", "0",
+                "gru.feature.cpu.max", "1");
+        assertRejected("gru.feature.value.max", "gru.feature.value.min", "0");
+        assertRejected("gru.feature.value.min", "gru.feature.value.max", "1");
+        assertRejected("gru.feature.value.max", "gru.feature.value.min", "0", "gru.feature.value.max", "ten");
+        assertRejected("gru.feature.value.min", "gru.feature.value.min", "NaN", "gru.feature.value.max", "1");
+        assertRejected("gru.feature.value.max", "gru.feature.value.min", "0", "gru.feature.value.max", "Infinity");
+        assertRejected("gru.feature.value.min", "gru.feature.value.min", "5", "gru.feature.value.max", "5");
+        assertRejected("gru.feature.value.mean", "gru.feature.value.mean", "5");
+    }
+
+    private static void assertRejected(String key, String... kv) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StreamSettings.fromProperties(props(kv)));
+        assertTrue(e.getMessage().contains(key), e.getMessage());
     }
 }

@@ -1,10 +1,12 @@
 package io.grustreams.app.backtest;
 
 import io.grustreams.anomaly.AnomalyConfig;
+import io.grustreams.anomaly.FeatureRange;
 import io.grustreams.engine.EngineConfig;
 import io.grustreams.model.InputSpec;
 import io.grustreams.train.RetrainConfig;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a {@link Backtest} replays events. Immutable.
@@ -82,9 +84,8 @@ public record BacktestConfig(EngineConfig engine, int initialEvents, int retrain
 
     /** Other inputs for the engine and the trainer; the horizon is kept. */
     public BacktestConfig withInputs(InputSpec inputs) {
-        return new BacktestConfig(new EngineConfig(engine.features(), engine.ringSize(),
-                inputs.withHorizon(engine.horizon(), InputSpec.Readout.DIRECT), engine.anomaly()), initialEvents,
-                retrainEvery, historyEvents, retrain);
+        return new BacktestConfig(engine.withInputs(inputs.withHorizon(engine.horizon(), InputSpec.Readout.DIRECT)),
+                initialEvents, retrainEvery, historyEvents, retrain);
     }
 
     public BacktestConfig withRetrainEvery(int n) {
@@ -100,13 +101,17 @@ public record BacktestConfig(EngineConfig engine, int initialEvents, int retrain
     }
 
     public BacktestConfig withAnomaly(AnomalyConfig a) {
-        return new BacktestConfig(new EngineConfig(engine.features(), engine.ringSize(), engine.inputs(), a),
-                initialEvents, retrainEvery, historyEvents, retrain);
+        return new BacktestConfig(engine.withAnomaly(a), initialEvents, retrainEvery, historyEvents, retrain);
     }
 
     public BacktestConfig withRingSize(int w) {
-        return new BacktestConfig(new EngineConfig(engine.features(), w, engine.inputs(), engine.anomaly()),
-                initialEvents, retrainEvery, historyEvents, retrain.withWarmupSteps(w));
+        return new BacktestConfig(engine.withRingSize(w), initialEvents, retrainEvery, historyEvents,
+                retrain.withWarmupSteps(w));
+    }
+
+    /** The same engine with these declared feature ranges (by feature name) instead of its own. */
+    public BacktestConfig withRanges(Map<String, FeatureRange> ranges) {
+        return new BacktestConfig(engine.withRanges(ranges), initialEvents, retrainEvery, historyEvents, retrain);
     }
 
     /** The same configuration with another initial part (e.g. a file's NAB probationary period). */

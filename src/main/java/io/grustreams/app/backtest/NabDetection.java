@@ -1,5 +1,6 @@
 package io.grustreams.app.backtest;
 
+import io.grustreams.anomaly.FeatureRange;
 import io.grustreams.anomaly.nab.NabCorpus;
 import io.grustreams.anomaly.nab.NabDataFile;
 import io.grustreams.engine.KeyProcessor;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,8 +23,10 @@ import java.util.function.Consumer;
  * Runs every file of a NAB corpus through the {@link Backtest} path with one configuration: each
  * file is one key with one feature, its first model trained on its probationary part only (NAB's
  * first 15%, at most 750 rows, whose scores the benchmark ignores), retrained on schedule over past
- * rows. No look-ahead: nothing of a file is read before its row is replayed, not even its range.
- * The first model of a file serves even if it does not beat the naive forecasts (a detector needs
+ * rows. Under {@link Protocol#STRICT} nothing of a file is read before its row is replayed, not even
+ * its range; under {@link Protocol#STANDARD} the file's minimum and maximum are declared as the
+ * feature's range before its first row, as NAB's own runner hands every detector
+ * {@code inputMin}/{@code inputMax}, and nothing else of the future is. The first model of a file serves even if it does not beat the naive forecasts (a detector needs
  * a forecast to judge).
  *
  * <p>A row's NAB score is {@link #score}: the anomaly score of the stream's verdict
@@ -30,15 +34,46 @@ import java.util.function.Consumer;
  */
 public final class NabDetection {
 
+    /** What a detector may know of a file before its rows arrive. */
+    public enum Protocol {
+        /** NAB's own: the file's minimum and maximum ({@code inputMin}/{@code inputMax}), nothing else. */
+        STANDARD("standard"),
+        /** Nothing at all: every row is scored knowing only the rows before it. */
+        STRICT("strict");
+
+        private final String id;
+
+        Protocol(String id) {
+            this.id = id;
+        }
+
+        /** The command-line spelling. */
+        public String id() {
+            return id;
+        }
+
+        /** @throws IllegalArgumentException naming the known ids */
+        public static Protocol fromId(String id) {
+            for (Protocol p : values()) {
+                if (p.id.equals(id)) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("unknown protocol '" + id + "' (known: standard, strict)");
+        }
+    }
+
     private final BacktestConfig config;
     private final int threads;
+    private final Protocol protocol;
 
     /**
      * @param config the backtest configuration; its {@code initialEvents} is replaced per file by the
      *     file's probationary length
      * @param threads files replayed at once
+     * @param protocol what is declared of each file before its rows: its range, or nothing
      */
-    public NabDetection(BacktestConfig config, int threads) {
+    public NabDetection(BacktestConfig config, int threads, Protocol protocol) {
         if (config.features().size() != 1) {
             throw new IllegalArgumentException("NAB files have one value: configure one feature, not "
                     + config.features());
@@ -51,6 +86,7 @@ public final class NabDetection {
         // beat the model serving).
         this.config = config.withRetrain(config.retrain().withBeatNaive(false));
         this.threads = threads;
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
     }
 
     /**
@@ -106,10 +142,27 @@ public final class NabDetection {
             values.add(new double[] {file.value(i)});
         }
         double[] scores = new double[n];
-        Backtest backtest = new Backtest(config.withInitialEvents(Math.max(2, file.probationaryLength())));
+        Backtest backtest = new Backtest(declared(file).withInitialEvents(Math.max(2, file.probationaryLength())));
         backtest.run(keys, ts, values, (index, key, timestamp, v, forecasts, outcome) ->
                 scores[index] = score(outcome));
         return scores;
+    }
+
+    /**
+     * The configuration a file is replayed with: under {@link Protocol#STANDARD} its one feature's range
+     * is declared as the file's minimum and maximum (none for a constant file, which has no width).
+     */
+    BacktestConfig declared(NabDataFile file) {
+        if (protocol == Protocol.STRICT) {
+            return config;
+        }
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < file.rowCount(); i++) {
+            min = Math.min(min, file.value(i));
+            max = Math.max(max, file.value(i));
+        }
+        return min < max ? config.withRanges(Map.of(config.features().get(0), new FeatureRange(min, max))) : config;
     }
 
     /** The NAB score of one event: the stream detector's anomaly score; 0 before the key's first model. */

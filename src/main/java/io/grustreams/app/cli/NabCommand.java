@@ -14,9 +14,12 @@ import io.grustreams.app.train.TrainingOptions;
 import io.grustreams.stream.StreamSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,7 +33,7 @@ import picocli.CommandLine.Option;
 @Command(name = "nab",
         mixinStandardHelpOptions = true,
         description = {"The Numenta Anomaly Benchmark.",
-            "With --nab-dir and --out: detect on all data files (backtest path, no look-ahead), write",
+            "With --nab-dir and --out: detect on all data files (backtest path), write",
             "OUT/grustreams/<category>/grustreams_<file>.csv and print the score of each profile."},
         subcommands = {NabScoreCommand.class})
 public final class NabCommand implements Callable<Integer> {
@@ -44,6 +47,12 @@ public final class NabCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "RESULTS_DIR", description = "Where to write the results.")
     Path out;
+
+    @Option(names = "--protocol", defaultValue = "standard", paramLabel = "standard|strict|both",
+            description = {"What a detector knows of a file before its rows: standard (NAB's rules: the file's",
+                "min and max, as NAB hands every detector inputMin/inputMax), strict (nothing), or both",
+                "(results under OUT/standard and OUT/strict). Default: ${DEFAULT-VALUE}."})
+    String protocol;
 
     @Option(names = "--jobs", defaultValue = "2", description = "Files replayed at once (each trains on one thread). "
             + "Default: ${DEFAULT-VALUE}.")
@@ -72,30 +81,51 @@ public final class NabCommand implements Callable<Integer> {
         if (nabDir == null || out == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "detection needs both --nab-dir and --out");
         }
+        List<NabDetection.Protocol> protocols;
+        try {
+            protocols = protocol.equals("both") ? List.of(NabDetection.Protocol.STANDARD, NabDetection.Protocol.STRICT)
+                    : List.of(NabDetection.Protocol.fromId(protocol));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--protocol: unknown '" + protocol
+                    + "' (known: standard, strict, both)");
+        }
         long start = System.nanoTime();
         NabCorpus corpus = NabCorpus.load(nabDir);
         List<NabProfile> profiles = NabProfile.load(nabDir.resolve(NabProfile.PROFILES_FILE));
         StreamSettings settings = settingsOptions.settings(Map.of(StreamSettings.FEATURES, "value"));
         BacktestConfig config = BacktestConfig.defaults(settings.engine()).withRetrainEvery(retrainEvery);
         config = config.withRetrain(training.apply(config.retrain()));
-        pw.printf("detecting on %d files (%d rows), %d at once%n", corpus.files().size(), corpus.rowCount(),
-                jobs);
-        pw.flush();
-        Map<String, double[]> scores = new NabDetection(config, jobs).run(corpus, line -> {
-            pw.println(line);
+        List<String> summary = new ArrayList<>();
+        for (NabDetection.Protocol p : protocols) {
+            long t0 = System.nanoTime();
+            Path dir = protocols.size() == 1 ? out : out.resolve(p.id());
+            pw.printf("protocol %s: detecting on %d files (%d rows), %d at once%n", p.id(), corpus.files().size(),
+                    corpus.rowCount(), jobs);
             pw.flush();
-        });
-        for (NabDataFile f : corpus.files()) {
-            NabResultsWriter.write(out, DETECTOR, f, scores.get(f.relativePath()));
+            Map<String, double[]> scores = new NabDetection(config, jobs, p).run(corpus, line -> {
+                pw.println(line);
+                pw.flush();
+            });
+            for (NabDataFile f : corpus.files()) {
+                NabResultsWriter.write(dir, DETECTOR, f, scores.get(f.relativePath()));
+            }
+            double detectSeconds = (System.nanoTime() - t0) / 1e9;
+            NabResults results = NabResults.of(DETECTOR, corpus, scores);
+            List<NabScore> scored = new NabScorer(corpus).optimize(results, profiles, ThresholdSearch.SWEEP);
+            for (NabScore s : scored) {
+                pw.println(NabScoreCommand.textLine(s));
+            }
+            summary.add(String.format(Locale.ROOT, "%-9s %s", p.id(), scored.stream()
+                    .map(s -> String.format(Locale.ROOT, "%s %.2f", s.profile(), s.normalizedScore()))
+                    .collect(Collectors.joining("  "))));
+            pw.printf("protocol %s: results in %s; detection %.0f s, with scoring %.0f s%n", p.id(),
+                    dir.resolve(DETECTOR), detectSeconds, (System.nanoTime() - t0) / 1e9);
+            pw.flush();
         }
-        double detectSeconds = (System.nanoTime() - start) / 1e9;
-        NabResults results = NabResults.of(DETECTOR, corpus, scores);
-        List<NabScore> scored = new NabScorer(corpus).optimize(results, profiles, ThresholdSearch.SWEEP);
-        for (NabScore s : scored) {
-            pw.println(NabScoreCommand.textLine(s));
+        if (protocols.size() > 1) {
+            summary.forEach(pw::println);
         }
-        pw.printf("results in %s; detection %.0f s, total %.0f s%n", out.resolve(DETECTOR), detectSeconds,
-                (System.nanoTime() - start) / 1e9);
+        pw.printf("total %.0f s%n", (System.nanoTime() - start) / 1e9);
         pw.flush();
         return 0;
     }

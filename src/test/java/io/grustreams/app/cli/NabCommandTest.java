@@ -77,4 +77,35 @@ class NabCommandTest {
         }
         assertTrue(printed.contains("2/2]"), "progress is shown: " + printed);
     }
+
+    @Test
+    void shouldRunBothProtocolsIntoTheirOwnDirectoriesAndPrintBoth() throws IOException {
+        Path mini = miniCorpus();
+        Path out = tmp.resolve("results");
+        StringWriter sw = new StringWriter();
+        CommandLine cmd = new CommandLine(new NabCommand());
+        cmd.setOut(new PrintWriter(sw));
+
+        int code = cmd.execute("--nab-dir", mini.toString(), "--out", out.toString(), "--jobs", "1",
+                "--protocol", "both");
+
+        assertEquals(0, code);
+        String printed = sw.toString();
+        for (String protocol : List.of("standard", "strict")) {
+            for (String f : FILES) {
+                String[] parts = f.split("/");
+                assertTrue(Files.exists(out.resolve(protocol).resolve("grustreams").resolve(parts[0])
+                        .resolve("grustreams_" + parts[1])), protocol + " " + f);
+            }
+            assertTrue(printed.lines().anyMatch(l -> l.startsWith(protocol + " ") && l.contains("standard ")
+                    && l.contains("reward_low_FP_rate ") && l.contains("reward_low_FN_rate ")), printed);
+        }
+    }
+
+    @Test
+    void shouldRejectAnUnknownProtocol() {
+        CommandLine cmd = new CommandLine(new NabCommand());
+        cmd.setErr(new PrintWriter(new StringWriter()));
+        assertEquals(2, cmd.execute("--nab-dir", tmp.toString(), "--out", tmp.toString(), "--protocol", "lenient"));
+    }
 }

@@ -60,7 +60,7 @@ import org.junit.jupiter.api.io.TempDir;
  * An in-place upgrade: the broker holds what the previous release (f10c9d0, key-state format 1)
  * left when it was stopped after the first {@value #FIRST} events of each key (its state store's
  * changelog, its consumer group's offsets, the model), and this build starts on it with the same
- * application id. It must restore the version-1 states, rewrite each as version 2 on the key's next
+ * application id. It must restore the version-1 states, rewrite each in the current format on the key's next
  * event with the ring sealed into the ring store, and continue every key as the previous release
  * continued it, uninterrupted. Golden data: {@code src/test/resources/upgrade/}, made by the
  * previous release itself ({@code src/test/upgrade/generate.sh}).
@@ -132,7 +132,7 @@ class StateUpgradeIT {
         commitEndOffsets(app, settings.eventsTopic());
 
         try (Instance upgraded = start(app, gru)) {
-            // Step 2: each key's next event. Its state is rewritten as version 2 and the old ring,
+            // Step 2: each key's next event. Its state is rewritten in the current format and the old ring,
             // its last 32 events inline, is sealed into the ring store as blocks 0 and 1.
             produceEvents(settings.eventsTopic(), events, FIRST, FIRST + 1);
             Runs.readCommitted(kafka, settings.forecastsTopic(), KEYS);
