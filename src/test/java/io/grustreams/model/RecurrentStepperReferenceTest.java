@@ -17,9 +17,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -103,9 +105,11 @@ class RecurrentStepperReferenceTest {
                 GruLayout.of(Cell.GRU, Variant.CHO, 2, 8, 64, 8));
     }
 
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     @ParameterizedTest(name = "{0}")
     @MethodSource("stackedLayouts")
     void shouldAllocateNothingPerStepAfterWarmUp(GruLayout layout) {
+        CpuFeatures.assumeFma();
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertTrue(threads.isThreadAllocatedMemorySupported(), "the JVM reports per-thread allocation");
         threads.setThreadAllocatedMemoryEnabled(true);

@@ -15,8 +15,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -130,9 +132,11 @@ class RecurrentStepperTest {
         }
     }
 
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     @ParameterizedTest
     @EnumSource(Variant.class)
     void shouldAllocateNothingPerStepAfterWarmUp(Variant variant) {
+        CpuFeatures.assumeFma();
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertTrue(threads.isThreadAllocatedMemorySupported(), "the JVM reports per-thread allocation");
         threads.setThreadAllocatedMemoryEnabled(true);
