@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grustreams.app.cli.VerifyReferenceCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class VerifyReferenceCommandTest {
 
@@ -22,17 +19,9 @@ class VerifyReferenceCommandTest {
         return dir;
     }
 
-    private record Run(int exit, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new VerifyReferenceCommand());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CommandRun run(String... args) {
+        return CommandRun.execute(new VerifyReferenceCommand(), args);
     }
 
     @Test
@@ -43,7 +32,7 @@ class VerifyReferenceCommandTest {
             files = s.filter(p -> p.toString().endsWith(".json") && !p.endsWith("index.json")).count();
         }
 
-        Run r = run(dir.toString());
+        CommandRun r = run(dir.toString());
 
         assertEquals(0, r.exit(), r.out() + r.err());
         String[] lines = r.out().strip().split("\n");
@@ -62,8 +51,8 @@ class VerifyReferenceCommandTest {
         }
         assertTrue(args.stream().anyMatch(a -> a.endsWith("index.json")), args.toString());
 
-        Run all = run(args.toArray(String[]::new));
-        Run index = run(dir.resolve("index.json").toString());
+        CommandRun all = run(args.toArray(String[]::new));
+        CommandRun index = run(dir.resolve("index.json").toString());
 
         assertEquals(0, all.exit(), all.out() + all.err());
         assertEquals(0, index.exit(), index.out() + index.err());
@@ -82,7 +71,7 @@ class VerifyReferenceCommandTest {
         Path bad = tmp.resolve("pytorch_bad.json");
         mapper.writeValue(bad.toFile(), root);
 
-        Run r = run(referenceDir().resolve("cho_I1_H4_seed1.json").toString(), bad.toString());
+        CommandRun r = run(referenceDir().resolve("cho_I1_H4_seed1.json").toString(), bad.toString());
 
         assertEquals(1, r.exit(), r.out());
         String[] lines = r.out().strip().split("\n");
@@ -93,7 +82,7 @@ class VerifyReferenceCommandTest {
 
     @Test
     void shouldExitNonZeroForAMissingPath(@TempDir Path tmp) {
-        Run r = run(tmp.resolve("nothing-here").toString());
+        CommandRun r = run(tmp.resolve("nothing-here").toString());
 
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("no such file or directory"), r.err());

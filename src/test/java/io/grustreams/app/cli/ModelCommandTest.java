@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grustreams.app.CommandRun;
 import io.grustreams.model.Cell;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.RecurrentStepper;
@@ -14,29 +15,19 @@ import io.grustreams.model.Variant;
 import io.grustreams.model.codec.ModelCodec;
 import io.grustreams.model.codec.ReferenceCase;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ModelCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Run(int exit, String out, String err) { }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new ModelCommand());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CommandRun run(String... args) {
+        return CommandRun.execute(new ModelCommand(), args);
     }
 
     private static ReferenceCase pytorchCase() {
@@ -64,7 +55,7 @@ class ModelCommandTest {
         ReferenceCase ref = pytorchCase();
         Path sd = writeStateDict(ref, dir, true);
         Path out = dir.resolve("model.json");
-        Run r = run("import-pytorch", "--state-dict", sd.toString(), "--out", out.toString(),
+        CommandRun r = run("import-pytorch", "--state-dict", sd.toString(), "--out", out.toString(),
                 "--features", "a,b,c", "--mean", "1,2,3", "--std", "2,4,8", "--version", "5");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("model.json"), r.out());
@@ -102,7 +93,7 @@ class ModelCommandTest {
     void shouldWarnOnStderrWhenTheReadoutIsMissing(@TempDir Path dir) throws Exception {
         Path sd = writeStateDict(pytorchCase(), dir, false);
         Path out = dir.resolve("model.json");
-        Run r = run("import-pytorch", "--state-dict", sd.toString(), "--out", out.toString(), "--name", "n");
+        CommandRun r = run("import-pytorch", "--state-dict", sd.toString(), "--out", out.toString(), "--name", "n");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("no readout"), r.err());
         GruModel m = ModelCodec.read(out);
@@ -115,10 +106,10 @@ class ModelCommandTest {
     void shouldFailWithoutWritingWhenOptionsDisagreeWithTheStateDict(@TempDir Path dir) throws Exception {
         Path sd = writeStateDict(pytorchCase(), dir, true);
         Path out = dir.resolve("model.json");
-        Run r = run("import-pytorch", "--state-dict", sd.toString(), "--out", out.toString(), "--features", "a,b");
+        CommandRun r = run("import-pytorch", "--state-dict", sd.toString(), "--out", out.toString(), "--features", "a,b");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--features has 2 names"), r.err());
-        Run r2 = run("import-pytorch", "--state-dict", sd.toString(), "--out", out.toString(), "--std", "1,0,1");
+        CommandRun r2 = run("import-pytorch", "--state-dict", sd.toString(), "--out", out.toString(), "--std", "1,0,1");
         assertEquals(2, r2.exit());
         assertTrue(r2.err().contains("std[1]"), r2.err());
         assertFalse(Files.exists(out));
@@ -131,18 +122,18 @@ class ModelCommandTest {
             Files.copy(in, sd);
         }
         Path out = dir.resolve("model.json");
-        Run r = run("import-pytorch", "--cell", "lstm", "--state-dict", sd.toString(), "--out", out.toString());
+        CommandRun r = run("import-pytorch", "--cell", "lstm", "--state-dict", sd.toString(), "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
         GruModel m = ModelCodec.read(out);
         assertEquals(Cell.LSTM, m.layout().cell());
         assertEquals(2, m.layout().layers());
         assertTrue(r.out().contains("lstm(layers 2"), r.out());
 
-        Run wrongCell = run("import-pytorch", "--cell", "gru", "--state-dict", sd.toString(), "--out",
+        CommandRun wrongCell = run("import-pytorch", "--cell", "gru", "--state-dict", sd.toString(), "--out",
                 dir.resolve("gru.json").toString());
         assertEquals(1, wrongCell.exit());
         assertTrue(wrongCell.err().contains("weight_hh_l0"), wrongCell.err());
-        Run unknownCell = run("import-pytorch", "--cell", "transformer", "--state-dict", sd.toString(), "--out",
+        CommandRun unknownCell = run("import-pytorch", "--cell", "transformer", "--state-dict", sd.toString(), "--out",
                 dir.resolve("t.json").toString());
         assertEquals(2, unknownCell.exit());
         assertTrue(unknownCell.err().contains("unknown cell 'transformer'"), unknownCell.err());

@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grustreams.app.CommandRun;
 import io.grustreams.app.Csv;
 import io.grustreams.stream.ShortestDouble;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import picocli.CommandLine;
 
 /**
  * {@code model forecast} on models imported from state dicts PyTorch wrote
@@ -34,17 +32,9 @@ class ModelForecastCommandTest {
     /** The bound: absolute, relative above 1. */
     private static final double TOL = 1e-9;
 
-    private record Run(int exit, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new ModelCommand());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CommandRun run(String... args) {
+        return CommandRun.execute(new ModelCommand(), args);
     }
 
     private static Path copy(String fixture, Path dir) throws IOException {
@@ -58,7 +48,7 @@ class ModelForecastCommandTest {
     /** The fixture's state dict imported with its normalization, as a user would. */
     private static Path imported(String name, String cell, Path dir) throws IOException {
         Path model = dir.resolve(name + ".model.json");
-        Run r = run("import-pytorch", "--cell", cell, "--state-dict", copy(name + ".state_dict.json", dir).toString(),
+        CommandRun r = run("import-pytorch", "--cell", cell, "--state-dict", copy(name + ".state_dict.json", dir).toString(),
                 "--out", model.toString(), "--features", "x0,x1", "--mean", "10,-2", "--std", "2,0.5");
         assertEquals(0, r.exit(), r.err());
         return model;
@@ -77,7 +67,7 @@ class ModelForecastCommandTest {
         }
         Path model = imported(name, expected.get("cell").asText(), dir);
         Path out = dir.resolve("forecasts.csv");
-        Run r = run("forecast", "--model", model.toString(), "--input", copy("input.csv", dir).toString(), "--out",
+        CommandRun r = run("forecast", "--model", model.toString(), "--input", copy("input.csv", dir).toString(), "--out",
                 out.toString(), "--horizon", "3");
         assertEquals(0, r.exit(), r.err());
 
@@ -110,7 +100,7 @@ class ModelForecastCommandTest {
         Path swapped = dir.resolve("swapped.csv");
         Files.writeString(swapped, "key,timestamp,x1,x0\n\"a,1\",2024-05-01T12:00:00Z,-1.5,9.5\n");
         Path out = dir.resolve("out.csv");
-        Run r = run("forecast", "--model", model.toString(), "--input", swapped.toString(), "--out", out.toString());
+        CommandRun r = run("forecast", "--model", model.toString(), "--input", swapped.toString(), "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
         List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
         assertEquals("key,timestamp,x1_forecast_1,x0_forecast_1", lines.get(0));
@@ -123,13 +113,13 @@ class ModelForecastCommandTest {
         Path model = imported("rnn_L1", "rnn", dir);
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "key,timestamp,x0,y\na,1,1,2\n");
-        Run r = run("forecast", "--model", model.toString(), "--input", bad.toString(), "--out",
+        CommandRun r = run("forecast", "--model", model.toString(), "--input", bad.toString(), "--out",
                 dir.resolve("o.csv").toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("are not the model's [x0, x1]"), r.err());
         Path nan = dir.resolve("nan.csv");
         Files.writeString(nan, "key,timestamp,x0,x1\na,1,1,NaN\n");
-        Run r2 = run("forecast", "--model", model.toString(), "--input", nan.toString(), "--out",
+        CommandRun r2 = run("forecast", "--model", model.toString(), "--input", nan.toString(), "--out",
                 dir.resolve("o.csv").toString());
         assertEquals(1, r2.exit());
         assertTrue(r2.err().contains("nan.csv line 2 column x1: not finite"), r2.err());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grustreams.app.CommandRun;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.Normalization;
@@ -21,8 +22,6 @@ import io.grustreams.stream.TopicSpec;
 import io.grustreams.testkit.KafkaCluster;
 import io.grustreams.testkit.KafkaExtension;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +46,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Model hot-swap on a real broker: a running stream, models published and rolled back with the
@@ -80,17 +78,9 @@ class ModelHotSwapIT {
         kafka.createTopics(1, s.modelsTopic());
     }
 
-    private record Run(int exit, String out, String err) {
-    }
 
-    private static Run model(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new ModelCommand());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CommandRun model(String... args) {
+        return CommandRun.execute(new ModelCommand(), args);
     }
 
     private static GruModel randomModel(long version, long seed) {
@@ -206,7 +196,7 @@ class ModelHotSwapIT {
         KafkaStreams streams = new KafkaStreams(GruTopology.build(settings, registry), p);
         try {
             streams.start();
-            Run published = model("publish", v1File.toString(), "-c", cfg.toString(), "--effective-from", iso(T0));
+            CommandRun published = model("publish", v1File.toString(), "-c", cfg.toString(), "--effective-from", iso(T0));
             assertEquals(0, published.exit(), published.err());
             assertTrue(published.out().startsWith("published m@1 to "), published.out());
             awaitRegistered(registry, 1);
@@ -214,13 +204,13 @@ class ModelHotSwapIT {
             forecasts(160);
 
             // v2, effective at event time T0 + 100 s, published while the stream runs.
-            Run second = model("publish", v2File.toString(), "-c", cfg.toString(), "--effective-from",
+            CommandRun second = model("publish", v2File.toString(), "-c", cfg.toString(), "--effective-from",
                     iso(T0 + 100_000L));
             assertEquals(0, second.exit(), second.err());
             awaitRegistered(registry, 2);
             events(xs, 80, 160);
             // Roll back to v1's weights as v3, effective at T0 + 200 s.
-            Run rollback = model("rollback", "--to", "1", "-c", cfg.toString(), "--effective-from",
+            CommandRun rollback = model("rollback", "--to", "1", "-c", cfg.toString(), "--effective-from",
                     iso(T0 + 200_000L));
             assertEquals(0, rollback.exit(), rollback.err());
             assertTrue(rollback.out().startsWith("published m@3 to "), rollback.out());
@@ -256,7 +246,7 @@ class ModelHotSwapIT {
         }
 
         // Every version stays on the topic; v3 (effective in the past) serves now.
-        Run list = model("list", "-c", cfg.toString());
+        CommandRun list = model("list", "-c", cfg.toString());
         assertEquals(0, list.exit(), list.err());
         String[] lines = list.out().split("\n");
         assertTrue(Arrays.stream(lines).anyMatch(l -> l.startsWith("m@1 ") && l.contains(" KEPT ")), list.out());
@@ -265,18 +255,18 @@ class ModelHotSwapIT {
                 && l.contains(iso(T0 + 200_000L)) && l.contains("rolledBackFrom=1")), list.out());
 
         // Refused before publishing: an old version again, a model of other features.
-        Run again = model("publish", v2File.toString(), "-c", cfg.toString());
+        CommandRun again = model("publish", v2File.toString(), "-c", cfg.toString());
         assertEquals(1, again.exit());
         assertTrue(again.err().contains("version 2 of 'm' is not above the highest on the topic, 3"), again.err());
         Path other = dir.resolve("other.json");
         GruModel otherFeatures = new GruModel("m", 9, Instant.EPOCH, List.of("temp"),
                 Normalization.identity(1), Parameters.zeros(GruLayout.of(Variant.CHO, 1, 2, 1)), Map.of());
         ModelCodec.write(otherFeatures, other);
-        Run wrong = model("publish", other.toString(), "-c", cfg.toString());
+        CommandRun wrong = model("publish", other.toString(), "-c", cfg.toString());
         assertEquals(1, wrong.exit());
         assertTrue(wrong.err().contains("model features [temp] are not the stream's gru.features [value]"),
                 wrong.err());
-        Run missing = model("rollback", "--to", "7", "-c", cfg.toString());
+        CommandRun missing = model("rollback", "--to", "7", "-c", cfg.toString());
         assertEquals(1, missing.exit());
         assertTrue(missing.err().contains("no servable version 7 of 'm'"), missing.err());
         assertEquals(3, kafka.readAll(settings.modelsTopic(), Duration.ofMillis(200)).size());

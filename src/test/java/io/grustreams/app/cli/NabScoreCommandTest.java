@@ -11,16 +11,14 @@ import io.grustreams.anomaly.nab.NabDataFile;
 import io.grustreams.anomaly.nab.NabFixtures;
 import io.grustreams.anomaly.nab.NabResultsWriter;
 import io.grustreams.anomaly.nab.NabWindow;
+import io.grustreams.app.CommandRun;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class NabScoreCommandTest {
 
@@ -34,10 +32,10 @@ class NabScoreCommandTest {
     void shouldPrintOneJsonLinePerProfileWithPerfectScore() throws IOException {
         Path results = writeSmallNab(true);
 
-        Run run = run("--nab-dir", tmp.toString(), "--results", results.toString(), "--json");
+        CommandRun run = run("--nab-dir", tmp.toString(), "--results", results.toString(), "--json");
 
-        assertEquals(0, run.exitCode, run.err);
-        List<JsonNode> lines = jsonLines(run.out);
+        assertEquals(0, run.exit(), run.err());
+        List<JsonNode> lines = jsonLines(run.out());
         assertEquals(List.of("standard", "reward_low_FN_rate"), lines.stream().map(j -> j.get("profile").asText()).toList());
         for (JsonNode j : lines) {
             assertEquals(100.0, j.get("normalizedScore").asDouble(), 1e-9);
@@ -54,12 +52,12 @@ class NabScoreCommandTest {
     void shouldPrintTextLinePerRequestedProfile() throws IOException {
         Path results = writeSmallNab(false);
 
-        Run run = run("--nab-dir", tmp.toString(), "--results", results.toString(), "--profile", "reward_low_FN_rate",
+        CommandRun run = run("--nab-dir", tmp.toString(), "--results", results.toString(), "--profile", "reward_low_FN_rate",
                 "--optimizer", "hill-climb");
 
-        assertEquals(0, run.exitCode, run.err);
-        String[] lines = run.out.strip().split("\n");
-        assertEquals(1, lines.length, run.out);
+        assertEquals(0, run.exit(), run.err());
+        String[] lines = run.out().strip().split("\n");
+        assertEquals(1, lines.length, run.out());
         assertTrue(lines[0].startsWith("reward_low_FN_rate"), lines[0]);
         assertTrue(lines[0].contains("score    0.00"), lines[0]);
         assertTrue(lines[0].contains("(hill-climb)"), lines[0]);
@@ -72,12 +70,12 @@ class NabScoreCommandTest {
         Path results = writeSmallNab(true);
         missWindowWithFalsePositive(results);
 
-        Run run = run("--nab-dir", tmp.toString(), "--results", results.toString(), "--profile", "standard",
+        CommandRun run = run("--nab-dir", tmp.toString(), "--results", results.toString(), "--profile", "standard",
                 "--threshold", "0.5", "--per-file");
 
-        assertEquals(0, run.exitCode, run.err);
-        String[] lines = run.out.strip().split("\n");
-        assertEquals(3, lines.length, run.out);
+        assertEquals(0, run.exit(), run.err());
+        String[] lines = run.out().strip().split("\n");
+        assertEquals(3, lines.length, run.out());
         assertTrue(lines[0].startsWith("standard"), lines[0]);
         // Two windows at their left edge (1 each, S(-1)/S(-1)); the miss costs -A_fn = -1 and the
         // false positive, before b's only window, -A_fp = -0.11.
@@ -91,9 +89,9 @@ class NabScoreCommandTest {
         missWindowWithFalsePositive(results);
 
         JsonNode with = jsonLines(run("--nab-dir", tmp.toString(), "--results", results.toString(), "--profile",
-                "standard", "--threshold", "0.5", "--json", "--per-file").out).get(0);
+                "standard", "--threshold", "0.5", "--json", "--per-file").out()).get(0);
         JsonNode without = jsonLines(run("--nab-dir", tmp.toString(), "--results", results.toString(), "--profile",
-                "standard", "--threshold", "0.5", "--json").out).get(0);
+                "standard", "--threshold", "0.5", "--json").out()).get(0);
 
         assertTrue(without.get("files") == null, without.toString());
         JsonNode files = with.get("files");
@@ -111,10 +109,10 @@ class NabScoreCommandTest {
         Path results = writeSmallNab(true);
         Files.delete(results.resolve("realB/perfect_b.csv"));
 
-        Run run = run("--nab-dir", tmp.toString(), "--results", results.toString());
+        CommandRun run = run("--nab-dir", tmp.toString(), "--results", results.toString());
 
-        assertNotEquals(0, run.exitCode);
-        assertTrue(run.err.contains("perfect_b.csv"), run.err);
+        assertNotEquals(0, run.exit());
+        assertTrue(run.err().contains("perfect_b.csv"), run.err());
     }
 
     /** End to end on the real corpus: the published numenta scores with NAB 1.0's optimizer. */
@@ -123,12 +121,12 @@ class NabScoreCommandTest {
         Path nab = NabFixtures.nabDir();
         JsonNode official = JSON.readTree(nab.resolve("results/final_results.json").toFile()).get("numenta");
 
-        Run run = run("--nab-dir", nab.toString(), "--results", nab.resolve("results/numenta").toString(),
+        CommandRun run = run("--nab-dir", nab.toString(), "--results", nab.resolve("results/numenta").toString(),
                 "--optimizer", "hill-climb", "--json");
 
-        assertEquals(0, run.exitCode, run.err);
-        List<JsonNode> lines = jsonLines(run.out);
-        assertEquals(3, lines.size(), run.out);
+        assertEquals(0, run.exit(), run.err());
+        List<JsonNode> lines = jsonLines(run.out());
+        assertEquals(3, lines.size(), run.out());
         for (JsonNode j : lines) {
             String profile = j.get("profile").asText();
             assertEquals(official.get(profile).asDouble(), j.get("normalizedScore").asDouble(), 0.01, profile);
@@ -189,16 +187,8 @@ class NabScoreCommandTest {
         return nodes;
     }
 
-    private record Run(int exitCode, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new NabScoreCommand());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CommandRun run(String... args) {
+        return CommandRun.execute(new NabScoreCommand(), args);
     }
 }

@@ -3,12 +3,11 @@ package io.grustreams.app.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grustreams.app.CommandRun;
 import io.grustreams.app.Main;
 import io.grustreams.testkit.KafkaCluster;
 import io.grustreams.testkit.KafkaExtension;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +23,6 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code topics apply} and {@code produce} through the command line against a real broker. */
 @ExtendWith(KafkaExtension.class)
@@ -39,17 +37,9 @@ class TopicsAndProduceIT {
         this.kafka = kafka;
     }
 
-    private record Run(int exit, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CommandRun run(String... args) {
+        return CommandRun.execute(Main.commandLine(), args);
     }
 
     private void topicFile(String role, String name, int partitions, String... configs) throws IOException {
@@ -81,18 +71,18 @@ class TopicsAndProduceIT {
         String[] apply = {"topics", "apply", "--bootstrap-servers", kafka.bootstrapServers(), "--dir",
                 dir.resolve("topics").toString()};
 
-        Run first = run(apply);
+        CommandRun first = run(apply);
         assertEquals(0, first.exit(), first.err());
         assertTrue(first.out().contains(events + ": created"), first.out());
         assertTrue(first.out().contains(models + ": created"), first.out());
 
-        Run again = run(apply);
+        CommandRun again = run(apply);
         assertEquals(0, again.exit(), again.err());
         assertEquals(events + ": unchanged\n" + models + ": unchanged\n", again.out().replace("\r\n", "\n"));
 
         // Declared more partitions and another retention: both applied; the compacted topic is untouched.
         topicFile("events", events, 4, "retention.ms=86400000");
-        Run grown = run(apply);
+        CommandRun grown = run(apply);
         assertEquals(0, grown.exit(), grown.err());
         assertTrue(grown.out().contains(events + ": updated (partitions 2 -> 4; retention.ms 604800000 -> 86400000)"),
                 grown.out());
@@ -100,7 +90,7 @@ class TopicsAndProduceIT {
 
         // Fewer partitions declared: reported, never removed.
         topicFile("events", events, 1, "retention.ms=86400000");
-        Run shrunk = run(apply);
+        CommandRun shrunk = run(apply);
         assertEquals(0, shrunk.exit(), shrunk.err());
         assertTrue(shrunk.out().contains("has 4 partitions, more than the 1 declared"), shrunk.out());
 
@@ -119,7 +109,7 @@ class TopicsAndProduceIT {
         Path config = Files.writeString(dir.resolve("app.properties"),
                 "gru.topic.alerts=" + renamed + "\nbootstrap.servers=" + kafka.bootstrapServers()
                         + "\napplication.id=ignored-by-the-admin-client\n");
-        Run r = run("topics", "apply", "--config", config.toString(), "--dir", dir.resolve("topics").toString());
+        CommandRun r = run("topics", "apply", "--config", config.toString(), "--dir", dir.resolve("topics").toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals(renamed + ": created (1 partitions, replication 1)\n", r.out().replace("\r\n", "\n"));
     }
@@ -131,7 +121,7 @@ class TopicsAndProduceIT {
         Path csv = Files.writeString(dir.resolve("nab.csv"),
                 "timestamp,value\n2014-04-01 00:00:00,20.5\n2014-04-01 00:05:00,21\n\n2014-04-01 00:10:00,-3e2\n",
                 StandardCharsets.UTF_8);
-        Run r = run("produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--input",
+        CommandRun r = run("produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--input",
                 csv.toString(), "--key", "machine-1", "--rate", "200");
         assertEquals(0, r.exit(), r.err());
         assertEquals("produced 3 records to " + topic + "\n", r.out().replace("\r\n", "\n"));
@@ -148,7 +138,7 @@ class TopicsAndProduceIT {
         String topic = kafka.uniqueTopic("events");
         kafka.createTopics(1, topic);
         Path csv = Files.writeString(dir.resolve("bad.csv"), "key,timestamp,value\na,1000,1\na,2000,oops\n");
-        Run r = run("produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--input",
+        CommandRun r = run("produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--input",
                 csv.toString());
         assertEquals(1, r.exit());
         assertEquals("error: " + csv + " line 3 column 'value': 'oops' is not a finite number\n",

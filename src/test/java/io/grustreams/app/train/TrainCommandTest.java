@@ -8,13 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grustreams.app.CommandRun;
 import io.grustreams.app.Main;
 import io.grustreams.model.Cell;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.codec.ModelCodec;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,10 +41,6 @@ class TrainCommandTest {
     Path dir;
     private Path config;
     private Path csv;
-
-    /** Output and error text of one command run, and its exit code. */
-    private record Run(int exit, String out, String err) {
-    }
 
     @BeforeEach
     void files() throws IOException {
@@ -97,27 +92,18 @@ class TrainCommandTest {
         return all.toArray(String[]::new);
     }
 
-    private static Run run(CommandLine cl, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private static Run main(String... args) {
-        return run(Main.commandLine(), args);
+    private static CommandRun main(String... args) {
+        return CommandRun.execute(Main.commandLine(), args);
     }
 
     /** The command alone, on a fixed clock, with Main's error handling. */
-    private static Run fixedClock(String... args) {
+    private static CommandRun fixedClock(String... args) {
         TrainCommand cmd = new TrainCommand();
         cmd.clock = Clock.fixed(Instant.parse("2025-03-01T12:00:00Z"), ZoneOffset.UTC);
         CommandLine own = new CommandLine(cmd);
         own.setExecutionExceptionHandler(Main.commandLine().getExecutionExceptionHandler());
         // args start with the subcommand name "train", which the command alone does not take
-        return run(own, Arrays.copyOfRange(args, 1, args.length));
+        return CommandRun.execute(own, Arrays.copyOfRange(args, 1, args.length));
     }
 
     private static List<Path> files(Path d, String suffix) throws IOException {
@@ -129,7 +115,7 @@ class TrainCommandTest {
     @Test
     void shouldTrainOnCsvFilesAndWriteModelReportAndLossCurve() throws IOException {
         Path out = dir.resolve("runs");
-        Run r = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--out", out.toString()));
+        CommandRun r = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--out", out.toString()));
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("read 2,400 records from 1 file(s)"), r.out());
         assertTrue(r.out().contains("epoch 1/8  train"), r.out());
@@ -186,9 +172,9 @@ class TrainCommandTest {
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
         String[] caps = {"--max-keys", "4", "--max-events-per-key", "300", "--epochs", "2"};
-        Run first = fixedClock(args(concat(caps, "--config", config.toString(), "--input", csv.toString(), "--dry-run",
+        CommandRun first = fixedClock(args(concat(caps, "--config", config.toString(), "--input", csv.toString(), "--dry-run",
                 "--out", a.toString())));
-        Run second = fixedClock(args(concat(caps, "--config", config.toString(), "--input", grouped.toString(),
+        CommandRun second = fixedClock(args(concat(caps, "--config", config.toString(), "--input", grouped.toString(),
                 "--dry-run", "--out", b.toString())));
         assertEquals(0, first.exit(), first.err());
         assertEquals(0, second.exit(), second.err());
@@ -221,7 +207,7 @@ class TrainCommandTest {
 
     @Test
     void shouldNameABadCap() {
-        Run r = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--max-keys", "0"));
+        CommandRun r = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--max-keys", "0"));
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("--max-keys must be positive: 0"), r.err());
     }
@@ -233,7 +219,7 @@ class TrainCommandTest {
                 "--out", first.toString())).exit());
         Path champion = files(first, ".model.json").get(0);
         Path second = dir.resolve("second");
-        Run r = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--out",
+        CommandRun r = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--out",
                 second.toString(), "--champion", champion.toString(), "--hidden", "2", "--epochs", "1"));
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("current model: gru v1"), r.out());
@@ -249,7 +235,7 @@ class TrainCommandTest {
     void shouldEndWithOneLineAndPublishNothingOnBadConfiguration() throws IOException {
         Files.writeString(config, "gru.features=temp,load\ngru.typo=1\nbootstrap.servers=127.0.0.1:1\n");
         Path out = dir.resolve("runs");
-        Run r = main(args("--config", config.toString(), "--input", csv.toString(), "--out", out.toString()));
+        CommandRun r = main(args("--config", config.toString(), "--input", csv.toString(), "--out", out.toString()));
         assertEquals(1, r.exit());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("error: --config " + config + ": unknown setting 'gru.typo'"), r.err());
@@ -260,7 +246,7 @@ class TrainCommandTest {
     void shouldEndWithOneLineOnAnEmptyWindow() throws IOException {
         Files.writeString(csv, "key,timestamp,temp,load\n");
         Path out = dir.resolve("runs");
-        Run r = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--out",
+        CommandRun r = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--out",
                 out.toString()));
         assertEquals(1, r.exit());
         assertEquals("error: no events in 1 file(s) under " + csv + "; nothing to train on", r.err().strip());
@@ -270,13 +256,13 @@ class TrainCommandTest {
     @Test
     void shouldTrainAStackedLstmWhenAskedFor() throws IOException {
         Path out = dir.resolve("lstm");
-        Run r = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--out",
+        CommandRun r = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--out",
                 out.toString(), "--cell", "lstm", "--layers", "2", "--epochs", "1"));
         assertEquals(0, r.exit(), r.err());
         GruModel model = ModelCodec.read(files(out, ".model.json").get(0));
         assertEquals(Cell.LSTM, model.layout().cell());
         assertEquals(2, model.layout().layers());
-        Run bad = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--cell", "lstm",
+        CommandRun bad = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--cell", "lstm",
                 "--variant", "cho"));
         assertEquals(1, bad.exit());
         assertEquals("error: bad training option: the lstm cell exists in the pytorch form only, not cho",
@@ -285,13 +271,13 @@ class TrainCommandTest {
 
     @Test
     void shouldNameTheBadOption() {
-        Run r = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--validation-fraction",
+        CommandRun r = main(args("--config", config.toString(), "--input", csv.toString(), "--dry-run", "--validation-fraction",
                 "1.5"));
         assertEquals(1, r.exit());
         assertEquals("error: bad training option: validationFraction must be in (0, 1): 1.5", r.err().strip());
-        Run w = main(args("--config", config.toString(), "--window", "yesterday"));
+        CommandRun w = main(args("--config", config.toString(), "--window", "yesterday"));
         assertEquals("error: --window 'yesterday' is not a duration such as PT24H, 24h, 90m or 1d", w.err().strip());
-        Run e = main(args("--config", config.toString(), "--effective-from", "tomorrow"));
+        CommandRun e = main(args("--config", config.toString(), "--effective-from", "tomorrow"));
         assertEquals("error: --effective-from 'tomorrow' is not an ISO-8601 instant such as 2026-12-01T00:00:00Z",
                 e.err().strip());
     }
@@ -307,7 +293,7 @@ class TrainCommandTest {
 
     @Test
     void shouldRequireABrokerToPublish() {
-        Run r = main(args("--config", config.toString(), "--input", csv.toString()));
+        CommandRun r = main(args("--config", config.toString(), "--input", csv.toString()));
         assertEquals(1, r.exit());
         assertTrue(r.err().startsWith("error: bootstrap.servers is not set (in --config, as GRUSTREAMS_BOOTSTRAP_SERVERS"
                 + " or with --set)"), r.err());

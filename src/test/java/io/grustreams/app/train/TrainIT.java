@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grustreams.app.CommandRun;
 import io.grustreams.app.Main;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
@@ -21,8 +22,6 @@ import io.grustreams.stream.TopicSpec;
 import io.grustreams.testkit.KafkaCluster;
 import io.grustreams.testkit.KafkaExtension;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -144,17 +143,9 @@ class TrainIT {
         kafka.produce(settings().eventsTopic(), records);
     }
 
-    private record Run(int exit, String out, String err) {
-    }
 
-    private static Run train(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CommandRun train(String... args) {
+        return CommandRun.execute(Main.commandLine(), args);
     }
 
     private String[] trainArgs(Path config, String... more) {
@@ -210,7 +201,7 @@ class TrainIT {
             // Step 2: the trainer runs once over the window, a readout per horizon.
             // Effective from the first following event: the stream switches exactly there.
             Instant switchAt = Instant.ofEpochMilli(t0 + 1000L * HISTORY);
-            Run run = train(trainArgs(configFile(), "--effective-from", switchAt.toString(), "--readout", "direct"));
+            CommandRun run = train(trainArgs(configFile(), "--effective-from", switchAt.toString(), "--readout", "direct"));
             assertEquals(0, run.exit(), run.out() + run.err());
             assertTrue(run.out().contains(String.format(Locale.ROOT, "read %,d records", KEYS * HISTORY + 3)), run.out());
             // Under the default caps every good event of the window is kept.
@@ -301,7 +292,7 @@ class TrainIT {
     void shouldRefuseAModelLargerThanTheModelsTopicAcceptsAndSaySoInOneLine() throws Exception {
         createModelsTopic(4000);
         produceEvents(series(HISTORY), 0, HISTORY);
-        Run run = train(trainArgs(configFile(), "--epochs", "1"));
+        CommandRun run = train(trainArgs(configFile(), "--epochs", "1"));
         assertEquals(1, run.exit(), run.out());
         assertEquals(1, run.err().lines().count(), run.err());
         assertTrue(run.err().contains("accepts at most max.message.bytes=4000; raise the topic's max.message.bytes"),
@@ -312,7 +303,7 @@ class TrainIT {
     @Test
     void shouldPublishNothingForAnEmptyWindow() throws Exception {
         createModelsTopic(16 * 1024 * 1024);
-        Run run = train(trainArgs(configFile()));
+        CommandRun run = train(trainArgs(configFile()));
         assertEquals(1, run.exit(), run.out());
         assertTrue(run.err().startsWith("error: no events in topic '" + settings().eventsTopic() + "'"), run.err());
         assertEquals(1, run.err().lines().count(), run.err());
