@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -264,17 +265,27 @@ public final class ReferenceVerifier {
 
     /** Checks a {@code recurrent-reference/2} case: every part of {@link #RECURRENT_PARTS}, even after one fails. */
     public FileResult verify(RecurrentReference reference) {
+        return runParts(reference.name(), RECURRENT_PARTS, RecurrentPart::name,
+                (p, meter) -> p.check().accept(reference, meter));
+    }
+
+    /**
+     * Runs every part of one file in order, each with its own meter; a part that throws ends the
+     * file, with the results of the parts before it.
+     */
+    private static <P> FileResult runParts(String file, List<P> parts, Function<P, String> name,
+            BiConsumer<P, ErrorMeter> check) {
         List<PartResult> results = new ArrayList<>();
-        for (RecurrentPart p : RECURRENT_PARTS) {
+        for (P p : parts) {
             ErrorMeter meter = new ErrorMeter();
             try {
-                p.check().accept(reference, meter);
+                check.accept(p, meter);
             } catch (RuntimeException e) {
-                return new FileResult(reference.name(), results, "part " + p.name() + ": " + e);
+                return new FileResult(file, results, "part " + name.apply(p) + ": " + e);
             }
-            results.add(new PartResult(p.name(), meter.max()));
+            results.add(new PartResult(name.apply(p), meter.max()));
         }
-        return new FileResult(reference.name(), results, null);
+        return new FileResult(file, results, null);
     }
 
     /** Mean squared error normalization of the files: N = T·O. */
@@ -437,17 +448,7 @@ public final class ReferenceVerifier {
 
     /** Checks an already read case: every part, even after one fails. */
     public FileResult verify(ReferenceCase reference) {
-        List<PartResult> results = new ArrayList<>();
-        for (Part p : parts) {
-            ErrorMeter meter = new ErrorMeter();
-            try {
-                p.check().run(reference, meter);
-            } catch (RuntimeException e) {
-                return new FileResult(reference.name(), results, "part " + p.name() + ": " + e);
-            }
-            results.add(new PartResult(p.name(), meter.max()));
-        }
-        return new FileResult(reference.name(), results, null);
+        return runParts(reference.name(), parts, Part::name, (p, meter) -> p.check().run(reference, meter));
     }
 
     // ---------------------------------------------------------------------------------------------
