@@ -411,39 +411,8 @@ public final class ReferenceVerifier {
      * Adam step. The one-layer GRU runs the batched kernels, every other layout the stacked ones.
      */
     private static void checkRecurrentAdamRun(RecurrentReference c, ErrorMeter m) {
-        ReferenceCase.AdamRun run = c.adamRun();
-        TrainerConfig config = TrainerConfig.defaults()
-                .withTbptt(c.tbptt())
-                .withBatchSize(1)
-                .withEpochs(1)
-                .withAdam(run.learningRate(), run.beta1(), run.beta2(), run.epsilon())
-                .withMaxGradNorm(run.maxNorm())
-                .withShards(1)
-                .withThreads(1);
-        double[] params = c.params().clone();
-        double[][] finalStates = new double[1][c.layout().stateSize()];
-        List<double[]> updates = new ArrayList<>();
-        TrainingSequence seq = new TrainingSequence(c.x(), c.target(), c.initialState());
-        try (TbpttTrainer trainer = new TbpttTrainer(config)) {
-            Adam adam = config.newAdam(params.length);
-            trainer.trainBatch(c.layout(), params, adam, List.of(seq), 0, finalStates,
-                    (update, loss, norm, coef) -> updates.add(new double[] {loss, norm, coef}));
-        }
-        if (updates.size() != run.updates().size()) {
-            m.mismatch();
-            return;
-        }
-        for (int i = 0; i < updates.size(); i++) {
-            ReferenceCase.AdamUpdate u = run.updates().get(i);
-            if (u.start() != c.tbptt().segmentStart(i) || u.end() != c.tbptt().segmentEnd(i, c.length())) {
-                m.mismatch();
-            }
-            m.compare(updates.get(i)[0], u.loss());
-            m.compare(updates.get(i)[1], u.gradNormBeforeClip());
-            m.compare(updates.get(i)[2], u.clipCoef());
-        }
-        m.compare(finalStates[0], run.hFinal());
-        m.compare(params, run.paramsFinal());
+        checkAdamRun(c.layout(), c.layout().stateSize(), c.tbptt(), c.length(), c.params(),
+                new TrainingSequence(c.x(), c.target(), c.initialState()), c.adamRun(), m);
     }
 
     /** Checks an already read case: every part, even after one fails. */
@@ -588,21 +557,31 @@ public final class ReferenceVerifier {
     }
 
     private static void checkAdamRun(ReferenceCase c, ErrorMeter m) {
-        ReferenceCase.AdamRun run = c.adamRun();
+        checkAdamRun(c.layout(), c.layout().hiddenSize(), c.tbptt(), c.length(), c.params(), c.sequence(),
+                c.adamRun(), m);
+    }
+
+    /**
+     * Trains {@code sequence} from {@code initialParams} with the run's Adam settings through
+     * {@link TbpttTrainer} (one sequence, one shard) and compares every update's chunk, loss, norm and
+     * clipping coefficient, the final state and the final parameters with the reference's.
+     */
+    private static void checkAdamRun(GruLayout layout, int stateSize, Tbptt tbptt, int length,
+            double[] initialParams, TrainingSequence sequence, ReferenceCase.AdamRun run, ErrorMeter m) {
         TrainerConfig config = TrainerConfig.defaults()
-                .withTbptt(c.tbptt())
+                .withTbptt(tbptt)
                 .withBatchSize(1)
                 .withEpochs(1)
                 .withAdam(run.learningRate(), run.beta1(), run.beta2(), run.epsilon())
                 .withMaxGradNorm(run.maxNorm())
                 .withShards(1)
                 .withThreads(1);
-        double[] params = c.params().clone();
-        double[][] finalStates = new double[1][c.layout().hiddenSize()];
+        double[] params = initialParams.clone();
+        double[][] finalStates = new double[1][stateSize];
         List<double[]> updates = new ArrayList<>();
         try (TbpttTrainer trainer = new TbpttTrainer(config)) {
             Adam adam = config.newAdam(params.length);
-            trainer.trainBatch(c.layout(), params, adam, List.of(c.sequence()), 0, finalStates,
+            trainer.trainBatch(layout, params, adam, List.of(sequence), 0, finalStates,
                     (update, loss, norm, coef) -> updates.add(new double[] {loss, norm, coef}));
         }
         if (updates.size() != run.updates().size()) {
@@ -611,7 +590,7 @@ public final class ReferenceVerifier {
         }
         for (int i = 0; i < updates.size(); i++) {
             ReferenceCase.AdamUpdate u = run.updates().get(i);
-            if (u.start() != c.tbptt().segmentStart(i) || u.end() != c.tbptt().segmentEnd(i, c.length())) {
+            if (u.start() != tbptt.segmentStart(i) || u.end() != tbptt.segmentEnd(i, length)) {
                 m.mismatch();
             }
             m.compare(updates.get(i)[0], u.loss());
