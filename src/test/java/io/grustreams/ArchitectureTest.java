@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package import rules of DESIGN.md: app -> stream -> engine -> {anomaly, train} -> model. The
- * math and the per-key engine know no Kafka; the model knows no Jackson except its codec.
+ * math and the per-key engine know no Kafka; the model knows no Jackson except its codec. The tools
+ * (benchmarks, NAB, PyTorch reference verification) sit apart in {@code tools}: they may use any
+ * production package, and no production class uses them except {@code app.Main}, which registers their
+ * commands.
  */
 class ArchitectureTest {
 
@@ -67,8 +70,19 @@ class ArchitectureTest {
     }
 
     @Test
+    void shouldKeepProductionCodeFreeOfTheTools() {
+        noClasses().that().resideOutsideOfPackage("io.grustreams.tools..")
+                .and().doNotHaveFullyQualifiedName("io.grustreams.app.Main")
+                .should().dependOnClassesThat().resideInAPackage("io.grustreams.tools..")
+                .check(classes);
+    }
+
+    @Test
     void shouldRunBacktestAndNabOnTheEngineWithoutKafka() {
-        noClasses().that().resideInAPackage("io.grustreams.app.backtest..")
+        noClasses().that().resideInAnyPackage("io.grustreams.app.backtest..", "io.grustreams.tools.nab..",
+                        "io.grustreams.tools.reference..")
+                // The command reads the stream's settings, so NAB runs the detector the stream runs.
+                .and().doNotHaveFullyQualifiedName("io.grustreams.tools.nab.NabCommand")
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "io.grustreams.stream..")
                 .check(classes);
     }

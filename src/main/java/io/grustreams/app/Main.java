@@ -1,16 +1,16 @@
 package io.grustreams.app;
 
-import io.grustreams.app.bench.BenchCommand;
 import io.grustreams.app.cli.BacktestCommand;
 import io.grustreams.app.cli.BrokerCommand;
 import io.grustreams.app.cli.DemoCommand;
 import io.grustreams.app.cli.ModelCommand;
-import io.grustreams.app.cli.VerifyReferenceCommand;
-import io.grustreams.app.cli.NabCommand;
 import io.grustreams.app.cli.ProduceCommand;
 import io.grustreams.app.cli.RunCommand;
 import io.grustreams.app.cli.TopicsCommand;
 import io.grustreams.app.train.TrainCommand;
+import io.grustreams.tools.bench.BenchCommand;
+import io.grustreams.tools.nab.NabCommand;
+import io.grustreams.tools.reference.VerifyReferenceCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -24,8 +24,11 @@ import java.util.List;
  *       pytorch {@code dGh} (3H): of gh.
  * </ul>
  * Not thread-safe; one instance per shard.
+ *
+ * <p>Public so that {@code tools.reference} can check it against PyTorch; the trainer is its only
+ * production user.
  */
-final class BatchBackprop implements BatchWindow {
+public final class BatchBackprop implements BatchWindow {
 
     /** The weights as rows for the kernels, rebuilt from the flat parameters after each update. */
     static final class PackedWeights {
@@ -597,7 +600,7 @@ final class BatchBackprop implements BatchWindow {
      * @param params not modified
      * @param out modified: the gradient is added to it
      */
-    static void tbpttGradientAtFixedParameters(GruLayout layout, double[] params, TrainingSequence seq, Tbptt tbptt,
+    public static void tbpttGradientAtFixedParameters(GruLayout layout, double[] params, TrainingSequence seq, Tbptt tbptt,
             double scale, double[] out) {
         BatchBackprop bp = new BatchBackprop(layout, 1, tbptt.maxWindowLength());
         PackedWeights packed = new PackedWeights(layout);

@@ -13,8 +13,11 @@ import io.grustreams.model.Variant;
  * {@code from}, where the entering state is a constant (its gradient is reported separately).
  * Activations of the last forward pass are kept for the backward pass and for inspection. All
  * storage is allocated once for up to {@code capacity} steps. Not thread-safe.
+ *
+ * <p>Public so that {@code tools.reference} can check it against PyTorch; the trainer is its only
+ * production user.
  */
-final class SequenceBackprop {
+public final class SequenceBackprop {
 
     private final GruLayout layout;
     private final Variant variant;
@@ -61,7 +64,7 @@ final class SequenceBackprop {
     private int from;
     private int to;
 
-    SequenceBackprop(GruLayout layout, int capacity) {
+    public SequenceBackprop(GruLayout layout, int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
@@ -112,7 +115,7 @@ final class SequenceBackprop {
      * @param params not modified
      * @param hStart not modified: the state entering step {@code from}
      */
-    void forward(double[] params, TrainingSequence seq, int from, int to, double[] hStart) {
+    public void forward(double[] params, TrainingSequence seq, int from, int to, double[] hStart) {
         if (from < 0 || to > seq.length() || to - from < 1 || to - from > capacity) {
             throw new IllegalArgumentException("steps [" + from + ", " + to + ") of a sequence of " + seq.length()
                     + " with capacity " + capacity);
@@ -234,7 +237,7 @@ final class SequenceBackprop {
      * @param gradHStart modified unless {@code null}: receives the gradient w.r.t. the state entering
      *     step {@code from}
      */
-    void backward(double[] params, int lossFrom, int lossTo, double scale, double[] grad, double[] gradHStart) {
+    public void backward(double[] params, int lossFrom, int lossTo, double scale, double[] grad, double[] gradHStart) {
         if (lossFrom < from || lossTo > to || lossFrom >= lossTo) {
             throw new IllegalArgumentException("loss steps [" + lossFrom + ", " + lossTo + ") outside the forward steps ["
                     + from + ", " + to + ")");
@@ -354,7 +357,7 @@ final class SequenceBackprop {
     }
 
     /** {@code Σ_{t ∈ [a, b)} Σ_j (y[t][j] − target[t][j])²} over steps of the last forward pass. */
-    double squaredError(int a, int b) {
+    public double squaredError(int a, int b) {
         double s = 0;
         for (int t = a; t < b; t++) {
             for (int i = 0; i < o; i++) {
@@ -366,27 +369,27 @@ final class SequenceBackprop {
     }
 
     /** State after step {@code t} (a view; not to be modified). */
-    double[] state(int t) {
+    public double[] state(int t) {
         return hNew[t - from];
     }
 
     /** Output of step {@code t} (a view). */
-    double[] output(int t) {
+    public double[] output(int t) {
         return y[t - from];
     }
 
     /** Reset gate of step {@code t} (a view). */
-    double[] resetGate(int t) {
+    public double[] resetGate(int t) {
         return r[t - from];
     }
 
     /** Update gate of step {@code t} (a view). */
-    double[] updateGate(int t) {
+    public double[] updateGate(int t) {
         return z[t - from];
     }
 
     /** Candidate of step {@code t}: h~ (cho) or n (pytorch) (a view). */
-    double[] candidate(int t) {
+    public double[] candidate(int t) {
         return cand[t - from];
     }
 

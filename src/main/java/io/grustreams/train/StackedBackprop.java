@@ -21,8 +21,11 @@ import java.util.Arrays;
  *
  * <p>States are in {@link GruLayout#stateSize()} layout (every layer's h, then every layer's c).
  * Not thread-safe; the traces are allocated once for a window capacity.
+ *
+ * <p>Public so that {@code tools.reference} can check it against PyTorch; the trainer is its only
+ * production user.
  */
-final class StackedBackprop {
+public final class StackedBackprop {
 
     private final GruLayout layout;
     private final Cell cell;
@@ -68,7 +71,7 @@ final class StackedBackprop {
      * @param capacity the longest window {@link #forward} will be given
      * @throws IllegalArgumentException if capacity is not positive
      */
-    StackedBackprop(GruLayout layout, int capacity) {
+    public StackedBackprop(GruLayout layout, int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
@@ -141,7 +144,7 @@ final class StackedBackprop {
      * @param x inputs, [T][D]. Not modified.
      * @param state0 the state entering step {@code from}, {@link GruLayout#stateSize()} long. Not modified.
      */
-    void forward(double[] p, double[][] x, int from, int to, double[] state0) {
+    public void forward(double[] p, double[][] x, int from, int to, double[] state0) {
         if (to - from > capacity || to <= from) {
             throw new IllegalArgumentException("window [" + from + ", " + to + ") with capacity " + capacity);
         }
@@ -287,7 +290,7 @@ final class StackedBackprop {
     }
 
     /** The whole state after step t of the last forward pass (a new array). */
-    double[] state(int t) {
+    public double[] state(int t) {
         double[] s = new double[layout.stateSize()];
         stateInto(t, s);
         return s;
@@ -305,12 +308,12 @@ final class StackedBackprop {
     }
 
     /** The readout after step t (the array itself; not to be modified). */
-    double[] output(int t) {
+    public double[] output(int t) {
         return y[t - from];
     }
 
     /** Σ over steps lossFrom .. lossTo-1 and outputs of w_o (y - target)². */
-    double squaredError(double[][] target, int lossFrom, int lossTo) {
+    public double squaredError(double[][] target, int lossFrom, int lossTo) {
         double s = 0;
         for (int t = lossFrom; t < lossTo; t++) {
             for (int r = 0; r < o; r++) {
@@ -330,7 +333,7 @@ final class StackedBackprop {
      * @param grad modified: the gradient is added to it, in layout order
      * @param gradInit modified if not null: the gradient with respect to the state entering the window
      */
-    void backward(double[] p, double[][] target, int lossFrom, int lossTo, double scale, double[] grad,
+    public void backward(double[] p, double[][] target, int lossFrom, int lossTo, double scale, double[] grad,
             double[] gradInit) {
         for (int k = 0; k < layers; k++) {
             Arrays.fill(dhNext[k], 0.0);

@@ -233,7 +233,7 @@ public final class TbpttTrainer implements AutoCloseable {
      * @return the weighted sum of squared errors over the loss steps, rows and outputs of the batch, each
      *     segment's measured at the parameters before its update
      */
-    double trainBatch(GruLayout layout, double[] params, Adam adam, List<TrainingSequence> batch, int burnIn,
+    public double trainBatch(GruLayout layout, double[] params, Adam adam, List<TrainingSequence> batch, int burnIn,
             double[][] finalStates, UpdateListener listener) {
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("empty batch");

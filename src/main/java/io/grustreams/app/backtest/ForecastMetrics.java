@@ -129,7 +129,7 @@ public final class ForecastMetrics {
         return s == null ? 0 : dailyPeriod(s.ts, s.n);
     }
 
-    static int dailyPeriod(long[] ts, int n) {
+    public static int dailyPeriod(long[] ts, int n) {
         if (n < 3) {
             return 0;
         }
