@@ -7,6 +7,7 @@ import io.grustreams.model.InputSpec;
 import io.grustreams.model.KeyScale;
 import io.grustreams.model.Normalization;
 import io.grustreams.model.Parameters;
+import io.grustreams.model.Provenance;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.SplittableRandom;
 
 /**
  * One retraining run on a window of per-key history: split, encode, cut into windows, train by
@@ -125,7 +125,7 @@ public final class Retrainer {
             } else {
                 warmStart = request.champion().isEmpty() ? "no current model"
                         : "current model v" + request.champion().get().version() + " differs: " + mismatch.get();
-                start = randomInit(layout, tc.seed());
+                start = ParameterInit.uniform(layout, tc.seed());
             }
             long trainingSteps = (long) data.size() * data.length();
             listener.onStart(tc.epochs(), updatesPerEpoch, (long) trainer.sequencesPerEpoch(data) * data.length(),
@@ -345,18 +345,6 @@ public final class Retrainer {
         return a.size() == b.size() && a.containsAll(b);
     }
 
-    /** Every parameter uniform in (−1/√H, 1/√H), PyTorch's initialization of GRU and Linear, from the seed. */
-    static Parameters randomInit(GruLayout layout, long seed) {
-        // A stream split off the seed's, so the initialization does not replay the epoch shuffles.
-        SplittableRandom rng = new SplittableRandom(seed).split();
-        double bound = 1 / Math.sqrt(layout.hiddenSize());
-        double[] v = new double[layout.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (2 * rng.nextDouble() - 1) * bound;
-        }
-        return new Parameters(layout, v);
-    }
-
     private Map<String, Object> provenance(RetrainRequest request, RetrainResult.DataSummary data, int length,
             int burnIn, String warmStart, double[] trainLosses, double[] validationScores, int bestEpoch, ForecastEvaluator.Evaluation best,
             OptionalDouble championScore) {
@@ -370,7 +358,7 @@ public final class Retrainer {
         d.put("trainingSteps", data.trainingSteps());
         d.put("stepsPerEpoch", data.stepsPerEpoch());
         d.put("validationSteps", data.validationSteps());
-        p.put("data", d);
+        p.put(Provenance.DATA, d);
         Map<String, Object> hp = new LinkedHashMap<>();
         hp.put("cell", config.cell().id());
         hp.put("layers", config.layers());
@@ -398,29 +386,29 @@ public final class Retrainer {
         hp.put("shards", tc.shards());
         hp.put("margin", config.margin());
         hp.put("beatNaive", config.beatNaive());
-        p.put("hyperParameters", hp);
-        p.put("seed", tc.seed());
-        p.put("warmStart", warmStart.isEmpty() ? "from the current model v" + request.champion().get().version()
+        p.put(Provenance.HYPER_PARAMETERS, hp);
+        p.put(Provenance.SEED, tc.seed());
+        p.put(Provenance.WARM_START, warmStart.isEmpty() ? "from the current model v" + request.champion().get().version()
                 : "none: " + warmStart);
-        p.put("epochs", trainLosses.length);
-        p.put("bestEpoch", bestEpoch);
-        p.put("updates", data.updates());
-        p.put("trainLoss", finiteOrNull(trainLosses));
-        p.put("validationScore", finiteOrNull(validationScores));
+        p.put(Provenance.EPOCHS, trainLosses.length);
+        p.put(Provenance.BEST_EPOCH, bestEpoch);
+        p.put(Provenance.UPDATES, data.updates());
+        p.put(Provenance.TRAIN_LOSS, finiteOrNull(trainLosses));
+        p.put(Provenance.VALIDATION_SCORE, finiteOrNull(validationScores));
         Map<String, Object> v = new LinkedHashMap<>();
-        v.put("score", finiteOrNull(best.score()));
+        v.put(Provenance.VALIDATION_SCORE_OF_BEST, finiteOrNull(best.score()));
         v.put("vsDaily", finiteOrNull(best.vsDaily()));
         v.put("vsWeekly", finiteOrNull(best.vsWeekly()));
         List<Object> ratios = new ArrayList<>();
         for (int h = 1; h <= config.horizon(); h++) {
             ratios.add(finiteOrNull(best.rmseRatio(h)));
         }
-        v.put("rmseVsPersistence", ratios);
+        v.put(Provenance.VALIDATION_RMSE_VS_PERSISTENCE, ratios);
         if (championScore.isPresent()) {
             v.put("championScore", finiteOrNull(championScore.getAsDouble()));
-            v.put("championVersion", request.champion().get().version());
+            v.put(Provenance.VALIDATION_CHAMPION_VERSION, request.champion().get().version());
         }
-        p.put("validation", v);
+        p.put(Provenance.VALIDATION, v);
         return p;
     }
 

@@ -2,6 +2,7 @@ package io.grustreams.app.cli;
 
 import io.grustreams.app.train.ModelsTopic;
 import io.grustreams.model.GruModel;
+import io.grustreams.model.Provenance;
 import io.grustreams.model.codec.ModelCodec;
 import io.grustreams.stream.ModelRegistry;
 import java.time.Instant;
@@ -123,16 +124,21 @@ final class ModelCatalog {
     }
 
     /**
-     * The validation loss a trainer recorded in the provenance: {@code validation.mse} (the
-     * trainer's report), else a top-level {@code validationLoss}; empty if neither is a number.
+     * What a trainer recorded of the model's validation: gru-streams' trainer writes {@code validation.score}
+     * (the mean squared error relative to persistence; below 1 beats it), shown as {@code score=…}; other
+     * trainers' {@code validation.mse} or a top-level {@code validationLoss} as {@code mse=…} and
+     * {@code loss=…}; empty if none is a number.
      */
-    static Optional<Double> validationLoss(GruModel m) {
-        Object v = m.provenance().get("validation");
-        if (v instanceof Map<?, ?> map && map.get("mse") instanceof Number n) {
-            return Optional.of(n.doubleValue());
+    static Optional<String> validation(GruModel m) {
+        Object v = m.provenance().get(Provenance.VALIDATION);
+        if (v instanceof Map<?, ?> map && map.get(Provenance.VALIDATION_SCORE_OF_BEST) instanceof Number n) {
+            return Optional.of("score=" + format(n.doubleValue()));
         }
-        if (m.provenance().get("validationLoss") instanceof Number n) {
-            return Optional.of(n.doubleValue());
+        if (v instanceof Map<?, ?> map && map.get(Provenance.VALIDATION_MSE) instanceof Number n) {
+            return Optional.of("mse=" + format(n.doubleValue()));
+        }
+        if (m.provenance().get(Provenance.VALIDATION_LOSS) instanceof Number n) {
+            return Optional.of("loss=" + format(n.doubleValue()));
         }
         return Optional.empty();
     }
@@ -140,7 +146,8 @@ final class ModelCatalog {
     /** A one-line summary of where a model came from: the provenance fields people look for first. */
     static String provenanceSummary(GruModel m) {
         StringBuilder sb = new StringBuilder();
-        for (String k : List.of("source", "kind", "topic", "input", "seed", "rolledBackFrom", "importedBy")) {
+        for (String k : List.of(Provenance.SOURCE, Provenance.SOURCE_KIND, Provenance.SOURCE_TOPIC,
+                Provenance.SOURCE_INPUT, Provenance.SEED, Provenance.ROLLED_BACK_FROM, Provenance.IMPORTED_BY)) {
             Object v = m.provenance().get(k);
             if (v != null && !(v instanceof Map) && !(v instanceof List)) {
                 sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v);

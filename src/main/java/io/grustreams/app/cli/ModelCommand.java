@@ -5,6 +5,7 @@ import io.grustreams.model.Cell;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.Normalization;
 import io.grustreams.model.Parameters;
+import io.grustreams.model.Provenance;
 import io.grustreams.model.codec.ModelCodec;
 import io.grustreams.model.codec.PytorchStateDictImport;
 import java.io.PrintWriter;
@@ -118,12 +119,12 @@ public final class ModelCommand implements Runnable {
             }
 
             Map<String, Object> provenance = new LinkedHashMap<>();
-            provenance.put("source", "pytorch-state-dict");
-            provenance.put("stateDictFile", stateDict.getFileName().toString());
-            provenance.put("stateDictSha256", sha256(bytes));
-            provenance.put("importedBy", "gru-streams " + Main.version());
+            provenance.put(Provenance.SOURCE, Provenance.SOURCE_PYTORCH);
+            provenance.put(Provenance.STATE_DICT_FILE, stateDict.getFileName().toString());
+            provenance.put(Provenance.STATE_DICT_SHA256, sha256(bytes));
+            provenance.put(Provenance.IMPORTED_BY, "gru-streams " + Main.version());
             if (!imported.notes().isEmpty()) {
-                provenance.put("importNotes", imported.notes());
+                provenance.put(Provenance.IMPORT_NOTES, imported.notes());
             }
             String modelName = name != null ? name : defaultName(stateDict);
             GruModel model = new GruModel(modelName, version, Instant.now(), names, normalization, parameters,

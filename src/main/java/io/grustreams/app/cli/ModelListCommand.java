@@ -39,18 +39,18 @@ final class ModelListCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "models topic '%s', %d record(s), as of %s%n", settings.modelsTopic(),
                 catalog.rows().size(), now);
-        out.printf(Locale.ROOT, "%-24s %8s  %-24s %-10s %-9s %s%n", "KEY", "VERSION", "EFFECTIVE FROM", "VAL LOSS",
+        out.printf(Locale.ROOT, "%-24s %8s  %-24s %-16s %-9s %s%n", "KEY", "VERSION", "EFFECTIVE FROM", "VALIDATION",
                 "STATUS", "PROVENANCE");
         for (ModelCatalog.Row r : catalog.rows()) {
             if (r.model() == null) {
-                out.printf(Locale.ROOT, "%-24s %8s  %-24s %-10s %-9s %s%n", r.entry().key(), "-", "-", "-",
+                out.printf(Locale.ROOT, "%-24s %8s  %-24s %-16s %-9s %s%n", r.entry().key(), "-", "-", "-",
                         r.status(), r.problem());
                 continue;
             }
-            Optional<Double> loss = ModelCatalog.validationLoss(r.model());
+            Optional<String> validation = ModelCatalog.validation(r.model());
             String tail = r.problem() == null ? ModelCatalog.provenanceSummary(r.model()) : r.problem();
-            out.printf(Locale.ROOT, "%-24s %8d  %-24s %-10s %-9s %s%n", r.entry().key(), r.model().version(),
-                    r.model().effectiveFrom(), loss.map(ModelCatalog::format).orElse("-"), r.status(), tail);
+            out.printf(Locale.ROOT, "%-24s %8d  %-24s %-16s %-9s %s%n", r.entry().key(), r.model().version(),
+                    r.model().effectiveFrom(), validation.orElse("-"), r.status(), tail);
         }
         out.flush();
         return 0;

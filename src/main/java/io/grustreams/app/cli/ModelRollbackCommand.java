@@ -1,6 +1,7 @@
 package io.grustreams.app.cli;
 
 import io.grustreams.model.GruModel;
+import io.grustreams.model.Provenance;
 import io.grustreams.stream.ModelRegistry;
 import io.grustreams.stream.StreamSettings;
 import java.time.Instant;
@@ -73,8 +74,8 @@ final class ModelRollbackCommand implements Callable<Integer> {
                         + r.status()).toList() + ")"));
         long next = catalog.maxVersion(n).orElseThrow() + 1;
         Map<String, Object> provenance = new LinkedHashMap<>(old.provenance());
-        provenance.put("rolledBackFrom", to);
-        provenance.put("rolledBackAt", now.toString());
+        provenance.put(Provenance.ROLLED_BACK_FROM, to);
+        provenance.put(Provenance.ROLLED_BACK_AT, now.toString());
         Instant from = ModelPublishCommand.effectiveFrom(ModelPublishCommand.parseInstant(spec, effectiveFrom),
                 ModelPublishCommand.parseDuration(spec, lead), Instant.EPOCH, now);
         GruModel again = old.withVersion(next).withEffectiveFrom(from).withProvenance(provenance);

@@ -1,6 +1,7 @@
 package io.grustreams.app.train;
 
 import io.grustreams.app.Csv;
+import io.grustreams.model.Provenance;
 import io.grustreams.train.History;
 import io.grustreams.train.HistorySampler;
 import io.grustreams.train.SampleLimits;
@@ -82,8 +83,8 @@ final class CsvSource {
         }
         History history = sampler.build();
         Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("kind", "files");
-        provenance.put("input", input.toString());
+        provenance.put(Provenance.SOURCE_KIND, "files");
+        provenance.put(Provenance.SOURCE_INPUT, input.toString());
         provenance.put("files", files.size());
         window.ifPresent(w -> provenance.put("window", w.toString()));
         if (!history.isEmpty()) {

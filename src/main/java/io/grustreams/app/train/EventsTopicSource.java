@@ -1,5 +1,6 @@
 package io.grustreams.app.train;
 
+import io.grustreams.model.Provenance;
 import io.grustreams.stream.EventDecoder;
 import io.grustreams.train.HistorySampler;
 import io.grustreams.train.SampleLimits;
@@ -121,8 +122,8 @@ final class EventsTopicSource {
             }
         }
         Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("kind", "topic");
-        provenance.put("topic", topic);
+        provenance.put(Provenance.SOURCE_KIND, "topic");
+        provenance.put(Provenance.SOURCE_TOPIC, topic);
         provenance.put("window", window.toString());
         provenance.put("from", start.toString());
         provenance.put("to", end.toString());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.grustreams.model.GruModel;
+import io.grustreams.model.Provenance;
 import io.grustreams.model.TimeInput;
 import io.grustreams.model.codec.ModelCodec;
 import io.grustreams.stream.ModelRegistry;
@@ -104,10 +105,10 @@ record RunReport(Instant startedAt, Instant finishedAt, double readSeconds, doub
         r.put("records", source.records());
         r.put("badRecords", source.badRecords());
         r.put("sample", source.sample().toMap());
-        r.put("data", p.get("data"));
-        r.put("hyperParameters", p.get("hyperParameters"));
-        r.put("seed", p.get("seed"));
-        r.put("warmStart", p.get("warmStart"));
+        r.put("data", p.get(Provenance.DATA));
+        r.put("hyperParameters", p.get(Provenance.HYPER_PARAMETERS));
+        r.put("seed", p.get(Provenance.SEED));
+        r.put("warmStart", p.get(Provenance.WARM_START));
 
         double[] train = result.trainLosses();
         double[] val = result.validationScores();
@@ -124,14 +125,14 @@ record RunReport(Instant startedAt, Instant finishedAt, double readSeconds, doub
         r.put("bestEpoch", result.bestEpoch());
 
         Map<String, Object> v = new LinkedHashMap<>();
-        Map<?, ?> pv = p.get("validation") instanceof Map<?, ?> given ? given : Map.of();
+        Map<?, ?> pv = p.get(Provenance.VALIDATION) instanceof Map<?, ?> given ? given : Map.of();
         v.put("score", finite(result.validationScore()));
         v.put("vsDaily", finite(result.vsDaily()));
         v.put("vsWeekly", finite(result.vsWeekly()));
-        v.put("rmseVsPersistence", pv.get("rmseVsPersistence"));
+        v.put("rmseVsPersistence", pv.get(Provenance.VALIDATION_RMSE_VS_PERSISTENCE));
         v.put("championScore", result.championScore().isPresent() ? finite(result.championScore().getAsDouble())
                 : null);
-        v.put("championVersion", result.championScore().isPresent() ? pv.get("championVersion") : null);
+        v.put("championVersion", result.championScore().isPresent() ? pv.get(Provenance.VALIDATION_CHAMPION_VERSION) : null);
         v.put("events", result.data().validationSteps());
         r.put("validation", v);
         r.put("trainingStepsPerSecond", trainSeconds > 0

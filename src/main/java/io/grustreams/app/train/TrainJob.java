@@ -2,6 +2,7 @@ package io.grustreams.app.train;
 
 import io.grustreams.app.Main;
 import io.grustreams.model.GruModel;
+import io.grustreams.model.Provenance;
 import io.grustreams.model.codec.ModelCodec;
 import io.grustreams.stream.ModelRegistry;
 import io.grustreams.stream.StreamSettings;
@@ -155,10 +156,10 @@ public final class TrainJob {
 
         long version = maxVersion + 1;
         Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("trainer", "gru-streams train");
-        provenance.put("gruStreamsVersion", Main.version());
-        provenance.put("source", source.provenance());
-        provenance.put("sample", sample.toMap());
+        provenance.put(Provenance.TRAINER, "gru-streams train");
+        provenance.put(Provenance.GRU_STREAMS_VERSION, Main.version());
+        provenance.put(Provenance.SOURCE, source.provenance());
+        provenance.put(Provenance.SAMPLE, sample.toMap());
         RetrainRequest request = new RetrainRequest(plan.modelName(), settings.features(), version, started, champion,
                 provenance);
         ConsoleProgress progress = new ConsoleProgress(out, System::nanoTime, 5_000_000_000L);

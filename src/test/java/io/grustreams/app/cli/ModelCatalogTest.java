@@ -1,15 +1,16 @@
 package io.grustreams.app.cli;
 
-import io.grustreams.app.train.ModelsTopic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.grustreams.app.train.ModelsTopic;
 
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.Normalization;
 import io.grustreams.model.Parameters;
+import io.grustreams.model.Provenance;
 import io.grustreams.model.Variant;
 import io.grustreams.model.codec.ModelCodec;
 import io.grustreams.stream.ModelRegistry;
@@ -47,6 +48,9 @@ class ModelCatalogTest {
         List<String> one = List.of("value");
         GruModel v1 = model("m", 1, one, NOW.minusSeconds(3600), Map.of("validation", Map.of("mse", 0.25)));
         GruModel v2 = model("m", 2, one, NOW.minusSeconds(60), Map.of("validationLoss", 0.5, "seed", 7));
+        // What gru-streams' own trainer writes (Retrainer), read back through the same declared keys.
+        GruModel trained = model("m", 6, one, NOW, Map.of(Provenance.VALIDATION,
+                Map.of(Provenance.VALIDATION_SCORE_OF_BEST, 0.625, Provenance.VALIDATION_MSE, 9.0)));
         GruModel v3 = model("m", 3, one, NOW.plusSeconds(60), Map.of("rolledBackFrom", 1));
         GruModel v0 = model("m", 0, one, Instant.EPOCH, Map.of());
         GruModel temp = model("m", 4, List.of("temp"), Instant.EPOCH, Map.of());
@@ -65,9 +69,10 @@ class ModelCatalogTest {
         assertEquals(OptionalLong.of(4), c.maxVersion("m"));
         assertEquals(Optional.of(v1), c.find("m", 1));
         assertEquals(Optional.empty(), c.find("m", 4));
-        assertEquals(Optional.of(0.25), ModelCatalog.validationLoss(v1));
-        assertEquals(Optional.of(0.5), ModelCatalog.validationLoss(v2));
-        assertEquals(Optional.empty(), ModelCatalog.validationLoss(v3));
+        assertEquals(Optional.of("mse=0.2500"), ModelCatalog.validation(v1));
+        assertEquals(Optional.of("loss=0.5000"), ModelCatalog.validation(v2));
+        assertEquals(Optional.empty(), ModelCatalog.validation(v3));
+        assertEquals(Optional.of("score=0.6250"), ModelCatalog.validation(trained));
         assertEquals("seed=7", ModelCatalog.provenanceSummary(v2));
         assertEquals("rolledBackFrom=1", ModelCatalog.provenanceSummary(v3));
     }
