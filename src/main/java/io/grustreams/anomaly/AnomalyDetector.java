@@ -43,7 +43,7 @@ import java.util.Objects;
  *   <li><b>Alert</b>: {@link AlertMachine}.</li>
  *   <li><b>Anomaly score</b> ({@link AnomalyVerdict#anomalyScore()}), one number per event for a
  *       threshold, from two novelty signals (tuned on the Numenta Anomaly Benchmark, where a dense
- *       likelihood fires on too many rows; README "Detection and forecast quality"):
+ *       likelihood fires on too many rows; docs/anomaly-detection.md):
  *       <ul>
  *         <li>out of range: some value lies outside {@code [low - t·(high - low), high + t·(high - low)]}
  *             of every value the key has shown before ({@code t = }{@value #RANGE_TOLERANCE}): score 1.

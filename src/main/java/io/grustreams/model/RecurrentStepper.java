@@ -16,7 +16,7 @@ package io.grustreams.model;
  *
  * <p>Speed, at (D, H) = (8, 64), a one-layer GRU: a step reads 13,824 weights, 110.6 KB, so every
  * step streams them from L2; the column loops run at ~80 B/ns and the step takes ~1.8–1.9 µs on the
- * project's 2-core machine, of which the 3H activations take ~0.3 µs (see README "Performance").
+ * project's 2-core machine, of which the 3H activations take ~0.3 µs (see docs/performance.md).
  * The nonlinearities are the vectorizable ones of {@link Activations}, at the price of ~1e-14
  * absolute error per activation: over the PyTorch reference sequences of every cell at one and two
  * layers, every layer's h and c and the readout y stay within 1e-14 of PyTorch's float64 values

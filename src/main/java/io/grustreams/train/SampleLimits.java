@@ -30,7 +30,7 @@ public record SampleLimits(int maxKeys, int maxEventsPerKey) {
      * 20,000 keys of 512 events. 512 events hold, at the trainer's defaults, a validation fifth of 102
      * events and a training part of 410: five windows of 256 steps at stride 32 and the 256 events the
      * stream re-warms a key from. 20,000 × 512 events is what a run holds, encodes and validates
-     * within the launcher's {@code -Xmx2g} with room to spare (README, "At fleet scale").
+     * within the launcher's {@code -Xmx2g} with room to spare (docs/training.md, "At fleet scale").
      */
     public static SampleLimits defaults() {
         return new SampleLimits(DEFAULT_MAX_KEYS, DEFAULT_MAX_EVENTS_PER_KEY);

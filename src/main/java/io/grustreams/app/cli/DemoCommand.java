@@ -418,7 +418,7 @@ public final class DemoCommand implements Callable<Integer> {
      * {@value #HIDDEN} hidden units, the demo's seed, and a margin of 0 (the retrain replaces v1 whenever
      * it validates better). One model serves three unlike keys: with the default 32 units (or 64) it
      * does not learn the AWS key's 30-minute cycle next to the others, and loses to that key's daily
-     * naive forecast (README, "Demo").
+     * naive forecast (docs/demo.md).
      */
     private RetrainConfig trainingConfig(StreamSettings settings) {
         RetrainConfig c = TrainingOptions.forStream(settings).withHiddenSize(HIDDEN).withMargin(0);

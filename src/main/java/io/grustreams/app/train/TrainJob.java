@@ -168,7 +168,7 @@ public final class TrainJob {
         double trainSeconds = (System.nanoTime() - t1) / 1e9;
 
         // The event time the stream switches at: given, or publish time plus a lead, so that every
-        // instance has read the record before its events reach that time (README, "Model hot-swap").
+        // instance has read the record before its events reach that time (docs/models.md, "Hot-swap").
         Instant effective = plan.effectiveFrom()
                 .orElseGet(() -> clock.instant().truncatedTo(ChronoUnit.MILLIS).plus(plan.lead()));
         GruModel model = result.model().withEffectiveFrom(effective);
