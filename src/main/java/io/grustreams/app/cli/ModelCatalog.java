@@ -143,17 +143,29 @@ final class ModelCatalog {
         return Optional.empty();
     }
 
-    /** A one-line summary of where a model came from: the provenance fields people look for first. */
+    /**
+     * A one-line summary of where a model came from: the provenance fields people look for first. The
+     * trainer nests its source ({@code kind}, {@code topic}, {@code input}) in an object under
+     * {@code source}; an import writes {@code source} as text.
+     */
     static String provenanceSummary(GruModel m) {
+        Map<String, Object> p = m.provenance();
+        Map<?, ?> source = p.get(Provenance.SOURCE) instanceof Map<?, ?> nested ? nested : Map.of();
         StringBuilder sb = new StringBuilder();
-        for (String k : List.of(Provenance.SOURCE, Provenance.SOURCE_KIND, Provenance.SOURCE_TOPIC,
-                Provenance.SOURCE_INPUT, Provenance.SEED, Provenance.ROLLED_BACK_FROM, Provenance.IMPORTED_BY)) {
-            Object v = m.provenance().get(k);
-            if (v != null && !(v instanceof Map) && !(v instanceof List)) {
-                sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v);
-            }
+        append(sb, Provenance.SOURCE, p.get(Provenance.SOURCE));
+        for (String k : List.of(Provenance.SOURCE_KIND, Provenance.SOURCE_TOPIC, Provenance.SOURCE_INPUT)) {
+            append(sb, k, source.containsKey(k) ? source.get(k) : p.get(k));
+        }
+        for (String k : List.of(Provenance.SEED, Provenance.ROLLED_BACK_FROM, Provenance.IMPORTED_BY)) {
+            append(sb, k, p.get(k));
         }
         return sb.length() == 0 ? "-" : sb.toString();
+    }
+
+    private static void append(StringBuilder sb, String key, Object value) {
+        if (value != null && !(value instanceof Map) && !(value instanceof List)) {
+            sb.append(sb.length() == 0 ? "" : " ").append(key).append('=').append(value);
+        }
     }
 
     static String format(double x) {

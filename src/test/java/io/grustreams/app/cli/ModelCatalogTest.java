@@ -73,6 +73,9 @@ class ModelCatalogTest {
         assertEquals(Optional.of("loss=0.5000"), ModelCatalog.validation(v2));
         assertEquals(Optional.empty(), ModelCatalog.validation(v3));
         assertEquals(Optional.of("score=0.6250"), ModelCatalog.validation(trained));
+        GruModel fromTopic = model("m", 7, one, NOW, Map.of(Provenance.SOURCE, Map.of(Provenance.SOURCE_KIND, "topic",
+                Provenance.SOURCE_TOPIC, "events"), Provenance.SEED, 42));
+        assertEquals("kind=topic topic=events seed=42", ModelCatalog.provenanceSummary(fromTopic));
         assertEquals("seed=7", ModelCatalog.provenanceSummary(v2));
         assertEquals("rolledBackFrom=1", ModelCatalog.provenanceSummary(v3));
     }
