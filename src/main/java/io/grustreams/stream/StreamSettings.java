@@ -51,8 +51,9 @@ import org.apache.kafka.streams.StreamsConfig;
  *   <tr><td>{@code gru.model.name}</td><td>(any)</td><td>serve only models of this name</td></tr>
  *   <tr><td>{@code gru.model.keep}</td><td>4</td><td>model versions the registry keeps, newest first, for
  *       events older than the newest one's {@code effectiveFrom}</td></tr>
- *   <tr><td>{@code gru.http.host}, {@code gru.http.port}</td><td>127.0.0.1, 8080</td><td>the app's HTTP API;
- *       not read here (see {@link #HTTP_HOST})</td></tr>
+ *   <tr><td>{@code gru.http.host}, {@code gru.http.port}, {@code gru.http.token-file}</td><td>127.0.0.1,
+ *       8080, none</td><td>the app's HTTP API and the file of the bearer token it requires; not read here
+ *       (see {@link #HTTP_HOST})</td></tr>
  *   <tr><td>{@code gru.inputs.scaling}</td><td>{@code per-key}</td><td>{@code per-key}: each key's values
  *       are scaled by its own typical change; {@code global}: by the model's normalization</td></tr>
  *   <tr><td>{@code gru.inputs.scale-half-life}</td><td>288</td><td>half-life of a key's scale, in events</td></tr>
@@ -108,6 +109,8 @@ public final class StreamSettings {
      */
     public static final String HTTP_HOST = "gru.http.host";
     public static final String HTTP_PORT = "gru.http.port";
+    /** A file holding the bearer token the HTTP API's {@code /keys} and {@code /models} require; unset for none. */
+    public static final String HTTP_TOKEN_FILE = "gru.http.token-file";
     public static final String ANOMALY_PREFIX = "gru.anomaly.";
     /** {@code gru.feature.<name>.min} and {@code .max}: a feature's declared range. */
     public static final String FEATURE_PREFIX = "gru.feature.";
@@ -253,7 +256,7 @@ public final class StreamSettings {
      */
     public static Set<String> keys() {
         Set<String> known = new TreeSet<>(List.of(STATE_STORE, MODEL_STORE, RING_STORE, FEATURES, RING_SIZE, DECODED_KEYS, DECODED_MAX_BYTES,
-                EVENT_MAX_BYTES, MODEL_NAME, MODEL_KEEP, HTTP_HOST, HTTP_PORT, INPUTS_SCALING, INPUTS_SCALE_HALF_LIFE,
+                EVENT_MAX_BYTES, MODEL_NAME, MODEL_KEEP, HTTP_HOST, HTTP_PORT, HTTP_TOKEN_FILE, INPUTS_SCALING, INPUTS_SCALE_HALF_LIFE,
                 INPUTS_TIME, INPUTS_TIME_ZONE, FORECAST_HORIZON));
         for (String knob : ANOMALY_KEYS.keySet()) {
             known.add(ANOMALY_PREFIX + knob);
