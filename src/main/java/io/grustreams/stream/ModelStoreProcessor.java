@@ -18,6 +18,13 @@ import org.slf4j.LoggerFactory;
  * removes the key's model; anything else is rejected with a logged reason and a count in
  * {@link StreamMetrics#MODELS_REJECTED}, and the store and registry stay as they were.
  *
+ * <p>A hostile record costs no more than its bytes: one larger than {@code gru.model.max.bytes} is
+ * rejected unread, and {@link ModelCodec#fromJson} refuses nesting, strings and numbers beyond its
+ * limits while parsing and sizes whose parameters the record could not hold before it allocates
+ * them (nesting is bounded, so no record can overflow the stack of the recursive parts of the
+ * reading). Whatever runtime exception the codec throws rejects the record rather than stopping the
+ * global thread, which would stop the whole instance.
+ *
  * <p>The registry keeps only the newest {@code gru.model.keep} models; the store keeps every
  * record. When a tombstone removes a kept model, the store is scanned to re-offer the models the
  * registry had dropped, so the registry holds what a fresh start from the same topic would.
@@ -33,13 +40,16 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
 
     private final String storeName;
     private final ModelRegistry registry;
+    private final int maxBytes;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, byte[]> store;
     private StreamMetrics metrics;
 
-    ModelStoreProcessor(String storeName, ModelRegistry registry) {
+    /** @param maxBytes {@code gru.model.max.bytes}: larger records are rejected unread */
+    ModelStoreProcessor(String storeName, ModelRegistry registry, int maxBytes) {
         this.storeName = storeName;
         this.registry = registry;
+        this.maxBytes = maxBytes;
     }
 
     @Override
@@ -102,6 +112,11 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
 
     /** The model in {@code value} if it is valid and servable, else empty after rejecting it. */
     private Optional<GruModel> parse(String key, byte[] value) {
+        if (value.length > maxBytes) {
+            reject(key, "the record has " + value.length + " bytes, more than " + StreamSettings.MODEL_MAX_BYTES + "="
+                    + maxBytes + "; not read");
+            return Optional.empty();
+        }
         GruModel model;
         try {
             model = ModelCodec.fromJson(value);
