@@ -2,6 +2,7 @@ package io.grustreams.stream;
 
 import io.grustreams.model.GruModel;
 import io.grustreams.model.codec.ModelCodec;
+import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
 final class ModelStoreProcessor implements Processor<String, byte[], Void, Void> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelStoreProcessor.class);
+    /** Longest reason or key logged and kept for a rejected record. */
+    static final int MAX_REASON_CHARS = 1000;
 
     private final String storeName;
     private final ModelRegistry registry;
@@ -136,10 +139,19 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
     private void reject(String key, String reason) {
         RecordMetadata meta = context.recordMetadata().orElse(null);
         GruModel current = registry.newest();
-        LOG.warn("model record rejected (key '{}', {}): {}; still serving {}", key,
-                meta == null ? "local store" : meta.topic() + "-" + meta.partition() + "@" + meta.offset(), reason,
+        // A message may quote what the record holds (a value, a field name): a hostile record must not
+        // make a log line or the registry's note of it as large as itself.
+        String shown = clip(reason);
+        String shownKey = key == null ? null : clip(key);
+        LOG.warn("model record rejected (key '{}', {}): {}; still serving {}", shownKey,
+                meta == null ? "local store" : meta.topic() + "-" + meta.partition() + "@" + meta.offset(), shown,
                 current == null ? "no model" : current.name() + " v" + current.version());
+        registry.rejected(new ModelRegistry.Rejection(shownKey, shown, Instant.ofEpochMilli(context.currentSystemTimeMs())));
         metrics.modelRejected();
+    }
+
+    private static String clip(String s) {
+        return s.length() <= MAX_REASON_CHARS ? s : s.substring(0, MAX_REASON_CHARS) + "... (" + s.length() + " characters)";
     }
 
     private void publishGauges() {

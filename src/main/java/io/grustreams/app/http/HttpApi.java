@@ -46,8 +46,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *       owns the key (Kafka Streams' {@code queryMetadataForKey}), the request is forwarded once to
  *       that instance's {@code application.server} and its answer relayed. 404 for a key never seen,
  *       503 while the key's partition is being (re)assigned or restored.</li>
- *   <li>{@code GET /models}: the newest model, the one effective for events happening now, and every
- *       kept one, newest first.</li>
+ *   <li>{@code GET /models}: the newest model, the one effective for events happening now, every
+ *       kept one, newest first, and the last model records refused, with why.</li>
  *   <li>{@code GET /health}: 200 while the process serves HTTP (liveness).</li>
  *   <li>{@code GET /ready}: 200 when Kafka Streams is RUNNING, else 503 (readiness).</li>
  *   <li>{@code GET /metrics}: Prometheus text format: Kafka Streams' own metrics (Micrometer's
@@ -328,6 +328,11 @@ public final class HttpApi implements AutoCloseable {
         }
         o.putArray("features").addAll(JSON.<ArrayNode>valueToTree(settings.features()));
         settings.modelName().ifPresent(n -> o.put("modelName", n));
+        // The last records refused on the models topic, newest first: why a published model is not served.
+        ArrayNode rejected = o.putArray("rejected");
+        for (ModelRegistry.Rejection r : registry.rejections()) {
+            rejected.addObject().put("key", r.key()).put("reason", r.reason()).put("at", r.at().toString());
+        }
         return o;
     }
 

@@ -28,6 +28,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -279,7 +280,8 @@ class HttpApiIT {
         Optional<BearerToken> token = Optional.of(BearerToken.of(secret, "test"));
         StreamSettings settings = StreamSettings.fromProperties(gru);
         kafka.produce(settings.modelsTopic(), new StringSerializer(), new ByteArraySerializer(),
-                List.of(KeyValue.pair(ModelRegistry.recordKey(persistence(1)), ModelCodec.toJson(persistence(1)))));
+                List.of(KeyValue.pair(ModelRegistry.recordKey(persistence(1)), ModelCodec.toJson(persistence(1))),
+                        KeyValue.pair("boiler@2", "{\"format\": [[[\"not a model\"]]]}".getBytes(StandardCharsets.UTF_8))));
         List<String> keys = new ArrayList<>();
         List<KeyValue<String, String>> events = new ArrayList<>();
         for (int k = 0; k < 12; k++) {
@@ -306,7 +308,13 @@ class HttpApiIT {
             assertEquals(Set.of("127.0.0.1:" + a.host().port(), "127.0.0.1:" + b.host().port()), owners,
                     "some answers were forwarded");
             assertEquals(401, get(b.uri("/models")).statusCode());
-            assertEquals(200, get(b.uri("/models"), "Bearer " + secret).statusCode());
+            HttpResponse<String> models = get(b.uri("/models"), "Bearer " + secret);
+            assertEquals(200, models.statusCode());
+            // The refused record is shown with why, next to the model still in use.
+            JsonNode m = JSON.readTree(models.body());
+            assertEquals(1, m.get("newest").get("version").asLong());
+            assertEquals("boiler@2", m.get("rejected").get(0).get("key").asText());
+            assertEquals("format: must be a string, found an array", m.get("rejected").get(0).get("reason").asText());
             assertEquals(200, get(a.uri("/ready")).statusCode(), "probes need no token");
             assertEquals(200, get(a.uri("/metrics")).statusCode(), "scrapers need no token");
         }

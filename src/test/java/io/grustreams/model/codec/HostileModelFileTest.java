@@ -23,8 +23,10 @@ class HostileModelFileTest {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final byte[] VALID = ModelCodec.toJson(TestModels.goldenModel(Variant.CHO));
 
+    private static final List<HostileModelFiles.Hostile> HOSTILE = HostileModelFiles.refusedByTheCodec(VALID);
+
     static List<HostileModelFiles.Hostile> hostile() {
-        return HostileModelFiles.refusedByTheCodec(VALID);
+        return HOSTILE;
     }
 
     @BeforeAll
