@@ -150,7 +150,8 @@ public final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             api.start();
-            LOG.info("gru-streams run: HTTP on {} (application.server {})", http.bind(), http.applicationServer());
+            LOG.info("gru-streams run: HTTP on {} (application.server {}){}", http.bind(), http.applicationServer(),
+                    http.token().isPresent() ? ", /keys and /models need the bearer token" : "");
             streams.start();
             stopped.await();
         } catch (InterruptedException e) {
