@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -92,7 +93,7 @@ public final class HostileModelFiles {
         return a;
     }
 
-    private static byte[] edit(byte[] valid, java.util.function.Consumer<ObjectNode> change) {
+    private static byte[] edit(byte[] valid, Consumer<ObjectNode> change) {
         try {
             ObjectNode root = (ObjectNode) JSON.readTree(valid);
             change.accept(root);
