@@ -20,6 +20,12 @@ import java.util.Objects;
  * a store get and a put; the backtest runs it over a CSV, so both produce the same forecasts,
  * scores and alerts from the same inputs.
  *
+ * <p>A model whose weights are finite can still overflow on some key's inputs (a readout of
+ * 1e308, a normalization that blows an input up). The step therefore runs into scratch arrays, and
+ * the key's state takes its hidden state, forecast and scale only when all of them, and the
+ * forecasts, are finite: otherwise {@link Outcome#nonFinite()} is set and the event is not applied
+ * (see {@link #process} for what that leaves). The check is one pass over those few arrays.
+ *
  * <p>Owns one {@link KeyState} (the caller loads a key into it, or keeps one processor per key),
  * the detector, and per served model a {@link Forecaster} with its arrays. Allocates nothing per
  * event once its forecasters exist, except what the detector allocates on an alert transition.
@@ -33,6 +39,7 @@ public final class KeyProcessor {
     /** What one {@link #process} call did. Reused; every field overwritten by each call. */
     public static final class Outcome {
         boolean modelless;
+        boolean nonFinite;
         boolean hadForecast;
         long rewarmNanos = -1L;
         final double[] expected;
@@ -51,6 +58,15 @@ public final class KeyProcessor {
         /** True when no model was effective: the event was only buffered, nothing was scored or forecast. */
         public boolean modelless() {
             return modelless;
+        }
+
+        /**
+         * True when the model's step on this event gave a non-finite hidden state or forecast: the
+         * event was not applied to the key (see {@link KeyProcessor#process}); nothing else here is
+         * meaningful.
+         */
+        public boolean nonFinite() {
+            return nonFinite;
         }
 
         /** Whether a forecast for this event existed (then {@link #expected()} holds it). */
@@ -95,6 +111,8 @@ public final class KeyProcessor {
         final double[] rows;
         final double[] ahead;
         final KeyScale scaleInModelOrder;
+        /** The step's h_t before it is known to be finite. */
+        final double[] nextHidden;
         final int stateSize;
         final Cell cell;
         final int layers;
@@ -118,6 +136,7 @@ public final class KeyProcessor {
             this.ahead = new double[Math.max(horizon, forecaster.rows()) * d];
             this.scaleInModelOrder = new KeyScale(d);
             this.stateSize = model.layout().stateSize();
+            this.nextHidden = new double[stateSize];
             this.cell = model.layout().cell();
             this.layers = model.layout().layers();
         }
@@ -196,6 +215,9 @@ public final class KeyProcessor {
     private final double[] replayScale;
     private final double[] replayForecast;
     private final double[] previous;
+    /** The step's scale s_t and next-event forecast, kept only if the step is finite. */
+    private final KeyScale nextScale;
+    private final double[] nextForecast;
     private final Map<GruModel, Served> served = new IdentityHashMap<>();
 
     /**
@@ -228,6 +250,8 @@ public final class KeyProcessor {
         this.replayScale = new double[d];
         this.replayForecast = new double[d];
         this.previous = new double[d];
+        this.nextScale = new KeyScale(d);
+        this.nextForecast = new double[d];
     }
 
     /**
@@ -257,6 +281,11 @@ public final class KeyProcessor {
     /**
      * Processes one event of the loaded key.
      *
+     * <p>When the model's step is not finite ({@link Outcome#nonFinite()}), the event is not applied:
+     * the key's ring, event count, scale, hidden state, pending forecast and anomaly state are what
+     * they were, except that a re-warm this event needed (its state was built by another model) is
+     * kept, which the key's next event would redo identically from the same ring.
+     *
      * @param model the model effective at {@code timestamp}, or null when none is: the event is then
      *     only buffered so the first model can warm the key from it
      * @param timestamp event time, epoch ms
@@ -266,6 +295,7 @@ public final class KeyProcessor {
      */
     public void process(GruModel model, long timestamp, double[] values, Outcome out) {
         out.rewarmNanos = -1L;
+        out.nonFinite = false;
         // A legacy state's ring arrives as one open run of up to its old W events: seal it first.
         ring.seal(state, blocks);
         if (state.anomaly == null) {
@@ -288,6 +318,24 @@ public final class KeyProcessor {
             rewarm(s, out);
         }
 
+        // h_t = cell(h_{t-1}, inputs(x_t)) through every layer, then the readout: the forecasts of x_{t+1} .. x_{t+N},
+        // into scratch: the key takes them only if they are finite.
+        for (int j = 0; j < previous.length; j++) {
+            previous[j] = state.scale.last(j);
+        }
+        nextScale.copyFrom(state.scale);
+        nextScale.observe(values, scaleAlpha);
+        System.arraycopy(state.hidden, 0, s.nextHidden, 0, s.stateSize);
+        s.observe(s.nextHidden, values, first ? null : previous, nextScale.scales(), timestamp, previousTimestamp);
+        s.next(nextForecast);
+        s.forecasts(s.nextHidden, nextScale, timestamp, first ? 0L : timestamp - previousTimestamp, horizon,
+                out.forecasts);
+        if (!finite(s.nextHidden) || !finite(nextForecast) || !finite(out.forecasts)) {
+            out.nonFinite = true;
+            out.hadForecast = false;
+            return;
+        }
+
         // Score x_t against y_{t-1}, the forecast made for it at the previous event.
         boolean hadForecast = state.hasForecast;
         if (hadForecast) {
@@ -300,21 +348,33 @@ public final class KeyProcessor {
         }
         out.hadForecast = hadForecast;
 
-        // h_t = cell(h_{t-1}, inputs(x_t)) through every layer, then the readout: the forecasts of x_{t+1} .. x_{t+N}.
-        for (int j = 0; j < previous.length; j++) {
-            previous[j] = state.scale.last(j);
-        }
-        foldIn(timestamp, values);
-        s.observe(state.hidden, values, first ? null : previous, state.scale.scales(), timestamp, previousTimestamp);
-        s.next(state.forecast);
+        state.scale.copyFrom(nextScale);
+        pushIn(timestamp, values);
+        System.arraycopy(s.nextHidden, 0, state.hidden, 0, s.stateSize);
+        System.arraycopy(nextForecast, 0, state.forecast, 0, nextForecast.length);
         state.hasForecast = true;
-        s.forecasts(state.hidden, state.scale, timestamp, first ? 0L : timestamp - previousTimestamp, horizon,
-                out.forecasts);
+    }
+
+    /**
+     * True if every value is finite. Branch-free: v·0 is 0 for a finite v and NaN otherwise, and a NaN
+     * term makes the sum NaN.
+     */
+    private static boolean finite(double[] values) {
+        double zero = 0.0;
+        for (double v : values) {
+            zero += v * 0.0;
+        }
+        return zero == 0.0;
     }
 
     /** Folds the event into the key's scale, ring (sealing a full block), count and time. */
     private void foldIn(long timestamp, double[] values) {
         state.scale.observe(values, scaleAlpha);
+        pushIn(timestamp, values);
+    }
+
+    /** Appends the event to the key's ring (sealing a full block) and counts it. */
+    private void pushIn(long timestamp, double[] values) {
         state.pushOpen(timestamp, values);
         ring.seal(state, blocks);
         state.eventCount++;

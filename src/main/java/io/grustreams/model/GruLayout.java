@@ -124,18 +124,26 @@ public final class GruLayout {
      * The length of the flat vector of such a layout, computed without building it, so that a
      * reader can bound what a file declares before allocating anything. Per layer (D_k as in the
      * class comment): cho {@code 3·(H·(H+D_k) + H)}, otherwise {@code G·H·(D_k+H) + 2·G·H}; plus
-     * {@code O·H + O}. Positive sizes assumed.
+     * {@code O·H + O}. Positive sizes assumed. Saturates at {@link Long#MAX_VALUE}: a file may
+     * declare sizes whose product overflows a long, and a wrapped count could pass a bound.
      */
     public static long parameterCount(Cell cell, Variant variant, long layers, long inputSize, long hiddenSize,
             long outputSize) {
-        long h = hiddenSize;
-        long total = outputSize * h + outputSize;
-        for (long k = 0; k < layers; k++) {
-            long d = k == 0 ? inputSize : h;
-            long g = cell.gates();
-            total += variant == Variant.CHO ? 3 * (h * (h + d) + h) : g * h * (d + h) + 2 * g * h;
+        try {
+            long h = hiddenSize;
+            long total = Math.addExact(Math.multiplyExact(outputSize, h), outputSize);
+            for (long k = 0; k < layers; k++) {
+                long d = k == 0 ? inputSize : h;
+                long g = cell.gates();
+                long hd = Math.multiplyExact(h, Math.addExact(h, d));
+                long layer = variant == Variant.CHO ? Math.multiplyExact(3, Math.addExact(hd, h))
+                        : Math.addExact(Math.multiplyExact(g, hd), Math.multiplyExact(2 * g, h));
+                total = Math.addExact(total, layer);
+            }
+            return total;
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
         }
-        return total;
     }
 
     public Cell cell() {

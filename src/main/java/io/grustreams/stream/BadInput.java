@@ -1,7 +1,8 @@
 package io.grustreams.stream;
 
 /**
- * Why an input event was sent to the dead-letter topic. The {@link #code()} is what the
+ * Why an input event was sent to the dead-letter topic: bad input, or an event the model could not
+ * process. The {@link #code()} is what the
  * {@link DeadLetters#REASON} header and the {@code reason} tag of the dead-letter metric carry;
  * codes are stable (dashboards and replay tools match on them).
  */
@@ -29,7 +30,12 @@ public enum BadInput {
     /** A key of {@code values} is not one of {@code gru.features}. */
     UNKNOWN_FEATURE("unknown-feature"),
     /** {@code ts} is neither a non-negative epoch-millisecond number nor an ISO-8601 instant. */
-    BAD_TIMESTAMP("bad-timestamp");
+    BAD_TIMESTAMP("bad-timestamp"),
+    /**
+     * A well-formed event on which the served model's step gave a non-finite hidden state or forecast
+     * (finite weights can still overflow on some inputs); the key's state is left as it was.
+     */
+    NON_FINITE_FORECAST("non-finite-forecast");
 
     private final String code;
 

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * score the event against the pending forecast, step the GRU, emit forecast and alert, store the
  * state. One state store get and one put per good event, of a state of about a KiB; every B
  * events one ring block put and one delete ({@link StoreRingBlocks}); bad input goes, unchanged,
- * to the dead-letter child.
+ * to the dead-letter child, and so does an event on which the model's step is not finite
+ * ({@link BadInput#NON_FINITE_FORECAST}), leaving the key's stored state as it was.
  *
  * <p>A model swap costs nothing at swap time: each key is re-warmed on its own next event, by
  * replaying its ring (the last W inputs, read back from the ring store) from h = 0 under the new model. The same replay
@@ -96,6 +97,13 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             // No model yet: the input is kept so the first model can warm this key from it.
             metrics.eventWithoutModel();
             save(key);
+            return;
+        }
+        if (outcome.nonFinite()) {
+            // Not saved: the store keeps the key's state from before this event, and its next event
+            // decodes that (load() left the kept decoded state unmatched).
+            deadLetter(record, BadInput.NON_FINITE_FORECAST, "model " + model.name() + " v" + model.version()
+                    + " gave a non-finite hidden state or forecast on this event; the key's state is unchanged");
             return;
         }
         noteServed(model.version());
@@ -188,11 +196,15 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
 
     private void deadLetter(Record<byte[], byte[]> record) {
+        deadLetter(record, event.reason(), event.detail());
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, BadInput reason, String detail) {
         RecordMetadata meta = context.recordMetadata().orElse(null);
-        context.forward(record.withHeaders(DeadLetters.headers(record.headers(), event.reason(), event.detail(),
+        context.forward(record.withHeaders(DeadLetters.headers(record.headers(), reason, detail,
                 meta == null ? null : meta.topic(), meta == null ? -1 : meta.partition(),
                 meta == null ? -1L : meta.offset())), GruTopology.DEAD_LETTERS_SINK);
-        metrics.deadLetter(event.reason());
+        metrics.deadLetter(reason);
     }
 
     /** (1/D) sum_i |x_i - y_i|: the forecast error the metrics report for one event. */

@@ -91,7 +91,8 @@ public final class GruTopology {
         t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(settings.modelStore()),
                         Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
                 MODELS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), settings.modelsTopic(),
-                MODELS_PROCESSOR, () -> new ModelStoreProcessor(settings.modelStore(), registry));
+                MODELS_PROCESSOR, () -> new ModelStoreProcessor(settings.modelStore(), registry,
+                        settings.modelMaxBytes()));
         return t;
     }
 }

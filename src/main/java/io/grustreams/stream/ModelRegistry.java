@@ -2,6 +2,7 @@ package io.grustreams.stream;
 
 import io.grustreams.model.GruModel;
 import io.grustreams.model.InputSpec;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -36,11 +37,27 @@ import java.util.Optional;
  * <p><b>Retention</b>: the registry keeps the {@code keep} newest models ({@code gru.model.keep});
  * an older one is dropped when a newer arrives. Only events older than every kept model's
  * {@code effectiveFrom} notice: they get the oldest kept model.
+ *
+ * <p><b>Rejections</b>: the model processor also notes here each record it refused and why
+ * ({@link #rejections()}, the last {@value #REJECTIONS_KEPT}), so the HTTP API can show them next to
+ * the models in use.
  */
 public final class ModelRegistry {
 
     /** Separates name and version in a model record's key, as in {@code boiler@3}. */
     public static final char KEY_SEPARATOR = '@';
+    /** Rejected records {@link #rejections()} remembers. */
+    public static final int REJECTIONS_KEPT = 8;
+
+    /**
+     * A model record that was refused.
+     *
+     * @param key its record key, or null when it had none
+     * @param reason why, naming the field or the limit
+     * @param at when this instance read it
+     */
+    public record Rejection(String key, String reason, Instant at) {
+    }
 
     private record Entry(String key, GruModel model, long sequence) {
     }
@@ -62,6 +79,7 @@ public final class ModelRegistry {
     private final int keep;
     private final InputSpec inputs;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), new GruModel[0], new long[0], null);
+    private volatile List<Rejection> rejections = List.of();
     private long sequence;
 
     /**
@@ -231,6 +249,21 @@ public final class ModelRegistry {
     public GruModel newest() {
         GruModel[] m = snapshot.newestFirst();
         return m.length == 0 ? null : m[0];
+    }
+
+    /** Notes a refused model record; the oldest of more than {@value #REJECTIONS_KEPT} is forgotten. */
+    synchronized void rejected(Rejection r) {
+        List<Rejection> next = new ArrayList<>(REJECTIONS_KEPT);
+        next.add(Objects.requireNonNull(r, "rejection"));
+        for (int i = 0; i < rejections.size() && next.size() < REJECTIONS_KEPT; i++) {
+            next.add(rejections.get(i));
+        }
+        rejections = List.copyOf(next);
+    }
+
+    /** The last refused model records, newest first; at most {@value #REJECTIONS_KEPT}. */
+    public List<Rejection> rejections() {
+        return rejections;
     }
 
     /** Every kept model, oldest first (by version, then registration). */

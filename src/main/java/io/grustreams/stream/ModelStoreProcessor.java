@@ -2,6 +2,7 @@ package io.grustreams.stream;
 
 import io.grustreams.model.GruModel;
 import io.grustreams.model.codec.ModelCodec;
+import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -18,6 +19,13 @@ import org.slf4j.LoggerFactory;
  * removes the key's model; anything else is rejected with a logged reason and a count in
  * {@link StreamMetrics#MODELS_REJECTED}, and the store and registry stay as they were.
  *
+ * <p>A hostile record costs no more than its bytes: one larger than {@code gru.model.max.bytes} is
+ * rejected unread, and {@link ModelCodec#fromJson} refuses nesting, strings and numbers beyond its
+ * limits while parsing and sizes whose parameters the record could not hold before it allocates
+ * them (nesting is bounded, so no record can overflow the stack of the recursive parts of the
+ * reading). Whatever runtime exception the codec throws rejects the record rather than stopping the
+ * global thread, which would stop the whole instance.
+ *
  * <p>The registry keeps only the newest {@code gru.model.keep} models; the store keeps every
  * record. When a tombstone removes a kept model, the store is scanned to re-offer the models the
  * registry had dropped, so the registry holds what a fresh start from the same topic would.
@@ -30,16 +38,21 @@ import org.slf4j.LoggerFactory;
 final class ModelStoreProcessor implements Processor<String, byte[], Void, Void> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelStoreProcessor.class);
+    /** Longest reason or key logged and kept for a rejected record. */
+    static final int MAX_REASON_CHARS = 1000;
 
     private final String storeName;
     private final ModelRegistry registry;
+    private final int maxBytes;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, byte[]> store;
     private StreamMetrics metrics;
 
-    ModelStoreProcessor(String storeName, ModelRegistry registry) {
+    /** @param maxBytes {@code gru.model.max.bytes}: larger records are rejected unread */
+    ModelStoreProcessor(String storeName, ModelRegistry registry, int maxBytes) {
         this.storeName = storeName;
         this.registry = registry;
+        this.maxBytes = maxBytes;
     }
 
     @Override
@@ -102,6 +115,11 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
 
     /** The model in {@code value} if it is valid and servable, else empty after rejecting it. */
     private Optional<GruModel> parse(String key, byte[] value) {
+        if (value.length > maxBytes) {
+            reject(key, "the record has " + value.length + " bytes, more than " + StreamSettings.MODEL_MAX_BYTES + "="
+                    + maxBytes + "; not read");
+            return Optional.empty();
+        }
         GruModel model;
         try {
             model = ModelCodec.fromJson(value);
@@ -121,10 +139,19 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
     private void reject(String key, String reason) {
         RecordMetadata meta = context.recordMetadata().orElse(null);
         GruModel current = registry.newest();
-        LOG.warn("model record rejected (key '{}', {}): {}; still serving {}", key,
-                meta == null ? "local store" : meta.topic() + "-" + meta.partition() + "@" + meta.offset(), reason,
+        // A message may quote what the record holds (a value, a field name): a hostile record must not
+        // make a log line or the registry's note of it as large as itself.
+        String shown = clip(reason);
+        String shownKey = key == null ? null : clip(key);
+        LOG.warn("model record rejected (key '{}', {}): {}; still serving {}", shownKey,
+                meta == null ? "local store" : meta.topic() + "-" + meta.partition() + "@" + meta.offset(), shown,
                 current == null ? "no model" : current.name() + " v" + current.version());
+        registry.rejected(new ModelRegistry.Rejection(shownKey, shown, Instant.ofEpochMilli(context.currentSystemTimeMs())));
         metrics.modelRejected();
+    }
+
+    private static String clip(String s) {
+        return s.length() <= MAX_REASON_CHARS ? s : s.substring(0, MAX_REASON_CHARS) + "... (" + s.length() + " characters)";
     }
 
     private void publishGauges() {

@@ -48,11 +48,14 @@ import org.apache.kafka.streams.StreamsConfig;
  *   <tr><td>{@code gru.ring.size}</td><td>32</td><td>W, the last events kept per key to re-warm it under a
  *       new model</td></tr>
  *   <tr><td>{@code gru.event.max.bytes}</td><td>65536</td><td>larger event values are dead letters</td></tr>
+ *   <tr><td>{@code gru.model.max.bytes}</td><td>16777216</td><td>larger model records are rejected
+ *       unread (the models topic's {@code max.message.bytes} as shipped)</td></tr>
  *   <tr><td>{@code gru.model.name}</td><td>(any)</td><td>serve only models of this name</td></tr>
  *   <tr><td>{@code gru.model.keep}</td><td>4</td><td>model versions the registry keeps, newest first, for
  *       events older than the newest one's {@code effectiveFrom}</td></tr>
- *   <tr><td>{@code gru.http.host}, {@code gru.http.port}</td><td>127.0.0.1, 8080</td><td>the app's HTTP API;
- *       not read here (see {@link #HTTP_HOST})</td></tr>
+ *   <tr><td>{@code gru.http.host}, {@code gru.http.port}, {@code gru.http.token-file}</td><td>127.0.0.1,
+ *       8080, none</td><td>the app's HTTP API and the file of the bearer token it requires; not read here
+ *       (see {@link #HTTP_HOST})</td></tr>
  *   <tr><td>{@code gru.inputs.scaling}</td><td>{@code per-key}</td><td>{@code per-key}: each key's values
  *       are scaled by its own typical change; {@code global}: by the model's normalization</td></tr>
  *   <tr><td>{@code gru.inputs.scale-half-life}</td><td>288</td><td>half-life of a key's scale, in events</td></tr>
@@ -99,6 +102,13 @@ public final class StreamSettings {
     /** Default of {@value #DECODED_MAX_BYTES}: 1024 keys of one feature (≈ 11 KiB each) fit; 8 features (≈ 40 KiB) about 800. */
     public static final int DEFAULT_DECODED_MAX_BYTES = 32 * 1024 * 1024;
     public static final String EVENT_MAX_BYTES = "gru.event.max.bytes";
+    /**
+     * Largest model record in bytes; larger ones are rejected before they are parsed, so a record that
+     * the models topic was (re)configured to accept cannot make every instance build its JSON tree.
+     */
+    public static final String MODEL_MAX_BYTES = "gru.model.max.bytes";
+    /** Default of {@value #MODEL_MAX_BYTES}: the models topic's {@code max.message.bytes} in {@code topics/models.properties}. */
+    public static final int DEFAULT_MODEL_MAX_BYTES = 16 * 1024 * 1024;
     public static final String MODEL_NAME = "gru.model.name";
     public static final String MODEL_KEEP = "gru.model.keep";
     /**
@@ -108,6 +118,8 @@ public final class StreamSettings {
      */
     public static final String HTTP_HOST = "gru.http.host";
     public static final String HTTP_PORT = "gru.http.port";
+    /** A file holding the bearer token the HTTP API's {@code /keys} and {@code /models} require; unset for none. */
+    public static final String HTTP_TOKEN_FILE = "gru.http.token-file";
     public static final String ANOMALY_PREFIX = "gru.anomaly.";
     /** {@code gru.feature.<name>.min} and {@code .max}: a feature's declared range. */
     public static final String FEATURE_PREFIX = "gru.feature.";
@@ -180,6 +192,7 @@ public final class StreamSettings {
     private final int decodedKeys;
     private final int decodedMaxBytes;
     private final int eventMaxBytes;
+    private final int modelMaxBytes;
     private final Optional<String> modelName;
     private final int modelKeep;
     private final AnomalyConfig anomaly;
@@ -187,8 +200,8 @@ public final class StreamSettings {
     private final Map<String, FeatureRange> ranges;
 
     private StreamSettings(Map<String, String> topics, String stateStore, String modelStore, String ringStore,
-            List<String> features, int ringSize, int decodedKeys, int decodedMaxBytes, int eventMaxBytes, Optional<String> modelName,
-            int modelKeep, AnomalyConfig anomaly, InputSpec inputs, Map<String, FeatureRange> ranges) {
+            List<String> features, int ringSize, int decodedKeys, int decodedMaxBytes, int eventMaxBytes, int modelMaxBytes,
+            Optional<String> modelName, int modelKeep, AnomalyConfig anomaly, InputSpec inputs, Map<String, FeatureRange> ranges) {
         this.topics = Map.copyOf(topics);
         this.stateStore = stateStore;
         this.modelStore = modelStore;
@@ -198,6 +211,7 @@ public final class StreamSettings {
         this.decodedKeys = decodedKeys;
         this.decodedMaxBytes = decodedMaxBytes;
         this.eventMaxBytes = eventMaxBytes;
+        this.modelMaxBytes = modelMaxBytes;
         this.modelName = modelName;
         this.modelKeep = modelKeep;
         this.anomaly = anomaly;
@@ -253,7 +267,7 @@ public final class StreamSettings {
      */
     public static Set<String> keys() {
         Set<String> known = new TreeSet<>(List.of(STATE_STORE, MODEL_STORE, RING_STORE, FEATURES, RING_SIZE, DECODED_KEYS, DECODED_MAX_BYTES,
-                EVENT_MAX_BYTES, MODEL_NAME, MODEL_KEEP, HTTP_HOST, HTTP_PORT, INPUTS_SCALING, INPUTS_SCALE_HALF_LIFE,
+                EVENT_MAX_BYTES, MODEL_MAX_BYTES, MODEL_NAME, MODEL_KEEP, HTTP_HOST, HTTP_PORT, HTTP_TOKEN_FILE, INPUTS_SCALING, INPUTS_SCALE_HALF_LIFE,
                 INPUTS_TIME, INPUTS_TIME_ZONE, FORECAST_HORIZON));
         for (String knob : ANOMALY_KEYS.keySet()) {
             known.add(ANOMALY_PREFIX + knob);
@@ -310,11 +324,12 @@ public final class StreamSettings {
         int decoded = intSetting(props, DECODED_KEYS, 1024, 0, 1 << 20);
         int decodedBytes = intSetting(props, DECODED_MAX_BYTES, DEFAULT_DECODED_MAX_BYTES, 0, Integer.MAX_VALUE);
         int maxBytes = intSetting(props, EVENT_MAX_BYTES, 65536, 64, DEFAULT_MAX_REQUEST_BYTES / 2);
+        int modelMaxBytes = intSetting(props, MODEL_MAX_BYTES, DEFAULT_MODEL_MAX_BYTES, 1024, 1 << 30);
         String name = props.getProperty(MODEL_NAME);
         Optional<String> modelName = name == null || name.isBlank() ? Optional.empty() : Optional.of(name.trim());
         int keep = intSetting(props, MODEL_KEEP, 4, 1, 1000);
         return new StreamSettings(topics, stateStore, modelStore, ringStore, features, ring, decoded, decodedBytes, maxBytes,
-                modelName, keep, anomalyConfig(props), inputs(props), ranges(props, features));
+                modelMaxBytes, modelName, keep, anomalyConfig(props), inputs(props), ranges(props, features));
     }
 
     private static boolean isRangeKey(String key) {
@@ -558,6 +573,11 @@ public final class StreamSettings {
         return eventMaxBytes;
     }
 
+    /** Largest model record in bytes ({@value #MODEL_MAX_BYTES}); larger ones are rejected unread. */
+    public int modelMaxBytes() {
+        return modelMaxBytes;
+    }
+
     /** When present, only models of this name are served. */
     public Optional<String> modelName() {
         return modelName;
@@ -601,21 +621,21 @@ public final class StreamSettings {
         return o instanceof StreamSettings s && s.topics.equals(topics) && s.stateStore.equals(stateStore)
                 && s.modelStore.equals(modelStore) && s.ringStore.equals(ringStore) && s.features.equals(features) && s.ringSize == ringSize
                 && s.decodedKeys == decodedKeys && s.decodedMaxBytes == decodedMaxBytes
-                && s.eventMaxBytes == eventMaxBytes && s.modelName.equals(modelName) && s.modelKeep == modelKeep
+                && s.eventMaxBytes == eventMaxBytes && s.modelMaxBytes == modelMaxBytes && s.modelName.equals(modelName) && s.modelKeep == modelKeep
                 && s.anomaly.equals(anomaly) && s.inputs.equals(inputs) && s.ranges.equals(ranges);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(topics, stateStore, modelStore, ringStore, features, ringSize, decodedKeys, decodedMaxBytes,
-                eventMaxBytes, modelName, modelKeep, anomaly, inputs, ranges);
+                eventMaxBytes, modelMaxBytes, modelName, modelKeep, anomaly, inputs, ranges);
     }
 
     @Override
     public String toString() {
         return "StreamSettings[topics " + topics + ", stores " + stateStore + "/" + ringStore + "/" + modelStore + ", features "
                 + features + ", W " + ringSize + ", decoded keys " + decodedKeys + " / " + decodedMaxBytes
-                + " bytes, eventMaxBytes " + eventMaxBytes + ", model "
+                + " bytes, eventMaxBytes " + eventMaxBytes + ", modelMaxBytes " + modelMaxBytes + ", model "
                 + modelName.orElse("(any)") + ", keep " + modelKeep + ", " + anomaly + ", " + inputs + ", ranges " + ranges + "]";
     }
 }

@@ -14,6 +14,7 @@ import io.grustreams.model.InputEncoder;
 import io.grustreams.model.InputSpec;
 import io.grustreams.model.KeyScale;
 import io.grustreams.model.Normalization;
+import io.grustreams.model.Parameters;
 import io.grustreams.model.RecurrentStepper;
 import io.grustreams.model.TestModels;
 import io.grustreams.model.TimeInput;
@@ -375,5 +376,60 @@ class KeyProcessorTest {
     private static GruModel model(String name, GruLayout layout) {
         return new GruModel(name, 1, Instant.EPOCH, Instant.EPOCH, FEATURES, Normalization.identity(2), INPUTS,
                 TestModels.randomParameters(layout, 5, 0.3), Map.of());
+    }
+
+    /**
+     * A one-feature persistence-like cho GRU (h_t ≈ tanh(0.1·x̂_t), mean 10) whose finite readout
+     * weight {@code readout} and normalization {@code std} decide where it overflows.
+     */
+    private static GruModel overflowing(long version, double readout, double std) {
+        GruLayout layout = GruLayout.of(Variant.CHO, 1, 1, 1);
+        Parameters p = Parameters.zeros(layout);
+        p.set("b_z_l0", 0, 0, 20.0);
+        p.set("W_h_l0", 0, 1, 0.1);
+        p.set("W_y", 0, 0, readout);
+        return new GruModel("hostile", version, Instant.EPOCH, List.of("value"),
+                new Normalization(new double[] {10.0}, new double[] {std}), p, Map.of());
+    }
+
+    @Test
+    void shouldLeaveTheKeyAsItWasWhenTheModelOverflowsOnAnEventAndGoOnAsIfItHadNeverCome() {
+        // A readout of 1e308 is finite, and so are its forecasts near the mean; far from it, 2·1e308·h overflows.
+        // A std of 1e-307 is positive; an input 90 away from the mean normalizes to infinity and h to NaN.
+        for (GruModel model : List.of(overflowing(1, 1e308, 2.0), overflowing(1, 1.0, 1e-307))) {
+            EngineConfig config = new EngineConfig(List.of("value"), 8, InputSpec.legacy(), AnomalyConfig.defaults());
+            KeyStateCodec codec = new KeyStateCodec(config);
+            KeyProcessor hit = new KeyProcessor(config);
+            KeyProcessor clean = new KeyProcessor(config);
+            KeyProcessor.Outcome out = new KeyProcessor.Outcome(1, 1);
+            long t = START;
+            // Enough events to seal ring blocks, so a block written for the bad event would show below.
+            for (int i = 0; i < 23; i++) {
+                double[] x = {10.0 + 0.01 * (i % 5)};
+                hit.process(model, t, x, out);
+                assertTrue(!out.nonFinite(), "event " + i);
+                clean.process(model, t, x, out);
+                t += 60_000;
+            }
+            byte[] before = codec.encode(hit.state());
+            hit.process(model, t, new double[] {100.0}, out);
+            assertTrue(out.nonFinite(), model.normalization().stds()[0] + ": the overflow is reported");
+            assertArrayEquals(before, codec.encode(hit.state()), "the key's state is as it was");
+            t += 60_000;
+
+            // The next events, and a swap that re-warms from the ring, give what they give without the bad event.
+            GruModel next = overflowing(2, model.parameters().get("W_y", 0, 0) / 2, model.normalization().stds()[0]);
+            for (int i = 0; i < 12; i++) {
+                double[] x = {10.0 - 0.01 * i};
+                GruModel m = i < 6 ? model : next;
+                hit.process(m, t, x, out);
+                assertTrue(!out.nonFinite(), "event after " + i);
+                double[] forecasts = out.forecasts().clone();
+                clean.process(m, t, x, out);
+                assertArrayEquals(out.forecasts(), forecasts, "forecast after " + i);
+                t += 60_000;
+            }
+            assertArrayEquals(codec.encode(clean.state()), codec.encode(hit.state()));
+        }
     }
 }

@@ -75,6 +75,21 @@ class GruLayoutTest {
     }
 
     @Test
+    void shouldSaturateAParameterCountBeyondALongRatherThanWrapIt() {
+        long h = Integer.MAX_VALUE;
+        // 3·H·(H+1) is about 1.4e19, past a long: wrapped, it was negative and passed every bound.
+        assertEquals(Long.MAX_VALUE, GruLayout.parameterCount(Cell.GRU, Variant.CHO, 1, 1, h, 1));
+        // 4·H·(H+H) + 9H + 1 wraps to about -1.5e10.
+        assertEquals(Long.MAX_VALUE, GruLayout.parameterCount(Cell.LSTM, Variant.PYTORCH, 1, h, h, 1));
+        assertEquals(Long.MAX_VALUE, GruLayout.parameterCount(Cell.GRU, Variant.CHO, 64, 1, 1L << 31, 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> GruLayout.of(Cell.LSTM, Variant.PYTORCH, 1, Integer.MAX_VALUE, Integer.MAX_VALUE, 1));
+        // Just within a long, a count is exact.
+        assertEquals(3 * (65_536L * (65_536 + 1000) + 65_536) + 1000 * 65_536L + 1000,
+                GruLayout.parameterCount(Cell.GRU, Variant.CHO, 1, 1000, 65_536, 1000));
+    }
+
+    @Test
     void shouldRefuseARecurrentCellInTheChoFormAndLayerCountsOutOfRange() {
         assertThrows(IllegalArgumentException.class, () -> GruLayout.of(Cell.LSTM, Variant.CHO, 1, 1, 4, 1));
         assertThrows(IllegalArgumentException.class, () -> GruLayout.of(Cell.RNN, Variant.PYTORCH, 0, 1, 4, 1));

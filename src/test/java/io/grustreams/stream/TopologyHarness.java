@@ -32,6 +32,7 @@ final class TopologyHarness implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     final StreamSettings settings;
+    final ModelRegistry registry;
     final TopologyTestDriver driver;
     final TestInputTopic<byte[], byte[]> events;
     final TestInputTopic<String, byte[]> models;
@@ -45,7 +46,8 @@ final class TopologyHarness implements AutoCloseable {
         Properties kafka = StreamSettings.kafkaProperties(gru);
         kafka.setProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         kafka.setProperty(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        this.driver = new TopologyTestDriver(GruTopology.build(settings), kafka);
+        this.registry = ModelRegistry.forSettings(settings);
+        this.driver = new TopologyTestDriver(GruTopology.build(settings, registry), kafka);
         ByteArraySerializer bytes = new ByteArraySerializer();
         ByteArrayDeserializer fromBytes = new ByteArrayDeserializer();
         this.events = driver.createInputTopic(settings.eventsTopic(), bytes, bytes);

@@ -41,7 +41,8 @@ public final class Backtest {
         /**
          * @param index the event's position in the input, from 0
          * @param forecasts {@code horizon · D} values, row k the forecast of the event k + 1 ahead of
-         *     this one made after seeing it; all NaN when no model served it. Not to be modified.
+         *     this one made after seeing it; all NaN when no model served it or the model overflowed on it
+         *     (the event was then not applied to the key). Not to be modified.
          * @param outcome the scoring of this event (verdict, the forecast it was scored against)
          */
         void accept(int index, String key, long timestamp, double[] values, double[] forecasts,
@@ -97,7 +98,9 @@ public final class Backtest {
             double[] v = values.get(i);
             KeyProcessor kp = keys.computeIfAbsent(key, k -> new KeyProcessor(config.engine()));
             kp.process(model, timestamps[i], v, outcome);
-            sink.accept(i, key, timestamps[i], v, outcome.modelless() ? none : outcome.forecasts(), outcome);
+            // An event the model overflowed on was not applied: like one without a model, it has no forecasts.
+            sink.accept(i, key, timestamps[i], v, outcome.modelless() || outcome.nonFinite() ? none : outcome.forecasts(),
+                    outcome);
             remember(key, timestamps[i], v);
             int seen = i + 1;
             if (seen == config.initialEvents()

@@ -124,7 +124,7 @@ public final class BacktestCommand implements Callable<Integer> {
                     }
                 }
                 AnomalyVerdict v = outcome.verdict();
-                boolean scored = !outcome.modelless() && v.scored();
+                boolean scored = !outcome.modelless() && !outcome.nonFinite() && v.scored();
                 line.append(',');
                 if (scored) {
                     line.append(v.rawScore());
@@ -133,7 +133,7 @@ public final class BacktestCommand implements Callable<Integer> {
                 if (scored) {
                     line.append(v.likelihood());
                 }
-                line.append(',').append(!outcome.modelless() && v.alertOpen() ? "open" : "closed").append('\n');
+                line.append(',').append(!outcome.modelless() && !outcome.nonFinite() && v.alertOpen() ? "open" : "closed").append('\n');
                 try {
                     w.append(line);
                 } catch (IOException e) {

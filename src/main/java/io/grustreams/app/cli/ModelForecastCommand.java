@@ -129,6 +129,10 @@ public final class ModelForecastCommand implements Callable<Integer> {
                 }
                 KeyProcessor kp = keys.computeIfAbsent(fields.get(0), k -> new KeyProcessor(engine));
                 kp.process(model, timestamp, values, outcome);
+                if (outcome.nonFinite()) {
+                    throw new IllegalArgumentException(where + ": the model's hidden state or forecast is not finite"
+                            + " (its weights overflow on these inputs)");
+                }
                 line.setLength(0);
                 line.append(quoted(fields.get(0))).append(',').append(quoted(fields.get(1)));
                 for (double v : outcome.forecasts()) {

@@ -120,11 +120,12 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        http.exposureWarning().ifPresent(w -> LOG.warn("gru-streams run: {}", w));
         kafka.setProperty(StreamsConfig.APPLICATION_SERVER_CONFIG, http.applicationServer());
         ModelRegistry registry = ModelRegistry.forSettings(settings);
         KafkaStreams streams = new KafkaStreams(GruTopology.build(settings, registry), kafka);
         HttpApi api = new HttpApi(streams, settings, registry, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                http.bind(), http.advertised());
+                http.bind(), http.advertised(), http.token());
         CountDownLatch stopped = new CountDownLatch(1);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.warn("a stream thread failed, replacing it: {}", e.toString());
@@ -149,7 +150,8 @@ public final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             api.start();
-            LOG.info("gru-streams run: HTTP on {} (application.server {})", http.bind(), http.applicationServer());
+            LOG.info("gru-streams run: HTTP on {} (application.server {}){}", http.bind(), http.applicationServer(),
+                    http.token().isPresent() ? ", /keys and /models need the bearer token" : "");
             streams.start();
             stopped.await();
         } catch (InterruptedException e) {

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -45,14 +46,19 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *       owns the key (Kafka Streams' {@code queryMetadataForKey}), the request is forwarded once to
  *       that instance's {@code application.server} and its answer relayed. 404 for a key never seen,
  *       503 while the key's partition is being (re)assigned or restored.</li>
- *   <li>{@code GET /models}: the newest model, the one effective for events happening now, and every
- *       kept one, newest first.</li>
+ *   <li>{@code GET /models}: the newest model, the one effective for events happening now, every
+ *       kept one, newest first, and the last model records refused, with why.</li>
  *   <li>{@code GET /health}: 200 while the process serves HTTP (liveness).</li>
  *   <li>{@code GET /ready}: 200 when Kafka Streams is RUNNING, else 503 (readiness).</li>
  *   <li>{@code GET /metrics}: Prometheus text format: Kafka Streams' own metrics (Micrometer's
  *       {@link KafkaStreamsMetrics}) and the product's ({@link ProductMetrics}, {@code gru_*}).</li>
  * </ul>
  * Everything else is 404, other methods 405. Responses are JSON except {@code /metrics}.
+ *
+ * <p>With a {@link BearerToken}, {@code /keys} and {@code /models} answer 401 with
+ * {@code WWW-Authenticate: Bearer} unless the request carries {@code Authorization: Bearer <token>};
+ * {@code /health}, {@code /ready} and {@code /metrics} stay open for probes and scrapers (they show
+ * no key's data). A forwarded key query carries the token to the owner.
  *
  * <p>Lifecycle: construct (binds the port), {@link #start()}, {@link #close()}. The caller owns
  * the {@link KafkaStreams} and starts and closes it; this class only reads it.
@@ -76,6 +82,7 @@ public final class HttpApi implements AutoCloseable {
     private final ProductMetrics productMetrics;
     private final KafkaStreamsMetrics kafkaMetrics;
     private final StringSerializer keySerializer = new StringSerializer();
+    private final Optional<BearerToken> token;
 
     /**
      * Binds the port; serves nothing until {@link #start()}.
@@ -91,6 +98,27 @@ public final class HttpApi implements AutoCloseable {
      */
     public HttpApi(KafkaStreams streams, StreamSettings settings, ModelRegistry registry,
             PrometheusMeterRegistry meters, InetSocketAddress bind, HostInfo advertised) throws IOException {
+        this(streams, settings, registry, meters, bind, advertised, Optional.empty());
+    }
+
+    /**
+     * Binds the port; serves nothing until {@link #start()}.
+     *
+     * @param streams the running app's streams (may still be starting)
+     * @param settings the settings its topology was built from
+     * @param registry the model registry its topology fills
+     * @param meters the registry {@code /metrics} renders; Kafka Streams' metrics and the product's are bound to it
+     * @param bind address to listen on; port 0 picks a free one ({@link #port()})
+     * @param advertised this instance's {@code application.server}, how other instances reach it;
+     *     must be the same value the streams were configured with
+     * @param token what {@code /keys} and {@code /models} require, and forwarded queries carry; the
+     *     same on every instance. Empty: they are open.
+     * @throws IOException if the address cannot be bound
+     */
+    public HttpApi(KafkaStreams streams, StreamSettings settings, ModelRegistry registry,
+            PrometheusMeterRegistry meters, InetSocketAddress bind, HostInfo advertised, Optional<BearerToken> token)
+            throws IOException {
+        this.token = Objects.requireNonNull(token, "token");
         this.streams = Objects.requireNonNull(streams, "streams");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -149,9 +177,13 @@ public final class HttpApi implements AutoCloseable {
                 send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
                         meters.scrape().getBytes(StandardCharsets.UTF_8));
             } else if (path.equals("/models")) {
-                sendJson(ex, 200, models());
+                if (authorized(ex)) {
+                    sendJson(ex, 200, models());
+                }
             } else if (path.startsWith("/keys/") && path.length() > "/keys/".length()) {
-                key(ex, path.substring("/keys/".length()));
+                if (authorized(ex)) {
+                    key(ex, path.substring("/keys/".length()));
+                }
             } else {
                 sendJson(ex, 404, error("no such resource: " + path
                         + " (try /keys/{key}, /models, /health, /ready, /metrics)"));
@@ -159,6 +191,23 @@ public final class HttpApi implements AutoCloseable {
         } catch (RuntimeException e) {
             sendJson(ex, 500, error(e.toString()));
         }
+    }
+
+    /** True if the request may read data; else answers 401 (RFC 6750) and returns false. */
+    private boolean authorized(HttpExchange ex) throws IOException {
+        if (token.isEmpty()) {
+            return true;
+        }
+        String presented = ex.getRequestHeaders().getFirst("Authorization");
+        if (token.get().accepts(presented)) {
+            return true;
+        }
+        // Without credentials: just the scheme; with wrong ones: invalid_token, so a client can tell them apart.
+        ex.getResponseHeaders().set("WWW-Authenticate", presented == null ? "Bearer realm=\"gru-streams\""
+                : "Bearer realm=\"gru-streams\", error=\"invalid_token\"");
+        sendJson(ex, 401, error(presented == null ? "this endpoint requires Authorization: Bearer <token>"
+                : "the bearer token is not this application's"));
+        return false;
     }
 
     private void key(HttpExchange ex, String key) throws IOException {
@@ -245,11 +294,13 @@ public final class HttpApi implements AutoCloseable {
             sendJson(ex, 500, error("cannot address owner " + owner + ": " + e.getMessage()));
             return;
         }
-        HttpRequest req = HttpRequest.newBuilder(uri).timeout(FORWARD_TIMEOUT)
-                .header(FORWARDED_HEADER, hostPort(self)).GET().build();
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(FORWARD_TIMEOUT)
+                .header(FORWARDED_HEADER, hostPort(self)).GET();
+        // The owner checks the token too: every instance of the application is given the same one.
+        token.ifPresent(t -> req.header("Authorization", t.header()));
         HttpResponse<byte[]> resp;
         try {
-            resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            resp = client.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             sendJson(ex, 502, error("owner " + owner + " of key '" + key + "' did not answer: " + e));
             return;
@@ -277,6 +328,11 @@ public final class HttpApi implements AutoCloseable {
         }
         o.putArray("features").addAll(JSON.<ArrayNode>valueToTree(settings.features()));
         settings.modelName().ifPresent(n -> o.put("modelName", n));
+        // The last records refused on the models topic, newest first: why a published model is not served.
+        ArrayNode rejected = o.putArray("rejected");
+        for (ModelRegistry.Rejection r : registry.rejections()) {
+            rejected.addObject().put("key", r.key()).put("reason", r.reason()).put("at", r.at().toString());
+        }
         return o;
     }
 

@@ -1,7 +1,10 @@
 package io.grustreams.app.http;
 
 import io.grustreams.stream.StreamSettings;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
@@ -14,16 +17,22 @@ import org.apache.kafka.streams.state.HostInfo;
  *   <li>{@value #PORT} (default {@value #DEFAULT_PORT}): the port;</li>
  *   <li>Kafka Streams' {@code application.server}: {@code host:port} other instances use to forward
  *       key queries here. When absent it is {@value #HOST}:{@value #PORT}, which is only possible
- *       for a specific bind address (a wildcard one names no host).</li>
+ *       for a specific bind address (a wildcard one names no host);</li>
+ *   <li>{@value #TOKEN_FILE} (default none): a file holding the bearer token that {@code /keys} and
+ *       {@code /models} then require ({@link BearerToken}); every instance of an application is given
+ *       the same one. {@code /health}, {@code /ready} and {@code /metrics} stay open for probes and
+ *       scrapers.</li>
  * </ul>
  *
  * @param bind the address to listen on
  * @param advertised this instance's {@code application.server}
+ * @param token what {@code /keys} and {@code /models} require, if anything
  */
-public record HttpEndpoint(InetSocketAddress bind, HostInfo advertised) {
+public record HttpEndpoint(InetSocketAddress bind, HostInfo advertised, Optional<BearerToken> token) {
 
     public static final String HOST = StreamSettings.HTTP_HOST;
     public static final String PORT = StreamSettings.HTTP_PORT;
+    public static final String TOKEN_FILE = StreamSettings.HTTP_TOKEN_FILE;
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
 
@@ -67,7 +76,26 @@ public record HttpEndpoint(InetSocketAddress bind, HostInfo advertised) {
                 throw new IllegalArgumentException(StreamsConfig.APPLICATION_SERVER_CONFIG + " is empty");
             }
         }
-        return new HttpEndpoint(new InetSocketAddress(host, port), advertised);
+        String tokenFile = props.getProperty(TOKEN_FILE, "").trim();
+        Optional<BearerToken> token = tokenFile.isEmpty() ? Optional.empty()
+                : Optional.of(BearerToken.fromFile(Path.of(tokenFile), TOKEN_FILE));
+        return new HttpEndpoint(new InetSocketAddress(host, port), advertised, token);
+    }
+
+    /**
+     * What to warn about at start: an API that other machines can reach (any bind address but a
+     * loopback one) without a token hands every key's state and the models to whoever connects.
+     *
+     * @return the warning, or empty when the API is loopback-only or protected
+     */
+    public Optional<String> exposureWarning() {
+        InetAddress address = bind.getAddress();
+        if (token.isPresent() || (address != null && address.isLoopbackAddress())) {
+            return Optional.empty();
+        }
+        return Optional.of("the HTTP API on " + bind + " is reachable beyond this machine and " + TOKEN_FILE
+                + " is not set: anyone who can connect reads /keys and /models; set " + TOKEN_FILE
+                + " (the same token file on every instance) or bind " + HOST + " to 127.0.0.1");
     }
 
     /** The {@code application.server} value: {@code host:port}. */

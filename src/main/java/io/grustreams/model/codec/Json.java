@@ -1,8 +1,11 @@
 package io.grustreams.model.codec;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,13 +26,36 @@ import java.util.Set;
 final class Json {
 
     /**
+     * Deepest nesting of arrays and objects: a model file needs 4 (a matrix in {@code parameters}),
+     * its free {@code provenance} a few more. Far below what would overflow the stack of the
+     * recursive conversions (provenance to a map).
+     */
+    static final int MAX_DEPTH = 32;
+    /** Longest string: names, times, provenance text; a model file carries nothing near this. */
+    static final int MAX_STRING_CHARS = 1 << 20;
+    /** Longest field name: tensor names and provenance keys. */
+    static final int MAX_NAME_CHARS = 1024;
+    /**
+     * Longest number literal: a double needs at most 24 characters in its shortest form and an exact
+     * decimal expansion is below this; longer ones only cost parsing time (BigDecimal is quadratic).
+     */
+    static final int MAX_NUMBER_CHARS = 100;
+
+    /**
      * NaN and ±Infinity tokens are accepted by the parser only so that the validation can reject
      * them with the field's name (plain Jackson would fail with a parse error at a byte offset).
      * Duplicate keys are an error. Doubles are written with Schubfach (shortest round-trip form,
      * the same on every JDK), so a written file reads back bit-identical and the golden file does
      * not depend on the JDK's {@code Double.toString}.
      */
-    static final JsonMapper MAPPER = JsonMapper.builder()
+    static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_DEPTH)
+                            .maxStringLength(MAX_STRING_CHARS)
+                            .maxNameLength(MAX_NAME_CHARS)
+                            .maxNumberLength(MAX_NUMBER_CHARS)
+                            .build())
+                    .build())
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
@@ -38,14 +64,19 @@ final class Json {
     private Json() {
     }
 
-    /** Parses {@code json}; the root must be an object. */
+    /**
+     * Parses {@code json}; the root must be an object. The limits above are enforced while parsing, so
+     * a document beyond one is refused before its tree is complete.
+     */
     static ObjectNode parseObject(byte[] json, String what) {
         JsonNode root;
         try {
             root = MAPPER.readTree(json);
+        } catch (StreamConstraintsException e) {
+            throw new ModelFormatException("$", what + " exceeds a limit of this reader: " + e.getOriginalMessage()
+                    + at(e), e);
         } catch (JsonProcessingException e) {
-            throw new ModelFormatException("$", what + " is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
+            throw new ModelFormatException("$", what + " is not valid JSON: " + e.getOriginalMessage() + at(e), e);
         } catch (IOException e) {
             throw new ModelFormatException("$", what + " cannot be read: " + e.getMessage(), e);
         }
@@ -56,6 +87,12 @@ final class Json {
             throw new ModelFormatException("$", what + " must be a JSON object, found " + kind(root));
         }
         return (ObjectNode) root;
+    }
+
+    /** " at line L, column C", or nothing when the parser did not say where. */
+    private static String at(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr();
     }
 
     /** The member {@code name} of {@code obj}, which must be present and not null. */

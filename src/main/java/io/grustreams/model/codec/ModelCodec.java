@@ -90,6 +90,14 @@ import java.util.Set;
  * <p>Loading is strict: an unknown format or version, a missing or unknown field, a wrong shape,
  * a non-finite number, an unknown variant or a checksum mismatch throws a
  * {@link ModelFormatException} that names the field.
+ *
+ * <p>Loading is safe against hostile files: a file costs about its own size to read and never
+ * what it declares. The parser refuses nesting deeper than 32, strings over 1 MiB, names over 1,024
+ * characters and numbers over 100 characters while it reads; sizes whose parameters exceed what an
+ * array can hold, or what the file's bytes can (two bytes a parameter at least), are refused before
+ * anything is allocated from them; the kept {@code provenance} is at most
+ * {@value #MAX_PROVENANCE_BYTES} bytes. The bound on the file's own size is the caller's (the
+ * stream's {@code gru.model.max.bytes}).
  */
 public final class ModelCodec {
 
@@ -111,6 +119,12 @@ public final class ModelCodec {
     private static final Set<String> NORMALIZATION_FIELDS = Set.of("mean", "std");
     /** Bounds the parameter vector (an int-indexed array) before anything is allocated from the sizes. */
     private static final long MAX_PARAMETERS = Integer.MAX_VALUE - 16;
+    /**
+     * Bounds the free {@code provenance} object, written compactly: it is kept with the model for as long
+     * as the model is, so a file must not make it the bulk of what a registry holds. What the trainer
+     * writes (source, window, offsets, seed, hyper-parameters) takes a few KiB.
+     */
+    public static final int MAX_PROVENANCE_BYTES = 1 << 20;
 
     private ModelCodec() {
     }
@@ -366,6 +380,16 @@ public final class ModelCodec {
         JsonNode provNode = Json.require(root, "provenance", "provenance");
         if (!provNode.isObject()) {
             throw new ModelFormatException("provenance", "must be an object, found " + Json.kind(provNode));
+        }
+        int provenanceBytes;
+        try {
+            provenanceBytes = Json.MAPPER.writeValueAsBytes(provNode).length;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing provenance to memory failed", e);
+        }
+        if (provenanceBytes > MAX_PROVENANCE_BYTES) {
+            throw new ModelFormatException("provenance", "takes " + provenanceBytes + " bytes, more than "
+                    + MAX_PROVENANCE_BYTES);
         }
         Map<String, Object> provenance = Json.toMap(provNode);
 

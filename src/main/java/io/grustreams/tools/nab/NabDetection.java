@@ -169,6 +169,6 @@ public final class NabDetection {
 
     /** The NAB score of one event: the stream detector's anomaly score; 0 before the key's first model. */
     static double score(KeyProcessor.Outcome outcome) {
-        return outcome.modelless() ? 0.0 : outcome.verdict().anomalyScore();
+        return outcome.modelless() || outcome.nonFinite() ? 0.0 : outcome.verdict().anomalyScore();
     }
 }

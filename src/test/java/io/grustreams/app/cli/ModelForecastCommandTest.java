@@ -7,13 +7,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grustreams.app.CommandRun;
 import io.grustreams.app.Csv;
+import io.grustreams.model.GruLayout;
+import io.grustreams.model.GruModel;
+import io.grustreams.model.Normalization;
+import io.grustreams.model.Parameters;
+import io.grustreams.model.Variant;
+import io.grustreams.model.codec.ModelCodec;
 import io.grustreams.stream.ShortestDouble;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,5 +131,24 @@ class ModelForecastCommandTest {
                 dir.resolve("o.csv").toString());
         assertEquals(1, r2.exit());
         assertTrue(r2.err().contains("nan.csv line 2 column x1: not finite"), r2.err());
+    }
+
+    @Test
+    void shouldRefuseARowTheModelOverflowsOnNamingTheLine(@TempDir Path dir) throws IOException {
+        // Finite weights: h ≈ tanh(0.1·(x - 10)/2), forecast 2·1e308·h + 10, which overflows far from the mean.
+        GruLayout layout = GruLayout.of(Variant.CHO, 1, 1, 1);
+        Parameters p = Parameters.zeros(layout);
+        p.set("b_z_l0", 0, 0, 20.0);
+        p.set("W_h_l0", 0, 1, 0.1);
+        p.set("W_y", 0, 0, 1e308);
+        Path model = dir.resolve("overflowing.model.json");
+        ModelCodec.write(new GruModel("hostile", 1, Instant.EPOCH, List.of("value"),
+                new Normalization(new double[] {10.0}, new double[] {2.0}), p, Map.of()), model);
+        Path input = dir.resolve("far.csv");
+        Files.writeString(input, "key,timestamp,value\na,1,10\na,2,100\n");
+        CommandRun r = run("forecast", "--model", model.toString(), "--input", input.toString(), "--out",
+                dir.resolve("o.csv").toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("far.csv line 3: the model's hidden state or forecast is not finite"), r.err());
     }
 }

@@ -28,6 +28,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +37,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -93,6 +95,10 @@ class HttpApiIT {
     }
 
     private Instance create(String name) throws IOException {
+        return create(name, Optional.empty());
+    }
+
+    private Instance create(String name, Optional<BearerToken> token) throws IOException {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
@@ -109,7 +115,7 @@ class HttpApiIT {
         ModelRegistry registry = ModelRegistry.forSettings(settings);
         KafkaStreams streams = new KafkaStreams(GruTopology.build(settings, registry), p);
         HttpApi api = new HttpApi(streams, settings, registry, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                new InetSocketAddress("127.0.0.1", port), host);
+                new InetSocketAddress("127.0.0.1", port), host, token);
         api.start();
         return new Instance(streams, api, host);
     }
@@ -136,9 +142,17 @@ class HttpApiIT {
     }
 
     private HttpResponse<String> get(URI uri) {
+        return get(uri, null);
+    }
+
+    /** GET with {@code Authorization: authorization} unless it is null. */
+    private HttpResponse<String> get(URI uri, String authorization) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
+        if (authorization != null) {
+            req.header("Authorization", authorization);
+        }
         try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new AssertionError("GET " + uri + " failed: " + e, e);
         } catch (InterruptedException e) {
@@ -149,11 +163,15 @@ class HttpApiIT {
 
     /** GET, retried while the answer is 503 (a rebalance in progress), until anything else. */
     private HttpResponse<String> getSettled(URI uri) {
+        return getSettled(uri, null);
+    }
+
+    private HttpResponse<String> getSettled(URI uri, String authorization) {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        HttpResponse<String> r = get(uri);
+        HttpResponse<String> r = get(uri, authorization);
         while (r.statusCode() == 503 && System.nanoTime() < deadline) {
             sleep(100);
-            r = get(uri);
+            r = get(uri, authorization);
         }
         return r;
     }
@@ -253,6 +271,52 @@ class HttpApiIT {
             assertTrue(metricsA.contains("gru_dead_letters_total{reason="), "dead letters by reason");
             assertTrue(metricsA.contains("gru_forecast_error_max"), "forecast error");
             assertTrue(metricsA.contains("kafka_stream_thread_process_latency_avg"), "Kafka Streams' own metrics");
+        }
+    }
+
+    @Test
+    void shouldCarryTheTokenWhenForwardingAKeyQueryToItsOwner() throws IOException {
+        String secret = "it-token-0123456789abcdef";
+        Optional<BearerToken> token = Optional.of(BearerToken.of(secret, "test"));
+        StreamSettings settings = StreamSettings.fromProperties(gru);
+        kafka.produce(settings.modelsTopic(), new StringSerializer(), new ByteArraySerializer(),
+                List.of(KeyValue.pair(ModelRegistry.recordKey(persistence(1)), ModelCodec.toJson(persistence(1))),
+                        KeyValue.pair("boiler@2", "{\"format\": [[[\"not a model\"]]]}".getBytes(StandardCharsets.UTF_8))));
+        List<String> keys = new ArrayList<>();
+        List<KeyValue<String, String>> events = new ArrayList<>();
+        for (int k = 0; k < 12; k++) {
+            keys.add("valve-" + k);
+            events.add(KeyValue.pair("valve-" + k, "{\"ts\":" + T0 + ",\"value\":" + (10.0 + k) + "}"));
+        }
+        try (Instance a = create("token-a", token); Instance b = create("token-b", token)) {
+            a.streams().start();
+            b.streams().start();
+            awaitRunning(a, b);
+            kafka.produce(settings.eventsTopic(), events);
+            kafka.readAtLeast(settings.forecastsTopic(), keys.size(), new StringDeserializer(),
+                    new ByteArrayDeserializer(), WAIT);
+            awaitRunning(a, b);
+
+            Set<String> owners = new HashSet<>();
+            for (String key : keys) {
+                // Asked of a alone: b's keys are forwarded, and b answers only because the token came along.
+                HttpResponse<String> r = getSettled(a.uri("/keys/" + key), "Bearer " + secret);
+                assertEquals(200, r.statusCode(), key + ": " + r.body());
+                owners.add(JSON.readTree(r.body()).get("host").asText());
+                assertEquals(401, get(a.uri("/keys/" + key)).statusCode(), key);
+            }
+            assertEquals(Set.of("127.0.0.1:" + a.host().port(), "127.0.0.1:" + b.host().port()), owners,
+                    "some answers were forwarded");
+            assertEquals(401, get(b.uri("/models")).statusCode());
+            HttpResponse<String> models = get(b.uri("/models"), "Bearer " + secret);
+            assertEquals(200, models.statusCode());
+            // The refused record is shown with why, next to the model still in use.
+            JsonNode m = JSON.readTree(models.body());
+            assertEquals(1, m.get("newest").get("version").asLong());
+            assertEquals("boiler@2", m.get("rejected").get(0).get("key").asText());
+            assertEquals("format: must be a string, found an array", m.get("rejected").get(0).get("reason").asText());
+            assertEquals(200, get(a.uri("/ready")).statusCode(), "probes need no token");
+            assertEquals(200, get(a.uri("/metrics")).statusCode(), "scrapers need no token");
         }
     }
 
