@@ -1,8 +1,11 @@
 package io.grustreams.app.http;
 
+import io.grustreams.stream.SettingsDefinition;
 import io.grustreams.stream.StreamSettings;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -22,10 +25,23 @@ import org.apache.kafka.streams.state.HostInfo;
  */
 public record HttpEndpoint(InetSocketAddress bind, HostInfo advertised) {
 
-    public static final String HOST = StreamSettings.HTTP_HOST;
-    public static final String PORT = StreamSettings.HTTP_PORT;
+    public static final String HOST = StreamSettings.APP_PREFIX + "host";
+    public static final String PORT = StreamSettings.APP_PREFIX + "port";
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
+
+    private static final ConfigDef DEFINITION = define(new ConfigDef());
+
+    /** Declares {@value #HOST} and {@value #PORT} in {@code def}, the app's part of the one declaration of its keys. */
+    public static ConfigDef define(ConfigDef def) {
+        return def.define(HOST, ConfigDef.Type.STRING, DEFAULT_HOST, SettingsDefinition.checkedBy("a host", (k, v) -> {
+            if (((String) v).isBlank()) {
+                throw new IllegalArgumentException(HOST + " is empty; use 127.0.0.1 (this machine only) or 0.0.0.0 (all)");
+            }
+        }), ConfigDef.Importance.MEDIUM, "address the HTTP API binds; 0.0.0.0 for all (then set application.server)")
+                .define(PORT, ConfigDef.Type.INT, DEFAULT_PORT, SettingsDefinition.intIn(1, 65535),
+                        ConfigDef.Importance.MEDIUM, "port of the HTTP API");
+    }
 
     /**
      * Reads the keys above.
@@ -34,20 +50,9 @@ public record HttpEndpoint(InetSocketAddress bind, HostInfo advertised) {
      * @throws IllegalArgumentException naming the key that is invalid or missing
      */
     public static HttpEndpoint from(Properties props) {
-        String host = props.getProperty(HOST, DEFAULT_HOST).trim();
-        if (host.isEmpty()) {
-            throw new IllegalArgumentException(HOST + " is empty; use 127.0.0.1 (this machine only) or 0.0.0.0 (all)");
-        }
-        String portText = props.getProperty(PORT, String.valueOf(DEFAULT_PORT)).trim();
-        int port;
-        try {
-            port = Integer.parseInt(portText);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(PORT + " is not a port number: '" + portText + "'", e);
-        }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException(PORT + " must be in [1, 65535]: " + port);
-        }
+        Map<String, Object> values = SettingsDefinition.parse(DEFINITION, props);
+        String host = ((String) values.get(HOST)).trim();
+        int port = (Integer) values.get(PORT);
         String server = props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
         HostInfo advertised;
         if (server == null || server.isBlank()) {
