@@ -78,6 +78,9 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        AppConfig config = configuration.load();
+        // A bad or unknown gru.* key fails here as it would in 'run', rather than being ignored.
+        config.settings();
         if (rate != null && !(rate > 0 && Double.isFinite(rate))) {
             throw new IllegalArgumentException("--rate must be a positive number of events per second: " + rate);
         }
@@ -85,9 +88,6 @@ public final class ProduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("cannot read --input " + input);
         }
         Properties props = new Properties();
-        AppConfig config = configuration.load();
-        // A bad or unknown gru.* key fails here as it would in 'run', rather than being ignored.
-        config.settings();
         config.values().forEach((key, value) -> {
             if (ProducerConfig.configNames().contains(key)) {
                 props.setProperty(key, value);

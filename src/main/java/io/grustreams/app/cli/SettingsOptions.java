@@ -28,6 +28,11 @@ public final class SettingsOptions {
     /** Where GRUSTREAMS_* variables come from; tests replace it. */
     Map<String, String> env = System.getenv();
 
+    /** The merged configuration, loaded as every command loads it. */
+    AppConfig load() throws IOException {
+        return AppConfig.load(config, env, set);
+    }
+
     /**
      * The merged settings.
      *
