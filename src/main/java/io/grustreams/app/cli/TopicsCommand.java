@@ -77,7 +77,9 @@ public final class TopicsCommand implements Runnable {
             Properties props = config.properties();
             List<TopicSpec> specs = new ArrayList<>();
             for (TopicSpec s : TopicSpec.loadDirectory(dir)) {
-                specs.add(s.withName(settings.topic(s.role())));
+                // A topic file's own name stands unless the configuration renames its role.
+                boolean renamed = config.values().containsKey(StreamSettings.TOPIC_PREFIX + s.role());
+                specs.add(renamed ? s.withName(settings.topic(s.role())) : s);
             }
             if (specs.isEmpty()) {
                 throw new IllegalArgumentException("no *.properties topic files in " + dir);
