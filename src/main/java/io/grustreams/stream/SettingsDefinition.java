@@ -1,7 +1,10 @@
 package io.grustreams.stream;
 
+import java.math.BigDecimal;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BiConsumer;
@@ -59,7 +62,7 @@ public final class SettingsDefinition {
             case INT, SHORT, LONG -> "an integer";
             case DOUBLE -> "a number";
             case BOOLEAN -> "true or false";
-            default -> "a " + type.name().toLowerCase(java.util.Locale.ROOT);
+            default -> "a " + type.name().toLowerCase(Locale.ROOT);
         };
     }
 
@@ -130,9 +133,9 @@ public final class SettingsDefinition {
         }
         if (value instanceof Double d && Double.isFinite(d)) {
             // 288 and 0.000001, not 288.0 and 1.0E-6: as a user would write them.
-            return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+            return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
         }
-        if (value instanceof java.util.List<?> list) {
+        if (value instanceof List<?> list) {
             return String.join(",", list.stream().map(String::valueOf).toList());
         }
         return String.valueOf(value);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -108,7 +109,7 @@ class AppConfigTest {
         Path f = file("bootstrap.servers=file:9092\ngru.ring.size=16\ngru.feature.value.min=0\n");
         AppConfig c = AppConfig.load(f, Map.of("GRUSTREAMS_GRU_TOPIC_MODELS", "env-models"),
                 Map.of("gru.ring.size", "64"));
-        Map<String, AppConfig.Entry> byKey = new java.util.HashMap<>();
+        Map<String, AppConfig.Entry> byKey = new HashMap<>();
         c.describe().forEach(e -> byKey.put(e.key(), e));
         assertTrue(byKey.keySet().containsAll(AppConfig.definition().names()), byKey.keySet().toString());
         assertEquals(new AppConfig.Entry("gru.ring.size", "64", "--set"), byKey.get("gru.ring.size"));
@@ -130,7 +131,7 @@ class AppConfigTest {
                 + "ssl.keystore.key=PEM\nsasl.oauthbearer.client.credentials.client.secret=s\n"
                 + "my.api.token=t\ndefault.key.serde=org.example.Serde\nssl.keystore.type=PKCS12\n"),
                 Map.of("GRUSTREAMS_SSL_TRUSTSTORE_PASSWORD", "changeit"), Map.of());
-        Map<String, String> shown = new java.util.HashMap<>();
+        Map<String, String> shown = new HashMap<>();
         c.describe().forEach(e -> shown.put(e.key(), e.value()));
         for (String secret : List.of("ssl.key.password", "sasl.jaas.config", "ssl.keystore.key",
                 "sasl.oauthbearer.client.credentials.client.secret", "my.api.token", "ssl.truststore.password")) {
