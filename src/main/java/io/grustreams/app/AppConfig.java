@@ -1,5 +1,7 @@
 package io.grustreams.app;
 
+import io.grustreams.app.http.HttpEndpoint;
+import io.grustreams.stream.SettingsDefinition;
 import io.grustreams.stream.StreamSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -18,6 +20,7 @@ import java.util.TreeSet;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -37,6 +40,11 @@ import org.apache.kafka.streams.StreamsConfig;
  * consumer and admin key with and without its Kafka Streams prefix, and every key of the file).
  * A name no known key matches becomes the lower-cased name with "_" as "." (the spelling of almost
  * every Kafka key); a name two known keys match is an error naming both. Immutable.
+ *
+ * <p>Every command that reads settings or talks to Kafka loads them here ({@link ConfigOptions}), so
+ * that {@code run}, {@code train}, {@code model}, {@code topics} and {@code produce} read the same
+ * configuration. The {@code gru.*} keys are declared once, in {@link #definition()}; an invalid value
+ * or unknown key is a {@link ConfigurationError} naming the key, the value and its source.
  */
 public final class AppConfig {
 
@@ -47,6 +55,16 @@ public final class AppConfig {
     private static final String[] CLIENT_PREFIXES = {"", StreamsConfig.PRODUCER_PREFIX, StreamsConfig.CONSUMER_PREFIX,
         StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX, StreamsConfig.GLOBAL_CONSUMER_PREFIX,
         StreamsConfig.ADMIN_CLIENT_PREFIX};
+
+    /** The source of a key no source sets. */
+    public static final String DEFAULT = "default";
+    /** The source of a key set with {@code --set}. */
+    public static final String SET = "--set";
+    /** What {@link #describe} shows instead of a secret's value. */
+    public static final String MASK = "********";
+
+    /** Name parts that mark a key's value as a secret, which {@link #describe} does not show. */
+    private static final List<String> SECRET_WORDS = List.of("password", "secret", "token", "credentials", "jaas");
 
     private final Map<String, String> values;
     private final Map<String, String> origins;
@@ -63,19 +81,25 @@ public final class AppConfig {
      * @param env the environment, such as {@link System#getenv()}; only {@value #ENV_PREFIX}* names are read
      * @param overrides key to value, winning over both
      * @throws IOException if the file cannot be read
-     * @throws IllegalArgumentException for an environment name two keys match, or an empty key
+     * @throws ConfigurationError for a missing file, an environment name two keys match, or an empty key
      */
     public static AppConfig load(Path file, Map<String, String> env, Map<String, String> overrides) throws IOException {
         Map<String, String> values = new HashMap<>();
         Map<String, String> origins = new HashMap<>();
         if (file != null) {
+            if (!Files.exists(file)) {
+                throw new ConfigurationError("configuration file " + file + " does not exist");
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigurationError("configuration file " + file + " is not a file");
+            }
             Properties p = new Properties();
             try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 p.load(in);
             }
             for (String key : p.stringPropertyNames()) {
                 values.put(key, p.getProperty(key).trim());
-                origins.put(key, file.toString());
+                origins.put(key, "file " + file);
             }
         }
         Map<String, String> byEnvName = envNames(values.keySet());
@@ -88,7 +112,7 @@ public final class AppConfig {
             if (key == null) {
                 key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
             } else if (key.isEmpty()) {
-                throw new IllegalArgumentException("environment variable " + name + " is ambiguous: it matches "
+                throw new ConfigurationError("environment variable " + name + " is ambiguous: it matches "
                         + ambiguous(name, values.keySet()));
             }
             values.put(key, e.getValue().trim());
@@ -96,10 +120,10 @@ public final class AppConfig {
         }
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             if (e.getKey().isBlank()) {
-                throw new IllegalArgumentException("--set needs KEY=VALUE with a non-empty key");
+                throw new ConfigurationError("--set needs KEY=VALUE with a non-empty key");
             }
             values.put(e.getKey().trim(), e.getValue().trim());
-            origins.put(e.getKey().trim(), "--set");
+            origins.put(e.getKey().trim(), SET);
         }
         return new AppConfig(values, origins);
     }
@@ -119,7 +143,7 @@ public final class AppConfig {
     }
 
     private static Set<String> knownKeys(Set<String> fileKeys) {
-        Set<String> keys = new TreeSet<>(StreamSettings.keys());
+        Set<String> keys = new TreeSet<>(definition().names());
         keys.addAll(StreamsConfig.configDef().names());
         for (String prefix : CLIENT_PREFIXES) {
             for (Set<String> names : List.of(ProducerConfig.configNames(), ConsumerConfig.configNames(),
@@ -148,7 +172,7 @@ public final class AppConfig {
         return values;
     }
 
-    /** Where each key's value came from: the file's path, {@code environment NAME} or {@code --set}. */
+    /** Where each key's value came from: {@code file PATH}, {@code environment NAME} or {@code --set}. */
     public Map<String, String> origins() {
         return origins;
     }
@@ -161,15 +185,32 @@ public final class AppConfig {
     }
 
     /**
-     * The product settings.
+     * The declaration of every {@code gru.*} key: the stream's ({@link StreamSettings#configDef()})
+     * and the app's ({@link HttpEndpoint#define}). A new copy.
+     */
+    public static ConfigDef definition() {
+        return HttpEndpoint.define(StreamSettings.configDef());
+    }
+
+    /**
+     * The product settings, after checking every {@code gru.*} key against {@link #definition()}.
      *
-     * @throws IllegalArgumentException naming the key that is invalid (and where it came from)
+     * @throws ConfigurationError naming the key that is unknown or invalid, its value and where it came from
      */
     public StreamSettings settings() {
+        ConfigDef def = definition();
+        for (String key : values.keySet()) {
+            if (StreamSettings.isUnknown(key, def.names()) || (key.startsWith(StreamSettings.APP_PREFIX)
+                    && !def.names().contains(key))) {
+                throw new ConfigurationError("unknown setting '" + key + "' (from " + origins.get(key) + "; known: "
+                        + new TreeSet<>(def.names()) + ")");
+            }
+        }
         try {
+            SettingsDefinition.parse(def, properties());
             return StreamSettings.fromProperties(properties());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(withOrigin(e.getMessage()), e);
+            throw new ConfigurationError(withOrigin(e.getMessage()), e);
         }
     }
 
@@ -178,10 +219,55 @@ public final class AppConfig {
         return StreamSettings.kafkaProperties(properties());
     }
 
+    /** One key of the effective configuration: its value (masked if a secret) and where it came from. */
+    public record Entry(String key, String value, String source) {
+    }
+
+    /**
+     * The effective configuration, sorted by key: every declared {@code gru.*} key (its value or its
+     * default), every other key a source set, and the Kafka Streams defaults the product adds
+     * ({@link StreamSettings#kafkaProperties}) with source {@value #DEFAULT}. Secrets ({@link #isSecret})
+     * show as {@value #MASK}.
+     */
+    public List<Entry> describe() {
+        Map<String, Entry> out = new TreeMap<>();
+        ConfigDef def = definition();
+        for (ConfigDef.ConfigKey k : def.configKeys().values()) {
+            String dflt = k.defaultValue == ConfigDef.NO_DEFAULT_VALUE ? "" : SettingsDefinition.format(k.defaultValue);
+            out.put(k.name, entry(k.name, dflt, DEFAULT));
+        }
+        kafkaProperties().forEach((k, v) -> out.put((String) k, entry((String) k, (String) v, DEFAULT)));
+        values.forEach((k, v) -> out.put(k, entry(k, v, origins.get(k))));
+        return List.copyOf(out.values());
+    }
+
+    private static Entry entry(String key, String value, String source) {
+        return new Entry(key, isSecret(key) && !value.isEmpty() ? MASK : value, source);
+    }
+
+    /**
+     * Whether a key's value is a secret: its name has a part containing password, secret, token,
+     * credentials or jaas ({@code ssl.key.password}, {@code sasl.jaas.config}), or ends in a part
+     * {@code key} ({@code ssl.keystore.key}, {@code api.key}; not {@code default.key.serde}).
+     */
+    public static boolean isSecret(String key) {
+        String[] parts = key.toLowerCase(Locale.ROOT).split("[._-]");
+        for (String part : parts) {
+            for (String word : SECRET_WORDS) {
+                if (part.contains(word)) {
+                    return true;
+                }
+            }
+        }
+        return parts.length > 0 && parts[parts.length - 1].equals("key");
+    }
+
     /** Appends the source of the first key the message names, so a user knows which file or variable to fix. */
     private String withOrigin(String message) {
         for (Map.Entry<String, String> e : origins.entrySet()) {
-            if (message.startsWith(e.getKey() + " ") || message.contains("'" + e.getKey() + "'")) {
+            String key = e.getKey();
+            if (message.startsWith(key + " ") || message.startsWith(key + ":") || message.contains("'" + key + "'")
+                    || message.contains(" " + key + " ")) {
                 return message + " (from " + e.getValue() + ")";
             }
         }

@@ -2,6 +2,7 @@ package io.grustreams.app;
 
 import io.grustreams.app.cli.BacktestCommand;
 import io.grustreams.app.cli.BrokerCommand;
+import io.grustreams.app.cli.ConfigCommand;
 import io.grustreams.app.cli.DemoCommand;
 import io.grustreams.app.cli.ModelCommand;
 import io.grustreams.app.cli.ProduceCommand;
@@ -12,6 +13,10 @@ import io.grustreams.tools.bench.BenchCommand;
 import io.grustreams.tools.nab.NabCommand;
 import io.grustreams.tools.reference.VerifyReferenceCommand;
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -36,13 +41,25 @@ import picocli.CommandLine.ParseResult;
                 TrainCommand.class,
                 BenchCommand.class,
                 TopicsCommand.class,
+                ConfigCommand.class,
                 ProduceCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
+    /**
+     * Loggers of Kafka's clients, Kafka Streams and the broker: at ERROR on the console, since their
+     * WARNs on a normal run (a temp state.dir, a retried CONCURRENT_TRANSACTIONS, "Not updating last
+     * stable offset", closing a closed NetworkClient) read like faults; {@code --verbose} shows their WARNs.
+     */
+    static final List<String> KAFKA_LOGGERS = List.of("org.apache.kafka", "kafka",
+            "state.change.logger", "LogFutureTimestampLogger");
+
+    /** The prefix of slf4j-simple's per-logger levels, as system properties (which win over simplelogger.properties). */
+    static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.log.";
+
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
-            description = "Print stack traces of errors.")
+            description = "Print stack traces of errors, and warnings of Kafka's clients and broker.")
     boolean verbose;
 
     @CommandLine.Spec
@@ -72,10 +89,26 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Before anything creates a logger: slf4j-simple reads each logger's level once, when it is created.
+        if (Arrays.asList(args).contains("--verbose")) {
+            verboseLogLevels().forEach(System::setProperty);
+        }
         System.exit(commandLine().execute(args));
     }
 
-    /** Errors are one line that says what went wrong; stack traces only with --verbose. */
+    /** The log levels --verbose sets: Kafka's loggers at WARN, as they were before the quiet console. */
+    static Map<String, String> verboseLogLevels() {
+        Map<String, String> levels = new TreeMap<>();
+        for (String logger : KAFKA_LOGGERS) {
+            levels.put(LOG_LEVEL_PROPERTY + logger, "warn");
+        }
+        return levels;
+    }
+
+    /**
+     * Errors are one line that says what went wrong; stack traces only with --verbose. A
+     * {@link ConfigurationError} exits with status 2, as a bad option does, but without the usage text.
+     */
     static final class OneLineErrors implements IExecutionExceptionHandler {
         @Override
         public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
@@ -89,6 +122,9 @@ public final class Main implements Runnable {
                 err.println("error: " + msg);
             }
             err.flush();
+            if (ex instanceof ConfigurationError) {
+                return cmd.getCommandSpec().exitCodeOnInvalidInput();
+            }
             return cmd.getCommandSpec().exitCodeOnExecutionException();
         }
 

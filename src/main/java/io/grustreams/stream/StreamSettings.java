@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -30,48 +31,12 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@link Properties}; every other key belongs to Kafka Streams ({@link #kafkaProperties}).
  * Immutable.
  *
- * <p>Keys (all optional):
- * <table>
- *   <caption>gru.* keys</caption>
- *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@code gru.topic.events}</td><td>{@code events}</td><td>input events</td></tr>
- *   <tr><td>{@code gru.topic.forecasts}</td><td>{@code forecasts}</td><td>one forecast per good event</td></tr>
- *   <tr><td>{@code gru.topic.alerts}</td><td>{@code alerts}</td><td>OPEN / RESOLVED alerts</td></tr>
- *   <tr><td>{@code gru.topic.models}</td><td>{@code models}</td><td>published models (compacted)</td></tr>
- *   <tr><td>{@code gru.topic.dead-letters}</td><td>{@code dead-letters}</td><td>bad input, unchanged</td></tr>
- *   <tr><td>{@code gru.store.state}</td><td>{@code gru-state}</td><td>per-key state store</td></tr>
- *   <tr><td>{@code gru.store.ring}</td><td>{@code gru-ring}</td><td>per-key ring blocks (the events a re-warm
- *       replays), by key and block</td></tr>
- *   <tr><td>{@code gru.store.models}</td><td>{@code gru-models}</td><td>global model store</td></tr>
- *   <tr><td>{@code gru.features}</td><td>{@code value}</td><td>comma-separated feature names an event
- *       carries; a served model must read exactly these</td></tr>
- *   <tr><td>{@code gru.ring.size}</td><td>32</td><td>W, the last events kept per key to re-warm it under a
- *       new model</td></tr>
- *   <tr><td>{@code gru.event.max.bytes}</td><td>65536</td><td>larger event values are dead letters</td></tr>
- *   <tr><td>{@code gru.model.max.bytes}</td><td>16777216</td><td>larger model records are rejected
- *       unread (the models topic's {@code max.message.bytes} as shipped)</td></tr>
- *   <tr><td>{@code gru.model.name}</td><td>(any)</td><td>serve only models of this name</td></tr>
- *   <tr><td>{@code gru.model.keep}</td><td>4</td><td>model versions the registry keeps, newest first, for
- *       events older than the newest one's {@code effectiveFrom}</td></tr>
- *   <tr><td>{@code gru.http.host}, {@code gru.http.port}, {@code gru.http.token-file}</td><td>127.0.0.1,
- *       8080, none</td><td>the app's HTTP API and the file of the bearer token it requires; not read here
- *       (see {@link #HTTP_HOST})</td></tr>
- *   <tr><td>{@code gru.inputs.scaling}</td><td>{@code per-key}</td><td>{@code per-key}: each key's values
- *       are scaled by its own typical change; {@code global}: by the model's normalization</td></tr>
- *   <tr><td>{@code gru.inputs.scale-half-life}</td><td>288</td><td>half-life of a key's scale, in events</td></tr>
- *   <tr><td>{@code gru.inputs.time}</td><td>{@code time-of-day,day-of-week}</td><td>time inputs (also
- *       {@code gap}); empty or {@code none} for none</td></tr>
- *   <tr><td>{@code gru.inputs.time-zone}</td><td>{@code UTC}</td><td>the wall clock of the time inputs</td></tr>
- *   <tr><td>{@code gru.forecast.horizon}</td><td>1</td><td>N: each forecast record carries the next N
- *       events' forecasts</td></tr>
- *   <tr><td>{@code gru.anomaly.*}</td><td>see {@link AnomalyConfig}</td><td>one key per knob, in kebab case:
- *       {@code residual-half-life, residual-warmup, min-residual-std, short-window, long-window,
- *       learning-period, min-likelihood-variance, open-threshold, open-after, resolve-threshold,
- *       resolve-after, cooldown, range-resolution}</td></tr>
- *   <tr><td>{@code gru.feature.<name>.min}, {@code gru.feature.<name>.max}</td><td>(none)</td><td>the
- *       declared range of feature {@code <name>}: both or neither, finite, min below max; the detector
- *       judges the feature against it from a key's first event</td></tr>
- * </table>
+ * <p>Every {@code gru.*} key is declared once, in {@link #configDef()} (name, type, default,
+ * validator, importance, documentation); {@code gru-streams config --markdown} prints that
+ * declaration as the README's table. Besides them, {@code gru.feature.<name>.min} and
+ * {@code .max} declare a feature's range (both or neither, finite, min below max, of a feature
+ * of {@code gru.features}), and keys under {@value #APP_PREFIX} belong to the app, which declares
+ * and checks them itself.
  * Unknown {@code gru.*} keys are rejected, so a typo cannot silently fall back to a default.
  */
 public final class StreamSettings {
@@ -112,14 +77,11 @@ public final class StreamSettings {
     public static final String MODEL_NAME = "gru.model.name";
     public static final String MODEL_KEEP = "gru.model.keep";
     /**
-     * The app's HTTP API address and port (read by {@code app.http.HttpEndpoint}, not by the
-     * topology): accepted here so that one file configures {@code run}, {@code train} and
-     * {@code topics apply}, and a typo in them is still an unknown key.
+     * Keys under this prefix ({@code gru.http.*}) are the app's: declared and validated by it, not by
+     * this class, which only lets them pass, so that one file configures {@code run}, {@code train}
+     * and {@code topics apply}.
      */
-    public static final String HTTP_HOST = "gru.http.host";
-    public static final String HTTP_PORT = "gru.http.port";
-    /** A file holding the bearer token the HTTP API's {@code /keys} and {@code /models} require; unset for none. */
-    public static final String HTTP_TOKEN_FILE = "gru.http.token-file";
+    public static final String APP_PREFIX = "gru.http.";
     public static final String ANOMALY_PREFIX = "gru.anomaly.";
     /** {@code gru.feature.<name>.min} and {@code .max}: a feature's declared range. */
     public static final String FEATURE_PREFIX = "gru.feature.";
@@ -138,8 +100,11 @@ public final class StreamSettings {
     /** Default of {@value #INPUTS_TIME}. */
     public static final String DEFAULT_TIME_INPUTS = "time-of-day,day-of-week";
 
-    /** The gru.anomaly.* keys and the AnomalyConfig knob each sets. */
-    private static final Map<String, BiConsumer<AnomalyConfig.Builder, String>> ANOMALY_KEYS = anomalyKeys();
+    /** The gru.anomaly.* knobs: their type and default (AnomalyConfig's), and the builder method each sets. */
+    private static final List<AnomalyKnob> ANOMALY_KNOBS = anomalyKnobs();
+
+    /** The declaration of every key this class reads. */
+    private static final ConfigDef DEFINITION = define();
 
     /** Default Kafka Streams application id when none is given. */
     public static final String DEFAULT_APPLICATION_ID = "gru-streams";
@@ -201,7 +166,8 @@ public final class StreamSettings {
 
     private StreamSettings(Map<String, String> topics, String stateStore, String modelStore, String ringStore,
             List<String> features, int ringSize, int decodedKeys, int decodedMaxBytes, int eventMaxBytes, int modelMaxBytes,
-            Optional<String> modelName, int modelKeep, AnomalyConfig anomaly, InputSpec inputs, Map<String, FeatureRange> ranges) {
+            Optional<String> modelName,
+            int modelKeep, AnomalyConfig anomaly, InputSpec inputs, Map<String, FeatureRange> ranges) {
         this.topics = Map.copyOf(topics);
         this.stateStore = stateStore;
         this.modelStore = modelStore;
@@ -219,40 +185,182 @@ public final class StreamSettings {
         this.ranges = Map.copyOf(ranges);
     }
 
-    private static Map<String, BiConsumer<AnomalyConfig.Builder, String>> anomalyKeys() {
-        Map<String, BiConsumer<AnomalyConfig.Builder, String>> m = new LinkedHashMap<>();
-        m.put("residual-half-life", (b, v) -> b.residualHalfLife(Double.parseDouble(v)));
-        m.put("residual-warmup", (b, v) -> b.residualWarmup(Integer.parseInt(v)));
-        m.put("min-residual-std", (b, v) -> b.minResidualStd(Double.parseDouble(v)));
-        m.put("short-window", (b, v) -> b.shortWindow(Integer.parseInt(v)));
-        m.put("long-window", (b, v) -> b.longWindow(Integer.parseInt(v)));
-        m.put("learning-period", (b, v) -> b.learningPeriod(Integer.parseInt(v)));
-        m.put("min-likelihood-variance", (b, v) -> b.minLikelihoodVariance(Double.parseDouble(v)));
-        m.put("open-threshold", (b, v) -> b.openThreshold(Double.parseDouble(v)));
-        m.put("open-after", (b, v) -> b.openAfter(Integer.parseInt(v)));
-        m.put("resolve-threshold", (b, v) -> b.resolveThreshold(Double.parseDouble(v)));
-        m.put("resolve-after", (b, v) -> b.resolveAfter(Integer.parseInt(v)));
-        m.put("cooldown", (b, v) -> b.cooldown(Integer.parseInt(v)));
-        m.put("range-resolution", (b, v) -> b.rangeResolution(Double.parseDouble(v)));
-        return Map.copyOf(m);
+    /** One gru.anomaly.* knob: its name in kebab case, its type, its default and the builder method it sets. */
+    private record AnomalyKnob(String name, ConfigDef.Type type, Object dflt, String doc,
+            BiConsumer<AnomalyConfig.Builder, Object> set) {
     }
 
-    private static AnomalyConfig anomalyConfig(Properties props) {
+    private static List<AnomalyKnob> anomalyKnobs() {
+        AnomalyConfig d = AnomalyConfig.defaults();
+        ConfigDef.Type dbl = ConfigDef.Type.DOUBLE;
+        ConfigDef.Type i = ConfigDef.Type.INT;
+        return List.of(
+                new AnomalyKnob("residual-half-life", dbl, d.residualHalfLife(),
+                        "events after which a residual's weight in the running mean and variance has halved",
+                        (b, v) -> b.residualHalfLife((Double) v)),
+                new AnomalyKnob("residual-warmup", i, d.residualWarmup(),
+                        "residuals folded into the statistics before any is scored (at least 2)",
+                        (b, v) -> b.residualWarmup((Integer) v)),
+                new AnomalyKnob("min-residual-std", dbl, d.minResidualStd(),
+                        "floor on each feature's residual std, in the feature's units",
+                        (b, v) -> b.minResidualStd((Double) v)),
+                new AnomalyKnob("short-window", i, d.shortWindow(),
+                        "raw scores in the short moving average (at most the learning period)",
+                        (b, v) -> b.shortWindow((Integer) v)),
+                new AnomalyKnob("long-window", i, d.longWindow(),
+                        "span of the reference distribution of short averages, in averages",
+                        (b, v) -> b.longWindow((Integer) v)),
+                new AnomalyKnob("learning-period", i, d.learningPeriod(),
+                        "short averages in the reference before the likelihood is computed (0.5 until then)",
+                        (b, v) -> b.learningPeriod((Integer) v)),
+                new AnomalyKnob("min-likelihood-variance", dbl, d.minLikelihoodVariance(),
+                        "floor on the variance of the reference",
+                        (b, v) -> b.minLikelihoodVariance((Double) v)),
+                new AnomalyKnob("open-threshold", dbl, d.openThreshold(),
+                        "likelihood at or above which an event counts toward opening an alert; in (0, 1)",
+                        (b, v) -> b.openThreshold((Double) v)),
+                new AnomalyKnob("open-after", i, d.openAfter(),
+                        "consecutive events at or above the open threshold that open an alert",
+                        (b, v) -> b.openAfter((Integer) v)),
+                new AnomalyKnob("resolve-threshold", dbl, d.resolveThreshold(),
+                        "likelihood below which an event counts toward resolving an open alert; at most the open threshold",
+                        (b, v) -> b.resolveThreshold((Double) v)),
+                new AnomalyKnob("resolve-after", i, d.resolveAfter(),
+                        "consecutive events below the resolve threshold that resolve an open alert",
+                        (b, v) -> b.resolveAfter((Integer) v)),
+                new AnomalyKnob("cooldown", i, d.cooldown(),
+                        "scored events after a RESOLVED during which no new alert opens",
+                        (b, v) -> b.cooldown((Integer) v)),
+                new AnomalyKnob("range-resolution", dbl, d.rangeResolution(),
+                        "for a feature with a declared range, the smallest residual std the anomaly score divides by, as a fraction of the range's width; in [0, 1), 0 turns it off",
+                        (b, v) -> b.rangeResolution((Double) v)));
+    }
+
+    private static AnomalyConfig anomalyConfig(Map<String, Object> values) {
         AnomalyConfig.Builder b = AnomalyConfig.builder();
-        for (String key : new TreeSet<>(props.stringPropertyNames())) {
-            if (key.startsWith(ANOMALY_PREFIX)) {
-                String value = props.getProperty(key).trim();
-                try {
-                    ANOMALY_KEYS.get(key.substring(ANOMALY_PREFIX.length())).accept(b, value);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(key + " is not a number: '" + value + "'", e);
-                }
-            }
+        for (AnomalyKnob k : ANOMALY_KNOBS) {
+            k.set().accept(b, values.get(ANOMALY_PREFIX + k.name()));
         }
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(ANOMALY_PREFIX + "*: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The declaration of every {@code gru.*} key this class reads: name, type, default, validator,
+     * importance and documentation, in the order of the README's table. A new copy, to which the
+     * app adds its own keys.
+     */
+    public static ConfigDef configDef() {
+        return new ConfigDef(DEFINITION);
+    }
+
+    private static ConfigDef define() {
+        ConfigDef def = new ConfigDef();
+        ConfigDef.Validator topicName = SettingsDefinition.checkedBy("a legal topic name",
+                (k, v) -> TopicSpec.validTopicName(k, (String) v));
+        Map<String, String> topicDocs = new LinkedHashMap<>();
+        topicDocs.put(ROLE_EVENTS, "input events");
+        topicDocs.put(ROLE_FORECASTS, "one forecast record per good event");
+        topicDocs.put(ROLE_ALERTS, "OPEN / RESOLVED alerts");
+        topicDocs.put(ROLE_MODELS, "published models (compacted)");
+        topicDocs.put(ROLE_DEAD_LETTERS, "bad input, unchanged, with the reason in headers");
+        topicDocs.forEach((role, doc) -> def.define(TOPIC_PREFIX + role, ConfigDef.Type.STRING, role, topicName,
+                ConfigDef.Importance.HIGH, "topic of " + doc));
+        def.define(FEATURES, ConfigDef.Type.LIST, "value", SettingsDefinition.checkedBy("distinct, non-empty names",
+                        (k, v) -> featureNames(v)), ConfigDef.Importance.HIGH,
+                "comma-separated names of the features an event carries; a served model must read exactly these");
+        def.define(MODEL_NAME, ConfigDef.Type.STRING, null, ConfigDef.Importance.MEDIUM,
+                "serve only models of this name (default: any)");
+        def.define(MODEL_KEEP, ConfigDef.Type.INT, 4, SettingsDefinition.intIn(1, 1000), ConfigDef.Importance.LOW,
+                "model versions the registry keeps, newest first, for events older than the newest one's effectiveFrom");
+        def.define(RING_SIZE, ConfigDef.Type.INT, DEFAULT_RING_SIZE, SettingsDefinition.intIn(1, MAX_RING),
+                ConfigDef.Importance.MEDIUM, "W: the last events kept per key, replayed to re-warm it under a new model");
+        def.define(EVENT_MAX_BYTES, ConfigDef.Type.INT, 65536, SettingsDefinition.intIn(64, DEFAULT_MAX_REQUEST_BYTES / 2),
+                ConfigDef.Importance.LOW, "larger event values, in bytes, are dead letters");
+        def.define(MODEL_MAX_BYTES, ConfigDef.Type.INT, DEFAULT_MODEL_MAX_BYTES, SettingsDefinition.intIn(1024, 1 << 30),
+                ConfigDef.Importance.LOW, "larger model records, in bytes, are rejected unread; raise it with the models"
+                        + " topic's max.message.bytes");
+        def.define(INPUTS_SCALING, ConfigDef.Type.STRING, "per-key", SettingsDefinition.checkedBy("per-key or global",
+                        (k, v) -> InputSpec.Scaling.fromId((String) v)), ConfigDef.Importance.MEDIUM,
+                "per-key: each key's values are scaled by its own typical change; global: by the model's normalization");
+        def.define(INPUTS_SCALE_HALF_LIFE, ConfigDef.Type.DOUBLE, DEFAULT_SCALE_HALF_LIFE,
+                SettingsDefinition.doubleIn(1, 1e9), ConfigDef.Importance.LOW, "half-life of a key's scale, in events");
+        def.define(INPUTS_TIME, ConfigDef.Type.LIST, DEFAULT_TIME_INPUTS, SettingsDefinition.checkedBy(
+                        "time-of-day, day-of-week, gap; none for none", (k, v) -> timeInputs(v)), ConfigDef.Importance.MEDIUM,
+                "time inputs: time-of-day, day-of-week, gap (the time since the key's previous event); empty or none for none");
+        def.define(INPUTS_TIME_ZONE, ConfigDef.Type.STRING, "UTC", SettingsDefinition.checkedBy("a time zone id",
+                        (k, v) -> zone((String) v)), ConfigDef.Importance.LOW,
+                "the wall clock of the time inputs (daylight saving follows it)");
+        def.define(FORECAST_HORIZON, ConfigDef.Type.INT, 1, SettingsDefinition.intIn(1, InputSpec.MAX_HORIZON),
+                ConfigDef.Importance.MEDIUM, "N: each forecast record carries the next N events' forecasts");
+        for (AnomalyKnob k : ANOMALY_KNOBS) {
+            def.define(ANOMALY_PREFIX + k.name(), k.type(), k.dflt(), ConfigDef.Importance.LOW,
+                    "anomaly detector: " + k.doc());
+        }
+        def.define(STATE_STORE, ConfigDef.Type.STRING, "gru-state", topicName, ConfigDef.Importance.LOW,
+                "the per-key state store (changelogged)");
+        def.define(RING_STORE, ConfigDef.Type.STRING, "gru-ring", topicName, ConfigDef.Importance.LOW,
+                "the per-key ring block store (the events a re-warm replays)");
+        def.define(MODEL_STORE, ConfigDef.Type.STRING, "gru-models", topicName, ConfigDef.Importance.LOW,
+                "the global model store");
+        def.define(DECODED_KEYS, ConfigDef.Type.INT, 1024, SettingsDefinition.intIn(0, 1 << 20), ConfigDef.Importance.LOW,
+                "decoded per-key states a stream task keeps in memory, so a key seen again is not decoded; 0 for none");
+        def.define(DECODED_MAX_BYTES, ConfigDef.Type.INT, DEFAULT_DECODED_MAX_BYTES,
+                SettingsDefinition.intIn(0, Integer.MAX_VALUE), ConfigDef.Importance.LOW,
+                "budget of those kept states per task, in bytes (each counted as twice its encoded state); 0 for none");
+        return def;
+    }
+
+    /** The names of gru.features: none empty, none twice. */
+    private static List<String> featureNames(Object value) {
+        List<String> features = new ArrayList<>();
+        for (Object f : (List<?>) value) {
+            String name = ((String) f).trim();
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException(FEATURES + " has an empty feature name: '"
+                        + String.join(",", ((List<?>) value).stream().map(String::valueOf).toList()) + "'");
+            }
+            if (features.contains(name)) {
+                throw new IllegalArgumentException(FEATURES + " names '" + name + "' twice");
+            }
+            features.add(name);
+        }
+        if (features.isEmpty()) {
+            throw new IllegalArgumentException(FEATURES + " has an empty feature name: ''");
+        }
+        return features;
+    }
+
+    /** The time inputs of gru.inputs.time: known ids, none twice; "none" and empty entries are skipped. */
+    private static List<TimeInput> timeInputs(Object value) {
+        List<TimeInput> time = new ArrayList<>();
+        for (Object t : (List<?>) value) {
+            String id = ((String) t).trim();
+            if (id.isEmpty() || id.equals("none")) {
+                continue;
+            }
+            TimeInput ti;
+            try {
+                ti = TimeInput.fromId(id);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(INPUTS_TIME + ": " + e.getMessage(), e);
+            }
+            if (time.contains(ti)) {
+                throw new IllegalArgumentException(INPUTS_TIME + " names '" + id + "' twice");
+            }
+            time.add(ti);
+        }
+        return time;
+    }
+
+    private static ZoneId zone(String value) {
+        try {
+            return ZoneId.of(value.trim());
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException(INPUTS_TIME_ZONE + " is not a time zone: '" + value + "'", e);
         }
     }
 
@@ -262,77 +370,62 @@ public final class StreamSettings {
     }
 
     /**
-     * Every {@code gru.*} key {@link #fromProperties} accepts, sorted; for tools that map other
-     * spellings (such as environment variable names) back to keys.
+     * Every {@code gru.*} key of {@link #configDef()}, sorted; for tools that map other spellings
+     * (such as environment variable names) back to keys.
      */
     public static Set<String> keys() {
-        Set<String> known = new TreeSet<>(List.of(STATE_STORE, MODEL_STORE, RING_STORE, FEATURES, RING_SIZE, DECODED_KEYS, DECODED_MAX_BYTES,
-                EVENT_MAX_BYTES, MODEL_MAX_BYTES, MODEL_NAME, MODEL_KEEP, HTTP_HOST, HTTP_PORT, HTTP_TOKEN_FILE, INPUTS_SCALING, INPUTS_SCALE_HALF_LIFE,
-                INPUTS_TIME, INPUTS_TIME_ZONE, FORECAST_HORIZON));
-        for (String knob : ANOMALY_KEYS.keySet()) {
-            known.add(ANOMALY_PREFIX + knob);
-        }
-        for (String role : TopicSpec.ROLES) {
-            known.add(TOPIC_PREFIX + role);
-        }
-        return Collections.unmodifiableSet(known);
+        return Collections.unmodifiableSet(new TreeSet<>(DEFINITION.names()));
     }
 
     /**
-     * Reads the {@code gru.*} keys; other keys are ignored.
+     * Reads the {@code gru.*} keys; other keys, and those under {@value #APP_PREFIX}, are ignored.
      *
      * @throws IllegalArgumentException naming the key whose value is invalid, or an unknown {@code gru.*} key
      */
     public static StreamSettings fromProperties(Properties props) {
-        // One list of keys for both, so that what keys() reports is exactly what is accepted.
-        Set<String> known = new HashSet<>(keys());
+        Set<String> known = DEFINITION.names();
+        for (String key : props.stringPropertyNames()) {
+            if (isUnknown(key, known)) {
+                throw new IllegalArgumentException("unknown setting '" + key + "' (known: " + new TreeSet<>(known) + ")");
+            }
+        }
+        Map<String, Object> v = SettingsDefinition.parse(DEFINITION, props);
         Map<String, String> topics = new LinkedHashMap<>();
         for (String role : List.of(ROLE_EVENTS, ROLE_FORECASTS, ROLE_ALERTS, ROLE_MODELS, ROLE_DEAD_LETTERS)) {
-            String key = TOPIC_PREFIX + role;
-            known.add(key);
-            topics.put(role, TopicSpec.validTopicName(key, props.getProperty(key, role).trim()));
+            topics.put(role, ((String) v.get(TOPIC_PREFIX + role)).trim());
         }
         Set<String> distinct = new HashSet<>(topics.values());
         if (distinct.size() != topics.size()) {
             throw new IllegalArgumentException("gru.topic.* names must differ: " + topics);
         }
-        for (String key : props.stringPropertyNames()) {
-            if (key.startsWith(PREFIX) && !known.contains(key) && !isRangeKey(key)) {
-                throw new IllegalArgumentException("unknown setting '" + key + "' (known: " + new TreeSet<>(known) + ")");
-            }
-        }
-        String stateStore = TopicSpec.validTopicName(STATE_STORE, props.getProperty(STATE_STORE, "gru-state").trim());
-        String modelStore = TopicSpec.validTopicName(MODEL_STORE, props.getProperty(MODEL_STORE, "gru-models").trim());
-        String ringStore = TopicSpec.validTopicName(RING_STORE, props.getProperty(RING_STORE, "gru-ring").trim());
+        String stateStore = ((String) v.get(STATE_STORE)).trim();
+        String modelStore = ((String) v.get(MODEL_STORE)).trim();
+        String ringStore = ((String) v.get(RING_STORE)).trim();
         if (new HashSet<>(List.of(stateStore, modelStore, ringStore)).size() < 3) {
             throw new IllegalArgumentException(STATE_STORE + ", " + MODEL_STORE + " and " + RING_STORE + " must differ: "
                     + stateStore + ", " + modelStore + ", " + ringStore);
         }
-        List<String> features = new ArrayList<>();
-        for (String f : props.getProperty(FEATURES, "value").split(",", -1)) {
-            String name = f.trim();
-            if (name.isEmpty()) {
-                throw new IllegalArgumentException(FEATURES + " has an empty feature name: '"
-                        + props.getProperty(FEATURES) + "'");
-            }
-            if (features.contains(name)) {
-                throw new IllegalArgumentException(FEATURES + " names '" + name + "' twice");
-            }
-            features.add(name);
-        }
-        int ring = intSetting(props, RING_SIZE, DEFAULT_RING_SIZE, 1, MAX_RING);
-        int decoded = intSetting(props, DECODED_KEYS, 1024, 0, 1 << 20);
-        int decodedBytes = intSetting(props, DECODED_MAX_BYTES, DEFAULT_DECODED_MAX_BYTES, 0, Integer.MAX_VALUE);
-        int maxBytes = intSetting(props, EVENT_MAX_BYTES, 65536, 64, DEFAULT_MAX_REQUEST_BYTES / 2);
-        int modelMaxBytes = intSetting(props, MODEL_MAX_BYTES, DEFAULT_MODEL_MAX_BYTES, 1024, 1 << 30);
-        String name = props.getProperty(MODEL_NAME);
+        List<String> features = featureNames(v.get(FEATURES));
+        String name = (String) v.get(MODEL_NAME);
         Optional<String> modelName = name == null || name.isBlank() ? Optional.empty() : Optional.of(name.trim());
-        int keep = intSetting(props, MODEL_KEEP, 4, 1, 1000);
-        return new StreamSettings(topics, stateStore, modelStore, ringStore, features, ring, decoded, decodedBytes, maxBytes,
-                modelMaxBytes, modelName, keep, anomalyConfig(props), inputs(props), ranges(props, features));
+        InputSpec inputs = new InputSpec(InputSpec.Scaling.fromId(((String) v.get(INPUTS_SCALING)).trim()),
+                (Double) v.get(INPUTS_SCALE_HALF_LIFE), timeInputs(v.get(INPUTS_TIME)),
+                zone((String) v.get(INPUTS_TIME_ZONE)), (Integer) v.get(FORECAST_HORIZON), InputSpec.Readout.DIRECT);
+        return new StreamSettings(topics, stateStore, modelStore, ringStore, features, (Integer) v.get(RING_SIZE),
+                (Integer) v.get(DECODED_KEYS), (Integer) v.get(DECODED_MAX_BYTES), (Integer) v.get(EVENT_MAX_BYTES), (Integer) v.get(MODEL_MAX_BYTES),
+                modelName, (Integer) v.get(MODEL_KEEP), anomalyConfig(v), inputs, ranges(props, features));
     }
 
-    private static boolean isRangeKey(String key) {
+    /**
+     * Whether {@code key} is a {@code gru.*} key that no declaration covers: not a key of {@code known},
+     * not a feature range, not the app's.
+     */
+    public static boolean isUnknown(String key, Set<String> known) {
+        return key.startsWith(PREFIX) && !known.contains(key) && !isRangeKey(key) && !key.startsWith(APP_PREFIX);
+    }
+
+    /** Whether {@code key} is a {@code gru.feature.<name>.min} or {@code .max} key. */
+    public static boolean isRangeKey(String key) {
         return key.startsWith(FEATURE_PREFIX) && (key.endsWith(".min") || key.endsWith(".max"))
                 && key.length() > FEATURE_PREFIX.length() + ".min".length();
     }
@@ -379,70 +472,6 @@ public final class StreamSettings {
             throw new IllegalArgumentException(key + " must be finite: '" + v + "'");
         }
         return d;
-    }
-
-    private static InputSpec inputs(Properties props) {
-        InputSpec.Scaling scaling;
-        String scalingValue = props.getProperty(INPUTS_SCALING, "per-key").trim();
-        try {
-            scaling = InputSpec.Scaling.fromId(scalingValue);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(INPUTS_SCALING + ": " + e.getMessage(), e);
-        }
-        String hl = props.getProperty(INPUTS_SCALE_HALF_LIFE);
-        double halfLife = DEFAULT_SCALE_HALF_LIFE;
-        if (hl != null) {
-            try {
-                halfLife = Double.parseDouble(hl.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(INPUTS_SCALE_HALF_LIFE + " is not a number: '" + hl + "'", e);
-            }
-            if (!(halfLife >= 1 && halfLife <= 1e9)) {
-                throw new IllegalArgumentException(INPUTS_SCALE_HALF_LIFE + " must be in [1, 1e9] events: " + hl);
-            }
-        }
-        List<TimeInput> time = new ArrayList<>();
-        for (String t : props.getProperty(INPUTS_TIME, DEFAULT_TIME_INPUTS).split(",", -1)) {
-            String id = t.trim();
-            if (id.isEmpty() || id.equals("none")) {
-                continue;
-            }
-            try {
-                TimeInput ti = TimeInput.fromId(id);
-                if (time.contains(ti)) {
-                    throw new IllegalArgumentException(INPUTS_TIME + " names '" + id + "' twice");
-                }
-                time.add(ti);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(INPUTS_TIME + ": " + e.getMessage(), e);
-            }
-        }
-        String zoneValue = props.getProperty(INPUTS_TIME_ZONE, "UTC").trim();
-        ZoneId zone;
-        try {
-            zone = ZoneId.of(zoneValue);
-        } catch (DateTimeException e) {
-            throw new IllegalArgumentException(INPUTS_TIME_ZONE + " is not a time zone: '" + zoneValue + "'", e);
-        }
-        int horizon = intSetting(props, FORECAST_HORIZON, 1, 1, InputSpec.MAX_HORIZON);
-        return new InputSpec(scaling, halfLife, time, zone, horizon, InputSpec.Readout.DIRECT);
-    }
-
-    private static int intSetting(Properties props, String key, int dflt, int min, int max) {
-        String v = props.getProperty(key);
-        if (v == null) {
-            return dflt;
-        }
-        int n;
-        try {
-            n = Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " is not an integer: '" + v + "'", e);
-        }
-        if (n < min || n > max) {
-            throw new IllegalArgumentException(key + " must be in [" + min + ", " + max + "]: " + n);
-        }
-        return n;
     }
 
     /**

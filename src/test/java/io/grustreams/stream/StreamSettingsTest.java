@@ -126,7 +126,7 @@ class StreamSettingsTest {
                 Map.entry(props("gru.store.models", "gru-state"), "must differ"),
                 Map.entry(props("gru.store.ring", "gru-state"), "gru.store.ring must differ"),
                 Map.entry(props("gru.ring.sise", "8"), "unknown setting 'gru.ring.sise'"),
-                Map.entry(props("gru.anomaly.open-after", "two"), "gru.anomaly.open-after is not a number"),
+                Map.entry(props("gru.anomaly.open-after", "two"), "gru.anomaly.open-after is not an integer"),
                 Map.entry(props("gru.anomaly.open-threshold", "1.5"), "gru.anomaly.*: openThreshold"),
                 Map.entry(props("gru.anomaly.threshold", "0.5"), "unknown setting 'gru.anomaly.threshold'"),
                 Map.entry(props("gru.inputs.scaling", "minmax"), "gru.inputs.scaling: unknown scaling 'minmax'"),

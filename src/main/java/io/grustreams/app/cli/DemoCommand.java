@@ -2,6 +2,7 @@ package io.grustreams.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grustreams.app.AppConfig;
 import io.grustreams.app.broker.InProcessKafkaBroker;
 import io.grustreams.app.http.HttpApi;
 import io.grustreams.app.http.HttpEndpoint;
@@ -210,8 +211,11 @@ public final class DemoCommand implements Callable<Integer> {
         List<TopicSpec> topics = demoTopics(TopicSpec.loadDirectory(topicsDir), run.isEmpty() ? "" : "-demo-" + run,
                 retention);
         Path config = writeConfig(work, bootstrap, run, topics);
-        Properties props = load(config);
-        StreamSettings settings = StreamSettings.fromProperties(props);
+        // The loader of every command, on the demo's own file only: its topics, model name and port are
+        // per run, and a deployment's GRUSTREAMS_* variables must not point the demo at them.
+        AppConfig demoConfig = AppConfig.load(config, Map.of(), Map.of());
+        Properties props = demoConfig.properties();
+        StreamSettings settings = demoConfig.settings();
 
         say("2. Topics from " + topicsDir + "/ (topics apply); for the demo, topics with a retention keep "
                 + retention.toDays() + " days, the replayed span and a week");
@@ -463,8 +467,8 @@ public final class DemoCommand implements Callable<Integer> {
                 "application.id=gru-streams-demo" + (run.isEmpty() ? "" : "-" + run),
                 "state.dir=" + work.resolve("state"),
                 "commit.interval.ms=200",
-                StreamSettings.HTTP_HOST + "=127.0.0.1",
-                StreamSettings.HTTP_PORT + "=" + port,
+                HttpEndpoint.HOST + "=127.0.0.1",
+                HttpEndpoint.PORT + "=" + port,
                 // A demo's keys are young and each model swap re-warms them: score after 10 residuals
                 // rather than the default 30.
                 "gru.anomaly.residual-warmup=10"));
@@ -477,14 +481,6 @@ public final class DemoCommand implements Callable<Integer> {
         }
         lines.add("");
         return Files.writeString(work.resolve("demo.properties"), String.join("\n", lines), StandardCharsets.UTF_8);
-    }
-
-    private static Properties load(Path file) throws IOException {
-        Properties p = new Properties();
-        try (var r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        }
-        return p;
     }
 
     /** Produces events {@code [from, to)} paced at {@code --rate}: one batch per 10 ms tick. */

@@ -1,9 +1,10 @@
 package io.grustreams.app.cli;
 
+import io.grustreams.app.AppConfig;
+import io.grustreams.app.ConfigOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -67,15 +69,18 @@ public final class ProduceCommand implements Callable<Integer> {
             description = "Kafka brokers; overrides bootstrap.servers of --config (default: localhost:9092).")
     String bootstrapServers;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "A properties file whose Kafka producer keys (bootstrap.servers, security.*, ...) are used.")
-    Path config;
+    /** The app's configuration, whose Kafka producer keys (bootstrap.servers, security.*, ...) are used. */
+    @Mixin
+    ConfigOptions configuration = new ConfigOptions();
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
+        AppConfig config = configuration.load();
+        // A bad or unknown gru.* key fails here as it would in 'run', rather than being ignored.
+        config.settings();
         if (rate != null && !(rate > 0 && Double.isFinite(rate))) {
             throw new IllegalArgumentException("--rate must be a positive number of events per second: " + rate);
         }
@@ -83,17 +88,11 @@ public final class ProduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("cannot read --input " + input);
         }
         Properties props = new Properties();
-        if (config != null) {
-            Properties all = new Properties();
-            try (Reader r = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
-                all.load(r);
+        config.values().forEach((key, value) -> {
+            if (ProducerConfig.configNames().contains(key)) {
+                props.setProperty(key, value);
             }
-            for (String key : all.stringPropertyNames()) {
-                if (ProducerConfig.configNames().contains(key)) {
-                    props.setProperty(key, all.getProperty(key));
-                }
-            }
-        }
+        });
         if (bootstrapServers != null) {
             props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         }

@@ -1,6 +1,8 @@
 package io.grustreams.app.cli;
 
 import io.grustreams.app.AppConfig;
+import io.grustreams.app.ConfigOptions;
+import io.grustreams.app.ConfigurationError;
 import io.grustreams.app.http.HttpApi;
 import io.grustreams.app.http.HttpEndpoint;
 import io.grustreams.app.topics.NewTopics;
@@ -16,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -39,6 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -70,11 +72,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "A properties file: Kafka Streams keys and gru.* keys.")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Sets one key, over the file and the environment (repeatable).")
-    Map<String, String> set = new LinkedHashMap<>();
+    @Mixin
+    ConfigOptions configuration;
 
     @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Create the topics that do not exist yet from the topic files (default: on).")
@@ -90,17 +89,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AppConfig cfg = AppConfig.load(config, System.getenv(), set);
-        StreamSettings settings;
-        try {
-            settings = cfg.settings();
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        AppConfig cfg = configuration.load();
+        StreamSettings settings = cfg.settings();
         Properties kafka = cfg.kafkaProperties();
         String bootstrap = kafka.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         if (bootstrap == null || bootstrap.isBlank()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "bootstrap.servers is not set (in --config,"
+            throw new ConfigurationError("bootstrap.servers is not set (in --config,"
                     + " as " + AppConfig.envName(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) + " or with --set)");
         }
         if (createTopics) {
@@ -118,7 +112,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             http = HttpEndpoint.from(cfg.properties());
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw new ConfigurationError(e.getMessage(), e);
         }
         http.exposureWarning().ifPresent(w -> LOG.warn("gru-streams run: {}", w));
         kafka.setProperty(StreamsConfig.APPLICATION_SERVER_CONFIG, http.applicationServer());

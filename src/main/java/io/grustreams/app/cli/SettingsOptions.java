@@ -3,11 +3,9 @@ package io.grustreams.app.cli;
 import io.grustreams.app.AppConfig;
 import io.grustreams.stream.StreamSettings;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,24 +28,20 @@ public final class SettingsOptions {
     /** Where GRUSTREAMS_* variables come from; tests replace it. */
     Map<String, String> env = System.getenv();
 
+    /** The merged configuration, loaded as every command loads it. */
+    AppConfig load() throws IOException {
+        return AppConfig.load(config, env, set);
+    }
+
     /**
      * The merged settings.
      *
      * @param overrides keys the command decides itself (e.g. the features of a CSV), over everything
-     * @throws IllegalArgumentException naming a missing file or a bad key or value
+     * @throws io.grustreams.app.ConfigurationError naming a missing file, or a bad key or value and its source
      */
     public StreamSettings settings(Map<String, String> overrides) throws IOException {
-        if (config != null && !Files.isRegularFile(config)) {
-            throw new IllegalArgumentException("--config " + config + ": no such file");
-        }
         Map<String, String> all = new LinkedHashMap<>(set);
         all.putAll(overrides);
-        Properties props = AppConfig.load(config, env, all).properties();
-        try {
-            return StreamSettings.fromProperties(props);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException((config == null ? "settings" : "--config " + config) + ": "
-                    + e.getMessage(), e);
-        }
+        return AppConfig.load(config, env, all).settings();
     }
 }

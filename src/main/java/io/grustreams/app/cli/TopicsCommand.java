@@ -1,12 +1,12 @@
 package io.grustreams.app.cli;
 
+import io.grustreams.app.AppConfig;
+import io.grustreams.app.ConfigOptions;
 import io.grustreams.app.topics.TopicApplier;
 import io.grustreams.stream.StreamSettings;
 import io.grustreams.stream.TopicSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -51,10 +52,9 @@ public final class TopicsCommand implements Runnable {
                 description = "Kafka brokers; overrides bootstrap.servers of --config (default: localhost:9092).")
         String bootstrapServers;
 
-        @Option(names = "--config", paramLabel = "FILE",
-                description = "The app's properties file: its gru.topic.<role> keys rename topics, and its "
-                        + "Kafka admin-client keys (bootstrap.servers, security.*, sasl.*, ssl.*) are used.")
-        Path config;
+        /** The app's configuration: its gru.topic.<role> keys rename topics, its admin-client keys are used. */
+        @Mixin
+        ConfigOptions configuration = new ConfigOptions();
 
         @Option(names = "--dir", paramLabel = "DIR", defaultValue = "topics",
                 description = "Directory of topic files (default: ${DEFAULT-VALUE}).")
@@ -72,13 +72,15 @@ public final class TopicsCommand implements Runnable {
             if (!Files.isDirectory(dir)) {
                 throw new IllegalArgumentException("no topics directory " + dir + "; pass --dir DIR");
             }
-            Properties props = new Properties();
-            if (config != null) {
-                try (Reader r = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
-                    props.load(r);
-                }
+            AppConfig config = configuration.load();
+            StreamSettings settings = config.settings();
+            Properties props = config.properties();
+            List<TopicSpec> specs = new ArrayList<>();
+            for (TopicSpec s : TopicSpec.loadDirectory(dir)) {
+                // A topic file's own name stands unless the configuration renames its role.
+                boolean renamed = config.values().containsKey(StreamSettings.TOPIC_PREFIX + s.role());
+                specs.add(renamed ? s.withName(settings.topic(s.role())) : s);
             }
-            List<TopicSpec> specs = named(TopicSpec.loadDirectory(dir), props);
             if (specs.isEmpty()) {
                 throw new IllegalArgumentException("no *.properties topic files in " + dir);
             }
@@ -101,22 +103,6 @@ public final class TopicsCommand implements Runnable {
             }
             out.flush();
             return 0;
-        }
-
-        /** The specs under the names the app's gru.topic.<role> keys give them. */
-        private static List<TopicSpec> named(List<TopicSpec> specs, Properties props) {
-            Properties topicKeys = new Properties();
-            for (String key : props.stringPropertyNames()) {
-                if (key.startsWith(StreamSettings.TOPIC_PREFIX)) {
-                    topicKeys.setProperty(key, props.getProperty(key));
-                }
-            }
-            List<TopicSpec> out = new ArrayList<>();
-            for (TopicSpec s : specs) {
-                String override = topicKeys.getProperty(StreamSettings.TOPIC_PREFIX + s.role());
-                out.add(override == null ? s : s.withName(StreamSettings.fromProperties(topicKeys).topic(s.role())));
-            }
-            return out;
         }
     }
 }

@@ -1,11 +1,14 @@
 package io.grustreams.app.http;
 
+import io.grustreams.stream.SettingsDefinition;
 import io.grustreams.stream.StreamSettings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -17,11 +20,7 @@ import org.apache.kafka.streams.state.HostInfo;
  *   <li>{@value #PORT} (default {@value #DEFAULT_PORT}): the port;</li>
  *   <li>Kafka Streams' {@code application.server}: {@code host:port} other instances use to forward
  *       key queries here. When absent it is {@value #HOST}:{@value #PORT}, which is only possible
- *       for a specific bind address (a wildcard one names no host);</li>
- *   <li>{@value #TOKEN_FILE} (default none): a file holding the bearer token that {@code /keys} and
- *       {@code /models} then require ({@link BearerToken}); every instance of an application is given
- *       the same one. {@code /health}, {@code /ready} and {@code /metrics} stay open for probes and
- *       scrapers.</li>
+ *       for a specific bind address (a wildcard one names no host).</li>
  * </ul>
  *
  * @param bind the address to listen on
@@ -30,11 +29,27 @@ import org.apache.kafka.streams.state.HostInfo;
  */
 public record HttpEndpoint(InetSocketAddress bind, HostInfo advertised, Optional<BearerToken> token) {
 
-    public static final String HOST = StreamSettings.HTTP_HOST;
-    public static final String PORT = StreamSettings.HTTP_PORT;
-    public static final String TOKEN_FILE = StreamSettings.HTTP_TOKEN_FILE;
+    public static final String HOST = StreamSettings.APP_PREFIX + "host";
+    public static final String PORT = StreamSettings.APP_PREFIX + "port";
+    /** A file holding the bearer token {@code /keys} and {@code /models} require; unset for none. */
+    public static final String TOKEN_FILE = StreamSettings.APP_PREFIX + "token-file";
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
+
+    private static final ConfigDef DEFINITION = define(new ConfigDef());
+
+    /** Declares {@value #HOST} and {@value #PORT} in {@code def}, the app's part of the one declaration of its keys. */
+    public static ConfigDef define(ConfigDef def) {
+        return def.define(HOST, ConfigDef.Type.STRING, DEFAULT_HOST, SettingsDefinition.checkedBy("a host", (k, v) -> {
+            if (((String) v).isBlank()) {
+                throw new IllegalArgumentException(HOST + " is empty; use 127.0.0.1 (this machine only) or 0.0.0.0 (all)");
+            }
+        }), ConfigDef.Importance.MEDIUM, "address the HTTP API binds; 0.0.0.0 for all (then set application.server)")
+                .define(PORT, ConfigDef.Type.INT, DEFAULT_PORT, SettingsDefinition.intIn(1, 65535),
+                        ConfigDef.Importance.MEDIUM, "port of the HTTP API")
+                .define(TOKEN_FILE, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
+                        "file holding the bearer token /keys and /models then require; the same file on every instance");
+    }
 
     /**
      * Reads the keys above.
@@ -43,20 +58,9 @@ public record HttpEndpoint(InetSocketAddress bind, HostInfo advertised, Optional
      * @throws IllegalArgumentException naming the key that is invalid or missing
      */
     public static HttpEndpoint from(Properties props) {
-        String host = props.getProperty(HOST, DEFAULT_HOST).trim();
-        if (host.isEmpty()) {
-            throw new IllegalArgumentException(HOST + " is empty; use 127.0.0.1 (this machine only) or 0.0.0.0 (all)");
-        }
-        String portText = props.getProperty(PORT, String.valueOf(DEFAULT_PORT)).trim();
-        int port;
-        try {
-            port = Integer.parseInt(portText);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(PORT + " is not a port number: '" + portText + "'", e);
-        }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException(PORT + " must be in [1, 65535]: " + port);
-        }
+        Map<String, Object> values = SettingsDefinition.parse(DEFINITION, props);
+        String host = ((String) values.get(HOST)).trim();
+        int port = (Integer) values.get(PORT);
         String server = props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
         HostInfo advertised;
         if (server == null || server.isBlank()) {
@@ -76,7 +80,7 @@ public record HttpEndpoint(InetSocketAddress bind, HostInfo advertised, Optional
                 throw new IllegalArgumentException(StreamsConfig.APPLICATION_SERVER_CONFIG + " is empty");
             }
         }
-        String tokenFile = props.getProperty(TOKEN_FILE, "").trim();
+        String tokenFile = ((String) values.get(TOKEN_FILE)).trim();
         Optional<BearerToken> token = tokenFile.isEmpty() ? Optional.empty()
                 : Optional.of(BearerToken.fromFile(Path.of(tokenFile), TOKEN_FILE));
         return new HttpEndpoint(new InetSocketAddress(host, port), advertised, token);

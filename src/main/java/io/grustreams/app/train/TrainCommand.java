@@ -163,17 +163,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Everything a run needs, validated: a bad option or configuration fails here, before any run. */
     TrainJob.Plan plan() throws IOException {
-        if (!Files.isRegularFile(config)) {
-            throw new IllegalArgumentException("--config " + config + ": no such file");
-        }
-        // The same merge as 'run' (file < GRUSTREAMS_* environment < --set), so that both read one configuration.
-        Properties file = AppConfig.load(config, env, set).properties();
-        StreamSettings settings;
-        try {
-            settings = StreamSettings.fromProperties(file);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--config " + config + ": " + e.getMessage(), e);
-        }
+        // The same loader as 'run' (file < GRUSTREAMS_* environment < --set), so that both read one configuration.
+        AppConfig cfg = AppConfig.load(config, env, set);
+        Properties file = cfg.properties();
+        StreamSettings settings = cfg.settings();
         String name = modelName;
         if (settings.modelName().isPresent()) {
             if (name != null && !name.equals(settings.modelName().get())) {

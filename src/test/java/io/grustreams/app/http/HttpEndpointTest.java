@@ -51,7 +51,7 @@ class HttpEndpointTest {
 
     @Test
     void shouldNameTheKeyOfABadPort() {
-        assertEquals("gru.http.port is not a port number: 'http'", assertThrows(IllegalArgumentException.class,
+        assertEquals("gru.http.port is not an integer: 'http'", assertThrows(IllegalArgumentException.class,
                 () -> HttpEndpoint.from(props("gru.http.port", "http"))).getMessage());
         assertEquals("gru.http.port must be in [1, 65535]: 0", assertThrows(IllegalArgumentException.class,
                 () -> HttpEndpoint.from(props("gru.http.port", "0"))).getMessage());

@@ -57,7 +57,7 @@ final class Runs {
         p.setProperty("heartbeat.interval.ms", "1000");
         // run serves HTTP: a free port each, so instances of one JVM and other builds do not collide on 8080.
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            p.setProperty(StreamSettings.HTTP_PORT, Integer.toString(probe.getLocalPort()));
+            p.setProperty(io.grustreams.app.http.HttpEndpoint.PORT, Integer.toString(probe.getLocalPort()));
         }
         extra.forEach(p::setProperty);
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {

@@ -236,9 +236,9 @@ class TrainCommandTest {
         Files.writeString(config, "gru.features=temp,load\ngru.typo=1\nbootstrap.servers=127.0.0.1:1\n");
         Path out = dir.resolve("runs");
         CommandRun r = main(args("--config", config.toString(), "--input", csv.toString(), "--out", out.toString()));
-        assertEquals(1, r.exit());
+        assertEquals(2, r.exit(), "a bad configuration");
         assertEquals(1, r.err().lines().count(), r.err());
-        assertTrue(r.err().startsWith("error: --config " + config + ": unknown setting 'gru.typo'"), r.err());
+        assertTrue(r.err().startsWith("error: unknown setting 'gru.typo' (from file " + config + ";"), r.err());
         assertFalse(Files.exists(out));
     }
 
