@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -139,10 +138,5 @@ final class GcLog {
             case "M" -> n << 20;
             default -> n << 30;
         };
-    }
-
-    /** Whether the file exists (the JVM opened it). */
-    boolean exists() {
-        return Files.exists(file);
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -145,16 +146,16 @@ final class SoakInstance implements AutoCloseable {
         return Math.round(sum);
     }
 
-    private java.util.Optional<HttpResponse<String>> get(String path) {
+    private Optional<HttpResponse<String>> get(String path) {
         try {
             HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
                     .timeout(HTTP_TIMEOUT).GET().build();
-            return java.util.Optional.of(http.send(req, HttpResponse.BodyHandlers.ofString()));
+            return Optional.of(http.send(req, HttpResponse.BodyHandlers.ofString()));
         } catch (IOException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
