@@ -31,6 +31,7 @@ final class GcLog {
     private long position;
     private final StringBuilder partial = new StringBuilder();
 
+    private boolean seen;
     private long pauses;
     private long fullPauses;
     private long peakBefore;
@@ -50,6 +51,7 @@ final class GcLog {
     /** Reads the lines appended since the last call. A log not written yet reads as empty. */
     void poll() {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            seen = true;
             long size = ch.size();
             if (size < position) {
                 // Rotated or rewritten: start over.
@@ -102,6 +104,11 @@ final class GcLog {
         long p = markPeakAfter;
         markPeakAfter = -1;
         return p;
+    }
+
+    /** Whether {@link #poll()} has found the file: the JVM writes its log. */
+    boolean seen() {
+        return seen;
     }
 
     long pauses() {

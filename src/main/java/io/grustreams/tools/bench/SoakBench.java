@@ -78,10 +78,11 @@ import picocli.CommandLine.Spec;
  * its budget.
  */
 @Command(name = "soak",
-        description = {"Two 'run' instances (separate JVMs) on an in-process broker under a steady producer, with a",
-                "model hot swap at 25 %%, SIGKILL and restart of an instance at 50 %% and a broker restart at 75 %%;",
-                "then every event must have exactly one forecast or dead letter (read_committed). Prints events/s",
-                "and latency over time, restore time, heap per instance, and last 'lost N, duplicated N'."},
+        description = {"Two 'run' instances, separate JVMs, on an in-process broker under a steady",
+                "producer; a model hot swap at 25 %%, SIGKILL and restart of instance b at 50 %%,",
+                "a broker restart at 75 %%. Then every event must have exactly one forecast or",
+                "dead letter (read_committed). Prints events/s and latency over time, restore",
+                "time and heap per instance; last 'lost N, duplicated N'."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:nothing lost, nothing duplicated, every check passed", "1:a check failed (see FAILED lines)"})
 public final class SoakBench implements Callable<Integer> {
@@ -687,8 +688,10 @@ public final class SoakBench implements Callable<Integer> {
             long full = 0;
             double longest = 0;
             long lastAfter = -1;
+            boolean logged = true;
             List<GcLog> lives = i.lives();
             for (GcLog life : lives) {
+                logged &= life.seen();
                 before = Math.max(before, life.peakBefore());
                 after = Math.max(after, life.peakAfter());
                 pauses += life.pauses();
@@ -697,15 +700,16 @@ public final class SoakBench implements Callable<Integer> {
                 lastAfter = life.lastAfter();
             }
             long limit = heapBudget / 100 * HEAP_LIMIT_PERCENT;
-            boolean within = pauses > 0 && after <= limit;
+            // No pause at all: the heap never filled the young generation, far below any budget.
+            boolean within = logged && after <= limit;
             say(String.format(Locale.ROOT, "heap %s: budget %d MiB (-Xmx%s), %d li%s; peak before GC %d MiB, peak"
                     + " after GC %d MiB (%.0f %%), after the last GC %s MiB; %d pauses (%d full), longest %.0f ms: %s",
                     i.name(), heapBudget >> 20, instanceHeap, lives.size(), lives.size() == 1 ? "fe" : "ves",
                     before >> 20, after >> 20, 100.0 * after / heapBudget, lastAfter < 0 ? "-"
                             : Long.toString(lastAfter >> 20), pauses, full, longest,
                     within ? "within budget" : "OVER BUDGET"));
-            if (pauses == 0) {
-                failures.add("instance " + i.name() + "'s GC log has no pause: its heap is unknown (" + lives + ")");
+            if (!logged) {
+                failures.add("instance " + i.name() + " wrote no GC log: its heap is unknown");
             } else if (!within) {
                 failures.add("instance " + i.name() + "'s heap after GC reached " + (after >> 20) + " MiB, over "
                         + HEAP_LIMIT_PERCENT + " % of its " + (heapBudget >> 20) + " MiB budget");

@@ -1,6 +1,8 @@
 package io.grustreams.tools.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,10 +39,12 @@ class GcLogTest {
         Path file = dir.resolve("gc.log");
         GcLog log = new GcLog(file);
         log.poll();
+        assertFalse(log.seen());
         assertEquals(-1, log.lastAfter());
         Files.writeString(file, "[1.0s][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 24M->3M(256M) 2ms\n"
                 + "[2.0s][info][gc] GC(1) Pause Young (Normal) (G1 Evacuation Pause) 30M->", StandardCharsets.UTF_8);
         log.poll();
+        assertTrue(log.seen());
         assertEquals(1, log.pauses());
         Files.writeString(file, "9M(256M) 1ms\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         log.poll();
