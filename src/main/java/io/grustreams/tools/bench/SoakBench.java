@@ -7,6 +7,7 @@ import io.grustreams.stream.StreamSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -20,12 +21,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -84,7 +89,8 @@ import picocli.CommandLine.Spec;
                 "dead letter (read_committed). Prints events/s and latency over time, restore",
                 "time and heap per instance; last 'lost N, duplicated N'."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:nothing lost, nothing duplicated, every check passed", "1:a check failed (see FAILED lines)"})
+        exitCodeList = {"0:nothing lost, nothing duplicated, every check passed",
+                "1:a check failed (see FAILED lines)"})
 public final class SoakBench implements Callable<Integer> {
 
     /** An instance whose heap after GC exceeds this share of -Xmx is one burst away from OutOfMemoryError. */
@@ -100,6 +106,7 @@ public final class SoakBench implements Callable<Integer> {
     /** How far after its publication the new model takes over: events from then on are the new model's. */
     private static final Duration SWAP_LEAD = Duration.ofSeconds(2);
     private static final long TICK_MS = 1000;
+    private static final Pattern HEAP_SIZE = Pattern.compile("(\\d+)([kKmMgGtT]?)");
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -110,13 +117,15 @@ public final class SoakBench implements Callable<Integer> {
     @Mixin
     GruWorkload workload;
 
-    @Option(names = "--minutes", defaultValue = "30", description = "Length of the run under load (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--minutes", defaultValue = "30",
+            description = "Length of the run under load (default: ${DEFAULT-VALUE}).")
     double minutes;
 
     @Option(names = "--keys", defaultValue = "100000", description = "Distinct keys K (default: ${DEFAULT-VALUE}).")
     int keys;
 
-    @Option(names = "--rate", defaultValue = "2000", description = "Events produced per second (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "2000",
+            description = "Events produced per second (default: ${DEFAULT-VALUE}).")
     int rate;
 
     @Option(names = "--bad-every", defaultValue = "1000",
@@ -127,14 +136,16 @@ public final class SoakBench implements Callable<Integer> {
             description = "Each instance's heap budget, its -Xmx (default: ${DEFAULT-VALUE}).")
     String instanceHeap;
 
-    @Option(names = "--broker-down", defaultValue = "5", description = "Seconds the broker stays down (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--broker-down", defaultValue = "5",
+            description = "Seconds the broker stays down (default: ${DEFAULT-VALUE}).")
     int brokerDownSeconds;
 
     @Option(names = "--intervals", defaultValue = "10",
             description = "Intervals the run is reported in (default: ${DEFAULT-VALUE}, a tenth each).")
     int intervals;
 
-    @Option(names = "--keep", description = "Keep the work directory (broker, state, instance logs) even when every check passed.")
+    @Option(names = "--keep",
+            description = "Keep the work directory (broker, state, instance logs) even when every check passed.")
     boolean keep;
 
     private PrintWriter out;
@@ -168,7 +179,8 @@ public final class SoakBench implements Callable<Integer> {
             StreamBench.publishModel(bootstrap, settings, workload.model(names));
             say(String.format(Locale.ROOT, "bench soak: %d keys, %d events/s for %s min, 1 in %d bad; 2 instances"
                     + " (-Xmx%s, %d thread(s) each), %d partitions, D %d, H %d, settings %s; %s", keys, rate,
-                    new java.math.BigDecimal(Double.toString(minutes)).stripTrailingZeros().toPlainString(), badEvery, instanceHeap, workload.threads, workload.partitions,
+                    new BigDecimal(Double.toString(minutes)).stripTrailingZeros().toPlainString(), badEvery,
+                    instanceHeap, workload.threads, workload.partitions,
                     workload.inputSize, workload.hidden, workload.set, BenchHarness.machine()));
             say("broker on " + bootstrap + ", model bench@1 published; work directory " + work);
             try (SoakInstance a = instance("a", work, bootstrap, gru);
@@ -225,8 +237,8 @@ public final class SoakBench implements Callable<Integer> {
         private final AtomicLong forecasts = new AtomicLong();
         private final AtomicLong deadLetters = new AtomicLong();
         private final AtomicLong malformed = new AtomicLong();
-        private final Map<Long, AtomicLong> byVersion = new java.util.concurrent.ConcurrentHashMap<>();
-        private final Map<TopicPartition, Long> readerPositions = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<Long, AtomicLong> byVersion = new ConcurrentHashMap<>();
+        private final Map<TopicPartition, Long> readerPositions = new ConcurrentHashMap<>();
         private volatile SoakTimeline timeline;
         private volatile double restoreReadySeconds = -1;
         private volatile double restoreForecastSeconds = -1;
@@ -320,7 +332,10 @@ public final class SoakBench implements Callable<Integer> {
             return true;
         }
 
-        /** Sleeps until {@code at}, reading GC logs and checking the instances each second; false if the run must stop. */
+        /**
+         * Sleeps until {@code at}, reading GC logs and checking the instances each second; false if
+         * the run must stop.
+         */
         private boolean waitUntil(long at) throws InterruptedException {
             while (true) {
                 pollHeaps();
@@ -665,7 +680,8 @@ public final class SoakBench implements Callable<Integer> {
                 failures.add("the hot swap did not happen or model version 2 served no forecast");
             }
             if (!restarted || restoreForecastSeconds < 0) {
-                failures.add("instance " + victim.name() + " was not restarted or emitted no forecast after its restart");
+                failures.add("instance " + victim.name() + " was not restarted or emitted no forecast after its"
+                        + " restart");
             }
             if (!brokerRestarted) {
                 failures.add("the broker was not restarted");
@@ -718,7 +734,7 @@ public final class SoakBench implements Callable<Integer> {
 
         private String versions() {
             StringBuilder b = new StringBuilder();
-            new java.util.TreeMap<>(byVersion).forEach((v, n) -> b.append(b.length() == 0 ? "" : ", ")
+            new TreeMap<>(byVersion).forEach((v, n) -> b.append(b.length() == 0 ? "" : ", ")
                     .append("model v").append(v).append(' ').append(n.get()));
             return b.length() == 0 ? "none" : b.toString();
         }
@@ -787,7 +803,7 @@ public final class SoakBench implements Callable<Integer> {
      * @throws CommandLine.ParameterException for anything else
      */
     static long heapBytes(CommandLine cl, String size) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([kKmMgGtT]?)").matcher(size);
+        Matcher m = HEAP_SIZE.matcher(size);
         if (!m.matches()) {
             throw new CommandLine.ParameterException(cl, "--instance-heap is not a size such as 512m or 1g: " + size);
         }

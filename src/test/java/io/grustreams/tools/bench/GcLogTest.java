@@ -21,7 +21,8 @@ class GcLogTest {
         GcLog log = new GcLog(dir.resolve("gc.log"));
         log.accept("[0.009s][info][gc] Using G1");
         log.accept("[1.234s][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 24M->3M(256M) 2.345ms");
-        log.accept("[5.100s][info][gc] GC(5) Pause Young (Concurrent Start) (G1 Humongous Allocation) 100M->90M(256M) 5.1ms");
+        log.accept("[5.100s][info][gc] GC(5) Pause Young (Concurrent Start) (G1 Humongous Allocation)"
+                + " 100M->90M(256M) 5.1ms");
         log.accept("[5.200s][info][gc] GC(6) Concurrent Mark Cycle 50.2ms");
         log.accept("[5.210s][info][gc] GC(6) Pause Remark 95M->95M(256M) 1.2ms");
         log.accept("[9.000s][info][gc] GC(7) Pause Full (G1 Compaction Pause) 250M->200M(256M) 300.1ms");

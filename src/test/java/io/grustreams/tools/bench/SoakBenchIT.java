@@ -36,7 +36,8 @@ class SoakBenchIT {
         assertHas(lines, "\\[\\d+:\\d\\d\\] kill: instance b \\(pid \\d+\\) with SIGKILL");
         assertHas(lines, "\\[\\d+:\\d\\d\\] restart: instance b \\(pid \\d+\\), same state directory");
         assertHas(lines, "\\[\\d+:\\d\\d\\] broker restart: stopping the broker");
-        assertHas(lines, "\\[\\d+:\\d\\d\\] broker restart: started again on 127\\.0\\.0\\.1:\\d+, same log directory,.*");
+        assertHas(lines, "\\[\\d+:\\d\\d\\] broker restart: started again on 127\\.0\\.0\\.1:\\d+, same log"
+                + " directory,.*");
         assertHas(lines, "restore: instance b RUNNING \\d+\\.\\d s after its restart, first forecast \\d+\\.\\d s after"
                 + " its restart");
         // 400 events/s for 120 s, one in 1000 bad: 48 dead letters, every other event a forecast of model 1 or 2.
