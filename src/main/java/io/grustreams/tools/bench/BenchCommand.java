@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Benchmarks: median and spread over measured rounds after warm-up.",
         subcommands = {StepBenchCommand.class, TrainBenchCommand.class, RetrainBenchCommand.class, ForecastBench.class, StreamBench.class,
-                PipelineBench.class, AnomalyBench.class, NabScoreBench.class, RestoreBench.class, TrainerMemoryBench.class})
+                PipelineBench.class, AnomalyBench.class, NabScoreBench.class, RestoreBench.class, TrainerMemoryBench.class,
+                SoakBench.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -108,7 +108,12 @@ final class GruWorkload {
 
     /** A cho model with seeded weights U(-1/√H, 1/√H), normalization mean 10, std 3 (the payloads' scale). */
     GruModel model(List<String> names) {
-        Random rnd = new Random(seed);
+        return model(names, 1, seed, Instant.EPOCH);
+    }
+
+    /** Like {@link #model(List)}: version {@code version}, weights from {@code weightSeed}, serving events from {@code effectiveFrom}. */
+    GruModel model(List<String> names, long version, long weightSeed, Instant effectiveFrom) {
+        Random rnd = new Random(weightSeed);
         GruLayout layout = GruLayout.of(Variant.CHO, inputSize, hidden, inputSize);
         double[] w = new double[layout.size()];
         double bound = 1 / Math.sqrt(hidden);
@@ -119,7 +124,7 @@ final class GruWorkload {
         double[] std = new double[inputSize];
         Arrays.fill(mean, 10.0);
         Arrays.fill(std, 3.0);
-        return new GruModel("bench", 1, Instant.EPOCH, names, new Normalization(mean, std),
+        return new GruModel("bench", version, Instant.EPOCH, effectiveFrom, names, new Normalization(mean, std),
                 new Parameters(layout, w), Map.of("bench", "stream"));
     }
 

@@ -4,6 +4,7 @@ import io.grustreams.app.broker.InProcessKafkaBroker;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.codec.ModelCodec;
 import io.grustreams.stream.GruTopology;
+import io.grustreams.stream.ModelRegistry;
 import io.grustreams.stream.StreamMetrics;
 import io.grustreams.stream.StreamSettings;
 import java.io.IOException;
@@ -165,11 +166,12 @@ public final class StreamBench implements Callable<Integer> {
         out.flush();
     }
 
+    /** Publishes {@code m} under its record key, name@version, as {@code model publish} does. */
     static void publishModel(String bootstrap, StreamSettings s, GruModel m) throws Exception {
         Map<String, Object> c = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(c, new StringSerializer(), new ByteArraySerializer())) {
-            p.send(new ProducerRecord<>(s.modelsTopic(), m.name() + ":" + m.version(), ModelCodec.toJson(m)))
+            p.send(new ProducerRecord<>(s.modelsTopic(), ModelRegistry.recordKey(m), ModelCodec.toJson(m)))
                     .get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
     }
