@@ -1,5 +1,7 @@
 package io.grustreams.stream;
 
+import io.grustreams.model.EventOrder;
+
 /**
  * Why an input event was sent to the dead-letter topic. The {@link #code()} is what the
  * {@link DeadLetters#REASON} header and the {@code reason} tag of the dead-letter metric carry;
@@ -29,7 +31,11 @@ public enum BadInput {
     /** A key of {@code values} is not one of {@code gru.features}. */
     UNKNOWN_FEATURE("unknown-feature"),
     /** {@code ts} is neither a non-negative epoch-millisecond number nor an ISO-8601 instant. */
-    BAD_TIMESTAMP("bad-timestamp");
+    BAD_TIMESTAMP("bad-timestamp"),
+    /** The event's time is before its key's last event's ({@link EventOrder#OUT_OF_ORDER}). */
+    OUT_OF_ORDER(EventOrder.OUT_OF_ORDER.code()),
+    /** The key's last event again: same time, same values ({@link EventOrder#DUPLICATE}). */
+    DUPLICATE(EventOrder.DUPLICATE.code());
 
     private final String code;
 
@@ -40,5 +46,14 @@ public enum BadInput {
     /** The stable code, such as {@code "not-json"}. */
     public String code() {
         return code;
+    }
+
+    /** The reason an event left out for its order is dead-lettered with. */
+    static BadInput of(EventOrder order) {
+        return switch (order) {
+            case OUT_OF_ORDER -> OUT_OF_ORDER;
+            case DUPLICATE -> DUPLICATE;
+            case NEXT -> throw new IllegalArgumentException("an event in order is not bad input");
+        };
     }
 }
