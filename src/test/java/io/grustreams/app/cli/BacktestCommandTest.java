@@ -50,9 +50,9 @@ class BacktestCommandTest {
         List<String> rows = Files.readAllLines(out);
         assertEquals(2 * perKey + 1, rows.size());
         assertEquals("timestamp,key,cpu,mem,cpu_forecast_1,cpu_forecast_2,cpu_forecast_3,mem_forecast_1,"
-                + "mem_forecast_2,mem_forecast_3,anomaly_score,likelihood,alert", rows.get(0));
+                + "mem_forecast_2,mem_forecast_3,anomaly_score,likelihood,alert,dead_letter", rows.get(0));
         String[] early = rows.get(1).split(",", -1);
-        assertEquals(13, early.length);
+        assertEquals(14, early.length);
         assertEquals("a", early[1]);
         assertEquals("", early[4], "no forecast before the first model");
         String[] late = rows.get(rows.size() - 1).split(",", -1);
