@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -126,7 +128,14 @@ public final class RunCommand implements Callable<Integer> {
         HttpApi api = new HttpApi(streams, settings, registry, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 http.bind(), http.advertised());
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicReference<String> settingsFailure = new AtomicReference<>();
         streams.setUncaughtExceptionHandler(e -> {
+            Optional<String> failure = KafkaFailures.describe(e);
+            if (failure.isPresent()) {
+                // Credentials or certificates: a new thread would fail the same way, forever.
+                settingsFailure.compareAndSet(null, failure.get());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             LOG.warn("a stream thread failed, replacing it: {}", e.toString());
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -162,6 +171,11 @@ public final class RunCommand implements Callable<Integer> {
                 // The JVM is shutting down: the hook closes Kafka Streams.
             }
             api.close();
+        }
+        if (settingsFailure.get() != null) {
+            spec.commandLine().getErr().println("error: " + settingsFailure.get());
+            spec.commandLine().getErr().flush();
+            return 1;
         }
         if (streams.state() == KafkaStreams.State.ERROR) {
             spec.commandLine().getErr().println("error: Kafka Streams stopped in state ERROR (see the log)");
