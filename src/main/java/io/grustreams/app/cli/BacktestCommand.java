@@ -156,8 +156,8 @@ public final class BacktestCommand implements Callable<Integer> {
                     t.epochs(), t.bestEpoch());
         }
         backtest.leftOut().forEach((order, count) -> pw.printf(Locale.ROOT,
-                "%d rows left out as %s (the stream dead-letters them): see the dead_letter column%n", count,
-                order.code()));
+                "rows left out as %s: %d (the stream dead-letters such rows; see the column dead_letter)%n",
+                order.code(), count));
         pw.println(metricsTable(metrics));
         pw.flush();
         return 0;

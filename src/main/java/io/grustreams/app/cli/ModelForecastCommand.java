@@ -147,7 +147,7 @@ public final class ModelForecastCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         o.printf("wrote %s: %s v%d, %s, %d forecasts per row%n", out, model.name(), model.version(), model.layout(), n);
         if (leftOut > 0) {
-            o.printf("%d rows left without forecasts: older than their key's last row, or a repeat of it%n", leftOut);
+            o.printf("rows left without forecasts: %d (older than their key's last row, or a repeat of it)%n", leftOut);
         }
         o.flush();
         return 0;
