@@ -130,14 +130,11 @@ public final class RunCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicReference<String> settingsFailure = new AtomicReference<>();
         streams.setUncaughtExceptionHandler(e -> {
-            Optional<String> failure = KafkaFailures.describe(e);
-            if (failure.isPresent()) {
-                // Credentials or certificates: a new thread would fail the same way, forever.
-                settingsFailure.compareAndSet(null, failure.get());
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response = onThreadFailure(e, settingsFailure);
+            if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+                LOG.warn("a stream thread failed, replacing it: {}", e.toString());
             }
-            LOG.warn("a stream thread failed, replacing it: {}", e.toString());
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            return response;
         });
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
@@ -183,6 +180,23 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * What to do when a stream thread fails: replace it, unless the failure is one of credentials or
+     * certificates ({@link KafkaFailures}), which a new thread would meet again forever; then the
+     * client stops and {@code settingsFailure} keeps the line to end the command with.
+     *
+     * @param settingsFailure modified: set to the first such line
+     */
+    static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onThreadFailure(Throwable e,
+            AtomicReference<String> settingsFailure) {
+        Optional<String> failure = KafkaFailures.describe(e);
+        if (failure.isPresent()) {
+            settingsFailure.compareAndSet(null, failure.get());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 
     /** The topic files, renamed to the configured topic of each role; roles without a file are an error. */

@@ -138,8 +138,11 @@ class SecuredClusterIT {
         assertTrue(list.out().contains("gru@1"), list.out());
 
         // run: the stream serves the published model to the events over SASL_SSL.
-        try (Runs.InProcess run = new Runs.InProcess(config)) {
+        Runs.InProcess run = new Runs.InProcess(config);
+        try {
             assertTrue(readForecasts(config, 1_200).size() >= 1_200);
+        } finally {
+            run.close();
         }
     }
 
