@@ -4,6 +4,7 @@ import io.grustreams.app.cli.BacktestCommand;
 import io.grustreams.app.cli.BrokerCommand;
 import io.grustreams.app.cli.ConfigCommand;
 import io.grustreams.app.cli.DemoCommand;
+import io.grustreams.app.cli.KafkaFailures;
 import io.grustreams.app.cli.ModelCommand;
 import io.grustreams.app.cli.ProduceCommand;
 import io.grustreams.app.cli.RunCommand;
@@ -118,7 +119,9 @@ public final class Main implements Runnable {
             if (verbose) {
                 ex.printStackTrace(err);
             } else {
-                String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+                // Wrong credentials or an untrusted certificate: say which, not the client's wrapped exception.
+                String msg = KafkaFailures.describe(ex).orElse(ex.getMessage() == null ? ex.getClass().getSimpleName()
+                        : ex.getMessage());
                 err.println("error: " + msg);
             }
             err.flush();

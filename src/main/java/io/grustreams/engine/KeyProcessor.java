@@ -3,6 +3,7 @@ package io.grustreams.engine;
 import io.grustreams.anomaly.AnomalyDetector;
 import io.grustreams.anomaly.AnomalyVerdict;
 import io.grustreams.model.Cell;
+import io.grustreams.model.EventOrder;
 import io.grustreams.model.Forecaster;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.InputSpec;
@@ -38,6 +39,8 @@ public final class KeyProcessor {
 
     /** What one {@link #process} call did. Reused; every field overwritten by each call. */
     public static final class Outcome {
+        EventOrder order = EventOrder.NEXT;
+        long lastTimestamp;
         boolean modelless;
         boolean nonFinite;
         boolean hadForecast;
@@ -58,6 +61,25 @@ public final class KeyProcessor {
         /** True when no model was effective: the event was only buffered, nothing was scored or forecast. */
         public boolean modelless() {
             return modelless;
+        }
+
+        /**
+         * Where the event stood against the key's last one: {@link EventOrder#NEXT} when it was
+         * processed; otherwise it was left out, the key's state is unchanged and no other field of
+         * this outcome is meaningful.
+         */
+        public EventOrder order() {
+            return order;
+        }
+
+        /** For an event left out: the time of the key's last event, which it was compared with. */
+        public long lastTimestamp() {
+            return lastTimestamp;
+        }
+
+        /** Whether the event was processed ({@link #order()} is {@link EventOrder#NEXT}). */
+        public boolean accepted() {
+            return order == EventOrder.NEXT;
         }
 
         /**
@@ -290,19 +312,31 @@ public final class KeyProcessor {
      *     only buffered so the first model can warm the key from it
      * @param timestamp event time, epoch ms
      * @param values D values in stream feature order, original units. Not modified.
-     * @param out modified; every field overwritten
+     * @param out modified; every field overwritten. An event older than the key's last one, or that
+     *     event again, is left out ({@link EventOrder}) and changes nothing of the key.
      * @throws IllegalArgumentException if the model reads other inputs than this processor computes
      */
     public void process(GruModel model, long timestamp, double[] values, Outcome out) {
         out.rewarmNanos = -1L;
         out.nonFinite = false;
+        boolean first = state.eventCount == 0;
+        long previousTimestamp = first ? Long.MIN_VALUE : state.lastTimestamp;
+        for (int j = 0; j < previous.length; j++) {
+            previous[j] = state.scale.last(j);
+        }
+        // A late or repeated event is left out before anything changes: the key stays as it was.
+        out.order = EventOrder.of(timestamp, values, previousTimestamp, previous, 0);
+        if (out.order != EventOrder.NEXT) {
+            out.lastTimestamp = previousTimestamp;
+            out.modelless = model == null;
+            out.hadForecast = false;
+            return;
+        }
         // A legacy state's ring arrives as one open run of up to its old W events: seal it first.
         ring.seal(state, blocks);
         if (state.anomaly == null) {
             state.anomaly = detector.newState();
         }
-        boolean first = state.eventCount == 0;
-        long previousTimestamp = first ? Long.MIN_VALUE : state.lastTimestamp;
         if (model == null) {
             // The value range learns from every event, so it covers the key's whole history.
             detector.observe(state.anomaly, values);

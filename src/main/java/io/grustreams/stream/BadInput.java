@@ -1,5 +1,7 @@
 package io.grustreams.stream;
 
+import io.grustreams.model.EventOrder;
+
 /**
  * Why an input event was sent to the dead-letter topic: bad input, or an event the model could not
  * process. The {@link #code()} is what the
@@ -35,7 +37,11 @@ public enum BadInput {
      * A well-formed event on which the served model's step gave a non-finite hidden state or forecast
      * (finite weights can still overflow on some inputs); the key's state is left as it was.
      */
-    NON_FINITE_FORECAST("non-finite-forecast");
+    NON_FINITE_FORECAST("non-finite-forecast"),
+    /** The event's time is before its key's last event's ({@link EventOrder#OUT_OF_ORDER}). */
+    OUT_OF_ORDER(EventOrder.OUT_OF_ORDER.code()),
+    /** The key's last event again: same time, same values ({@link EventOrder#DUPLICATE}). */
+    DUPLICATE(EventOrder.DUPLICATE.code());
 
     private final String code;
 
@@ -46,5 +52,14 @@ public enum BadInput {
     /** The stable code, such as {@code "not-json"}. */
     public String code() {
         return code;
+    }
+
+    /** The reason an event left out for its order is dead-lettered with. */
+    static BadInput of(EventOrder order) {
+        return switch (order) {
+            case OUT_OF_ORDER -> OUT_OF_ORDER;
+            case DUPLICATE -> DUPLICATE;
+            case NEXT -> throw new IllegalArgumentException("an event in order is not bad input");
+        };
     }
 }

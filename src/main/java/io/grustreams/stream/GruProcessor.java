@@ -5,6 +5,7 @@ import io.grustreams.engine.KeyProcessor;
 import io.grustreams.engine.KeyState;
 import io.grustreams.engine.KeyStateCodec;
 import io.grustreams.engine.StateFormatException;
+import io.grustreams.model.EventOrder;
 import io.grustreams.model.GruModel;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * score the event against the pending forecast, step the GRU, emit forecast and alert, store the
  * state. One state store get and one put per good event, of a state of about a KiB; every B
  * events one ring block put and one delete ({@link StoreRingBlocks}); bad input goes, unchanged,
- * to the dead-letter child, and so does an event on which the model's step is not finite
- * ({@link BadInput#NON_FINITE_FORECAST}), leaving the key's stored state as it was.
+ * to the dead-letter child, and so does an event older than its key's last one or that event again
+ * ({@link io.grustreams.model.EventOrder}), and an event on which the model's step is not finite
+ * ({@link BadInput#NON_FINITE_FORECAST}), each leaving the key's stored state as it was.
  *
  * <p>A model swap costs nothing at swap time: each key is re-warmed on its own next event, by
  * replaying its ring (the last W inputs, read back from the ring store) from h = 0 under the new model. The same replay
@@ -83,7 +85,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     @Override
     public void process(Record<byte[], byte[]> record) {
         if (!parser.parse(record.key(), record.value(), event)) {
-            deadLetter(record);
+            deadLetter(record, event.reason(), event.detail());
             return;
         }
         long ts = event.hasTimestamp ? event.timestamp : record.timestamp();
@@ -93,6 +95,13 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         ring.bind(record.key());
 
         keys.process(model, ts, event.values, outcome);
+        if (!outcome.accepted()) {
+            // Older than the key's last event, or that event again: the key is unchanged, the record kept aside.
+            deadLetter(record, BadInput.of(outcome.order()), EventOrder.detail(outcome.order(), ts,
+                    outcome.lastTimestamp()));
+            save(key);
+            return;
+        }
         if (outcome.modelless()) {
             // No model yet: the input is kept so the first model can warm this key from it.
             metrics.eventWithoutModel();
@@ -193,10 +202,6 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             lastServedVersion = version;
             metrics.servedModel(version);
         }
-    }
-
-    private void deadLetter(Record<byte[], byte[]> record) {
-        deadLetter(record, event.reason(), event.detail());
     }
 
     private void deadLetter(Record<byte[], byte[]> record, BadInput reason, String detail) {

@@ -1,5 +1,7 @@
 package io.grustreams.train;
 
+import io.grustreams.model.EventOrder;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -98,13 +100,17 @@ public final class HistorySampler {
 
     /**
      * Offers one event of {@code key}: kept if the key is in the sample (possibly entering it now),
-     * pushing out the key's oldest event if its ring is full.
+     * pushing out the key's oldest event if its ring is full. An event of a sampled key that is older
+     * than the key's last kept one, or that event again, is left out as the stream leaves it out
+     * ({@link EventOrder}) and counted nowhere here: the caller counts it by the order returned.
      *
      * @param values D finite values in original units; not modified
+     * @return {@link EventOrder#NEXT} unless the event was left out for its order (a key outside the
+     *     sample is not compared)
      * @throws IllegalArgumentException on a wrong count or a value that is not finite
      * @throws IllegalStateException after {@link #build()}
      */
-    public void add(String key, long timestamp, double[] values) {
+    public EventOrder add(String key, long timestamp, double[] values) {
         if (built != null) {
             throw new IllegalStateException("the sample is built");
         }
@@ -118,15 +124,25 @@ public final class HistorySampler {
                         + " is not finite: " + values[j]);
             }
         }
-        eventsSeen++;
         long h = hash(key, seed);
         boolean full = sampled.size() == limits.maxKeys();
         // Past the largest sampled key: not sampled, and never will be. Most events of a large window end here.
         if (full && isAbove(h, key, largest.peek())) {
+            eventsSeen++;
             overflowed = true;
-            return;
+            return EventOrder.NEXT;
         }
         Slot slot = sampled.get(key);
+        if (slot != null && slot.size > 0) {
+            int newest = slot.size < limits.maxEventsPerKey() ? slot.size - 1
+                    : (slot.head == 0 ? slot.size : slot.head) - 1;
+            EventOrder order = EventOrder.of(timestamp, values, slot.timestamps[newest], slot.values,
+                    newest * features);
+            if (order != EventOrder.NEXT) {
+                return order;
+            }
+        }
+        eventsSeen++;
         if (slot == null) {
             slot = full ? evictLargest() : new Slot();
             slot.key = key;
@@ -135,6 +151,7 @@ public final class HistorySampler {
             largest.add(slot);
         }
         append(slot, timestamp, values);
+        return EventOrder.NEXT;
     }
 
     private static boolean isAbove(long h, String key, Slot s) {

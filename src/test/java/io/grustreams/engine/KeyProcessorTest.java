@@ -2,12 +2,14 @@ package io.grustreams.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grustreams.anomaly.AnomalyConfig;
 import io.grustreams.anomaly.FeatureRange;
 import io.grustreams.model.Cell;
+import io.grustreams.model.EventOrder;
 import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
 import io.grustreams.model.InputEncoder;
@@ -364,6 +366,63 @@ class KeyProcessorTest {
         assertArrayEquals(freshOut.forecasts(), out.forecasts(), 0.0);
         assertEquals(Cell.GRU, served.state().cell);
         assertEquals(2, served.state().layers);
+    }
+
+    @Test
+    void shouldLeaveOutAnOlderEventAndARepeatOfTheLastWithoutChangingTheKey() {
+        History.KeySeries s = history.series().get(0);
+        KeyStateCodec codec = new KeyStateCodec(engine(24));
+        KeyProcessor.Outcome out = new KeyProcessor.Outcome(2, 3);
+        double[] x = new double[2];
+        for (GruModel served : new GruModel[] {null, model}) {
+            KeyProcessor engine = new KeyProcessor(engine(24));
+            for (int t = 0; t < 30; t++) {
+                s.copyValues(t, x);
+                engine.process(served, s.timestamp(t), x, out);
+            }
+            byte[] before = codec.encode(engine.state());
+            long last = s.timestamp(29);
+
+            s.copyValues(10, x);
+            engine.process(served, last - 1, x, out);
+            assertEquals(EventOrder.OUT_OF_ORDER, out.order());
+            assertEquals(last, out.lastTimestamp());
+            s.copyValues(29, x);
+            engine.process(served, last, x, out);
+            assertEquals(EventOrder.DUPLICATE, out.order());
+            assertFalse(out.accepted());
+            assertArrayEquals(before, codec.encode(engine.state()), "model " + served);
+
+            // The same time with other values is the next event of a burst.
+            x[0] += 1;
+            engine.process(served, last, x, out);
+            assertTrue(out.accepted());
+            assertEquals(31, engine.state().eventCount());
+        }
+    }
+
+    @Test
+    void shouldProcessEveryEventOfABurstInOrderWithAGapOfZero() {
+        // Two runs over the same values: one with a burst at one time, one whose burst events are a
+        // millisecond apart. Only the gap input differs, so only a model reading it forecasts apart.
+        History.KeySeries s = history.series().get(1);
+        double[] x = new double[2];
+        KeyProcessor burst = new KeyProcessor(engine(16));
+        KeyProcessor spread = new KeyProcessor(engine(16));
+        KeyProcessor.Outcome a = new KeyProcessor.Outcome(2, 3);
+        KeyProcessor.Outcome b = new KeyProcessor.Outcome(2, 3);
+        long at = s.timestamp(20);
+        for (int t = 0; t < 40; t++) {
+            s.copyValues(t, x);
+            boolean inBurst = t >= 20 && t < 30;
+            burst.process(model, inBurst ? at : s.timestamp(t), x, a);
+            spread.process(model, inBurst ? at + (t - 20) : s.timestamp(t), x, b);
+            assertTrue(a.accepted() && b.accepted(), "event " + t);
+            if (t == 21) {
+                assertFalse(Arrays.equals(a.forecasts(), b.forecasts()), "a gap of 0 is not one of 1 ms");
+            }
+        }
+        assertEquals(40, burst.state().eventCount());
     }
 
     /** A processor (W = 24) that buffered events 0 .. n-1 of {@code s} before any model. */

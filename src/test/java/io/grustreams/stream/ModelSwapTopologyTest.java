@@ -124,8 +124,9 @@ class ModelSwapTopologyTest {
             h.event("a", T0 + 1000L * t, xs[t]);
             h.event("b", T0 + 1000L * t + 500, xs[t] + 1);
             if (t == 130) {
-                // Late: its time is before v2's effectiveFrom, so v1 processes it.
-                h.event("b", T0 + 1000L * 90 + 700, xs[t] + 1);
+                // Late for the stream, not for its key (c's first event): its time is before v2's
+                // effectiveFrom, so v1 processes it. (One older than its key's last would be dead-lettered.)
+                h.event("c", T0 + 1000L * 90 + 700, xs[t] + 1);
             }
         }
     }
@@ -154,13 +155,13 @@ class ModelSwapTopologyTest {
         assertEquals(early, justBefore);
         assertEquals(2 * xs.length + 1, early.forecasts().size());
 
-        // Events before v2's effectiveFrom keep v1, from it on v2; the late event of b goes back to v1.
+        // Events before v2's effectiveFrom keep v1, from it on v2; the late event of c goes back to v1.
         List<JsonNode> records = early.forecasts().stream().map(ModelSwapTopologyTest::json).toList();
         for (JsonNode r : records) {
             long ts = Instant.parse(r.get("ts").asText()).toEpochMilli();
             assertEquals(ts < T0 + 100_000L ? 1 : 2, r.get("modelVersion").asLong(), r.toString());
         }
-        assertEquals(1, records.stream().filter(r -> r.get("key").asText().equals("b")
+        assertEquals(1, records.stream().filter(r -> r.get("key").asText().equals("c")
                 && Instant.parse(r.get("ts").asText()).toEpochMilli() == T0 + 90_700L).count());
     }
 

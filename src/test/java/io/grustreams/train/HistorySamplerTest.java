@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grustreams.model.EventOrder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -152,6 +153,27 @@ class HistorySamplerTest {
         }
         assertEquals(2, h.series().get(1).length());
         assertEquals(new SampleSummary(1, 10, 3, 2, true, 2, 12, 5, 0, 7), s.summary());
+    }
+
+    @Test
+    void shouldLeaveOutAnOlderEventAndARepeatOfTheLastAsTheStreamDoes() {
+        // A cap of 3 events: the key's last event is compared where the ring has wrapped, too.
+        HistorySampler s = new HistorySampler(2, new SampleLimits(10, 3), 1);
+        List<EventOrder> orders = new ArrayList<>();
+        for (int t = 0; t < 5; t++) {
+            orders.add(s.add("a", 10 * t, new double[] {t, -t}));
+        }
+        orders.add(s.add("a", 35, new double[] {9, 9}));
+        orders.add(s.add("a", 40, new double[] {4, -4}));
+        orders.add(s.add("a", 40, new double[] {5, -5}));
+        orders.add(s.add("a", 40, new double[] {5, -5}));
+        assertEquals(List.of(EventOrder.NEXT, EventOrder.NEXT, EventOrder.NEXT, EventOrder.NEXT, EventOrder.NEXT,
+                EventOrder.OUT_OF_ORDER, EventOrder.DUPLICATE, EventOrder.NEXT, EventOrder.DUPLICATE), orders);
+        History.KeySeries a = s.build().series().get(0);
+        assertEquals(List.of(30L, 40L, 40L), List.of(a.timestamp(0), a.timestamp(1), a.timestamp(2)));
+        assertEquals(5.0, a.value(2, 0));
+        // Left out events are the caller's to count (as bad records), not the sample's.
+        assertEquals(6, s.summary().eventsSeen());
     }
 
     @Test

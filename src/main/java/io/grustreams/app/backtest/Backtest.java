@@ -1,6 +1,7 @@
 package io.grustreams.app.backtest;
 
 import io.grustreams.engine.KeyProcessor;
+import io.grustreams.model.EventOrder;
 import io.grustreams.model.GruModel;
 import io.grustreams.train.History;
 import io.grustreams.train.InsufficientDataException;
@@ -12,6 +13,8 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +34,10 @@ import java.util.Optional;
  *       stream does at a swap). Until a model passes the gate (it must beat the naive forecasts),
  *       events stay only buffered, as in the stream before its first model.</li>
  * </ol>
- * An event's outputs therefore depend on it and earlier events only. Not thread-safe; one instance
- * runs one replay.
+ * An event's outputs therefore depend on it and earlier events only. An event the stream would
+ * dead-letter for its order ({@link EventOrder}: older than its key's last event, or that event again)
+ * is left out here too: the sink sees it with {@link KeyProcessor.Outcome#accepted()} false, it changes
+ * no key and no model is trained on it. Not thread-safe; one instance runs one replay.
  */
 public final class Backtest {
 
@@ -41,8 +46,9 @@ public final class Backtest {
         /**
          * @param index the event's position in the input, from 0
          * @param forecasts {@code horizon · D} values, row k the forecast of the event k + 1 ahead of
-         *     this one made after seeing it; all NaN when no model served it or the model overflowed on it
-         *     (the event was then not applied to the key). Not to be modified.
+         *     this one made after seeing it; all NaN when no model served it, it was left out (late or
+         *     repeated), or the model overflowed on it (the event was then not applied to the key). Not to
+         *     be modified.
          * @param outcome the scoring of this event (verdict, the forecast it was scored against)
          */
         void accept(int index, String key, long timestamp, double[] values, double[] forecasts,
@@ -59,6 +65,7 @@ public final class Backtest {
     private final Map<String, KeyProcessor> keys = new HashMap<>();
     private final Map<String, ArrayDeque<Event>> past = new HashMap<>();
     private final List<Training> trainings = new ArrayList<>();
+    private final Map<EventOrder, Long> leftOut = new EnumMap<>(EventOrder.class);
     private GruModel model;
     private long nextVersion = 1;
 
@@ -73,6 +80,11 @@ public final class Backtest {
     /** The models trained so far, in order. */
     public List<Training> trainings() {
         return List.copyOf(trainings);
+    }
+
+    /** Events left out for their order so far, by {@link EventOrder} (absent: none). */
+    public Map<EventOrder, Long> leftOut() {
+        return Collections.unmodifiableMap(new EnumMap<>(leftOut));
     }
 
     /** The model serving now, or null before the first. */
@@ -98,10 +110,16 @@ public final class Backtest {
             double[] v = values.get(i);
             KeyProcessor kp = keys.computeIfAbsent(key, k -> new KeyProcessor(config.engine()));
             kp.process(model, timestamps[i], v, outcome);
-            // An event the model overflowed on was not applied: like one without a model, it has no forecasts.
-            sink.accept(i, key, timestamps[i], v, outcome.modelless() || outcome.nonFinite() ? none : outcome.forecasts(),
-                    outcome);
-            remember(key, timestamps[i], v);
+            boolean accepted = outcome.accepted();
+            // An event left out, or one the model overflowed on, was not applied: like one without a model,
+            // it has no forecasts.
+            sink.accept(i, key, timestamps[i], v,
+                    !accepted || outcome.modelless() || outcome.nonFinite() ? none : outcome.forecasts(), outcome);
+            if (accepted) {
+                remember(key, timestamps[i], v);
+            } else {
+                leftOut.merge(outcome.order(), 1L, Long::sum);
+            }
             int seen = i + 1;
             if (seen == config.initialEvents()
                     || (config.retrainEvery() > 0 && seen > config.initialEvents()

@@ -12,8 +12,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -33,7 +35,9 @@ import org.apache.kafka.common.utils.Utils;
  * <p>Contract:
  * <ul>
  *   <li>Both listeners (PLAINTEXT for clients, CONTROLLER for the quorum) bind 127.0.0.1 only;
- *       the broker is never reachable from another host.</li>
+ *       the broker is never reachable from another host. With {@link Builder#saslSsl} a third,
+ *       SASL_SSL (TLS, SCRAM-SHA-512), binds 127.0.0.1 on a port of its own: clients with
+ *       credentials and the CA's trust store use {@link #saslSslBootstrapServers()}.</li>
  *   <li>The broker keeps everything under one directory: {@code server.properties} (rewritten on
  *       every start) and {@code kraft-logs/} (formatted on the first start, reused afterwards).
  *       Without {@link Builder#dir(Path)} the directory is a fresh temporary one, deleted by
@@ -67,9 +71,11 @@ public final class InProcessKafkaBroker implements AutoCloseable {
     private final Path dir;
     private final boolean ownsDir;
     private final Map<String, String> overrides;
+    private final SaslSsl saslSsl;
 
     private int port;
     private int controllerPort;
+    private int securePort;
     private KafkaRaftServer server;
     private volatile CountDownLatch stopped = new CountDownLatch(0);
     private volatile String fault;
@@ -84,6 +90,40 @@ public final class InProcessKafkaBroker implements AutoCloseable {
         }
         this.port = b.port;
         this.overrides = Collections.unmodifiableMap(new LinkedHashMap<>(b.config));
+        this.saslSsl = b.saslSsl;
+    }
+
+    /**
+     * A SASL_SSL listener: TLS with the broker's key and certificate from a PKCS12 key store, and
+     * SASL/SCRAM-SHA-512 with these users (created when the log directory is formatted, i.e. on the
+     * first start of a directory). Clients authenticate with a user's name and password and trust
+     * the certificate through the CA that signed it.
+     *
+     * @param keyStore PKCS12 key store holding the broker's key and certificate chain; its
+     *     certificate must name 127.0.0.1 (subject alternative name), as clients verify the host
+     * @param keyStorePassword the store's and the key's password
+     * @param scramUsers user name to password; names and passwords of letters, digits, {@code -_.}
+     */
+    public record SaslSsl(Path keyStore, String keyStorePassword, Map<String, String> scramUsers) {
+
+        private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
+
+        public SaslSsl {
+            if (!Files.isRegularFile(keyStore)) {
+                throw new IllegalArgumentException("SASL_SSL key store " + keyStore + " is not a file");
+            }
+            if (scramUsers.isEmpty()) {
+                throw new IllegalArgumentException("SASL_SSL needs at least one SCRAM user");
+            }
+            scramUsers.forEach((user, password) -> {
+                // The storage tool parses "[name=...,password=...]": keep separators out of both.
+                if (!PLAIN.matcher(user).matches() || !PLAIN.matcher(password).matches()) {
+                    throw new IllegalArgumentException("SCRAM user '" + user + "': name and password must be of"
+                            + " letters, digits and -_.");
+                }
+            });
+            scramUsers = Collections.unmodifiableMap(new LinkedHashMap<>(scramUsers));
+        }
     }
 
     /** A builder: free port, temporary directory, no extra settings. */
@@ -111,14 +151,20 @@ public final class InProcessKafkaBroker implements AutoCloseable {
         if (controllerPort == 0) {
             controllerPort = freePort();
         }
+        if (saslSsl != null && securePort == 0) {
+            securePort = freePort();
+        }
         // Kafka reports a taken port only after starting its controller, slowly and with stack
         // traces; checking first gives a fast error that names the port.
         requireFree(port, "client");
         requireFree(controllerPort, "controller");
+        if (saslSsl != null) {
+            requireFree(securePort, "SASL_SSL");
+        }
         Properties props = serverProperties();
         Path configFile = dir.resolve(CONFIG_FILE);
         writeConfig(props, configFile);
-        format(configFile, dir.resolve(LOG_DIR));
+        format(configFile, dir.resolve(LOG_DIR), saslSsl);
 
         fault = null;
         stopped = new CountDownLatch(1);
@@ -190,6 +236,21 @@ public final class InProcessKafkaBroker implements AutoCloseable {
         return HOST + ":" + port;
     }
 
+    /**
+     * The address of the SASL_SSL listener, {@code 127.0.0.1:port}.
+     *
+     * @throws IllegalStateException if the broker has no such listener or has not started yet
+     */
+    public synchronized String saslSslBootstrapServers() {
+        if (saslSsl == null) {
+            throw new IllegalStateException("the broker was built without a SASL_SSL listener");
+        }
+        if (securePort == 0) {
+            throw new IllegalStateException("no port chosen yet: start() the broker first");
+        }
+        return HOST + ":" + securePort;
+    }
+
     /** The client port; 0 until the first {@link #start()} if it was left to the broker. */
     public synchronized int port() {
         return port;
@@ -231,10 +292,23 @@ public final class InProcessKafkaBroker implements AutoCloseable {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
+        String secure = saslSsl == null ? "" : ",SASL_SSL://" + HOST + ":" + securePort;
         p.setProperty("listeners",
-                "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+                "PLAINTEXT://" + HOST + ":" + port + secure + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port + secure);
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+                + (saslSsl == null ? "" : ",SASL_SSL:SASL_SSL"));
+        if (saslSsl != null) {
+            // Per listener, so the PLAINTEXT and CONTROLLER listeners stay as they are.
+            String l = "listener.name.sasl_ssl.";
+            p.setProperty(l + "sasl.enabled.mechanisms", "SCRAM-SHA-512");
+            p.setProperty(l + "scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            p.setProperty(l + "ssl.keystore.type", "PKCS12");
+            p.setProperty(l + "ssl.keystore.location", saslSsl.keyStore().toAbsolutePath().toString());
+            p.setProperty(l + "ssl.keystore.password", saslSsl.keyStorePassword());
+            p.setProperty(l + "ssl.key.password", saslSsl.keyStorePassword());
+        }
         p.setProperty("controller.listener.names", "CONTROLLER");
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
         // A static one-voter quorum: the controller port lives in this file only, not in the
@@ -271,14 +345,20 @@ public final class InProcessKafkaBroker implements AutoCloseable {
      * storage tool is run with that id and {@code --ignore-formatted}, so it still checks the dir
      * belongs to this node and cluster.
      */
-    private static void format(Path configFile, Path logDir) {
+    private static void format(Path configFile, Path logDir, SaslSsl saslSsl) {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         String clusterId = existingClusterId(logDir).orElseGet(() -> Uuid.randomUuid().toString());
-        String[] args = {"format", "--config", configFile.toString(),
-                "--cluster-id", clusterId, "--ignore-formatted"};
+        List<String> args = new ArrayList<>(List.of("format", "--config", configFile.toString(),
+                "--cluster-id", clusterId, "--ignore-formatted"));
+        if (saslSsl != null) {
+            // SCRAM credentials are cluster metadata: written with the first metadata, so they hold
+            // from the broker's first moment (no window in which a client could be refused).
+            saslSsl.scramUsers().forEach((user, password) -> args.addAll(List.of("--add-scram",
+                    "SCRAM-SHA-512=[name=" + user + ",password=" + password + "]")));
+        }
         int status;
         try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
-            status = StorageTool.execute(args, out);
+            status = StorageTool.execute(args.toArray(new String[0]), out);
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot format Kafka log dir (config " + configFile
                     + "): " + e.getMessage(), e);
@@ -354,8 +434,15 @@ public final class InProcessKafkaBroker implements AutoCloseable {
         private int port;
         private Path dir;
         private final Map<String, String> config = new LinkedHashMap<>();
+        private SaslSsl saslSsl;
 
         private Builder() {
+        }
+
+        /** Adds a SASL_SSL listener (TLS, SCRAM-SHA-512) on a free port of 127.0.0.1; see {@link SaslSsl}. */
+        public Builder saslSsl(SaslSsl listener) {
+            this.saslSsl = listener;
+            return this;
         }
 
         /** Client port on 127.0.0.1; 0 (the default) picks a free one at the first start. */

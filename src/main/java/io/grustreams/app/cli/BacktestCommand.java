@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {"Replay a CSV through the stream's processing, strictly online: the first model is trained",
             "on an initial part only, then retrained on schedule over past rows. Writes one row per input row",
-            "and prints MAE, RMSE and MAPE per horizon next to persistence and seasonal persistence."})
+            "and prints MAE, RMSE and MAPE per horizon next to persistence and seasonal persistence. A row older",
+            "than its key's last row, or a repeat of it, is left out as the stream dead-letters it."})
 public final class BacktestCommand implements Callable<Integer> {
 
 
@@ -108,7 +109,11 @@ public final class BacktestCommand implements Callable<Integer> {
             StringBuilder line = new StringBuilder(128);
             IOException[] failure = new IOException[1];
             backtest.run(in.keys(), in.timestamps(), in.values(), (i, key, ts, values, forecasts, outcome) -> {
-                metrics.add(key, ts, values, forecasts);
+                boolean accepted = outcome.accepted();
+                if (accepted) {
+                    // A row left out is not part of the key's sequence, for the baselines either.
+                    metrics.add(key, ts, values, forecasts);
+                }
                 line.setLength(0);
                 line.append(ts).append(',').append(key);
                 for (double v : values) {
@@ -124,7 +129,7 @@ public final class BacktestCommand implements Callable<Integer> {
                     }
                 }
                 AnomalyVerdict v = outcome.verdict();
-                boolean scored = !outcome.modelless() && !outcome.nonFinite() && v.scored();
+                boolean scored = accepted && !outcome.modelless() && !outcome.nonFinite() && v.scored();
                 line.append(',');
                 if (scored) {
                     line.append(v.rawScore());
@@ -133,7 +138,9 @@ public final class BacktestCommand implements Callable<Integer> {
                 if (scored) {
                     line.append(v.likelihood());
                 }
-                line.append(',').append(!outcome.modelless() && !outcome.nonFinite() && v.alertOpen() ? "open" : "closed").append('\n');
+                line.append(',').append(accepted && !outcome.modelless() && !outcome.nonFinite() && v.alertOpen()
+                        ? "open" : "closed");
+                line.append(',').append(accepted ? "" : outcome.order().code()).append('\n');
                 try {
                     w.append(line);
                 } catch (IOException e) {
@@ -149,6 +156,9 @@ public final class BacktestCommand implements Callable<Integer> {
                     t.afterEvents(), t.published() ? "published" : "not published", t.reason(), t.seconds(),
                     t.epochs(), t.bestEpoch());
         }
+        backtest.leftOut().forEach((order, count) -> pw.printf(Locale.ROOT,
+                "rows left out as %s: %d (the stream dead-letters such rows; see the column dead_letter)%n",
+                order.code(), count));
         pw.println(metricsTable(metrics));
         pw.flush();
         return 0;
@@ -164,7 +174,7 @@ public final class BacktestCommand implements Callable<Integer> {
                 h.append(',').append(f).append("_forecast_").append(k);
             }
         }
-        return h.append(",anomaly_score,likelihood,alert").toString();
+        return h.append(",anomaly_score,likelihood,alert,dead_letter").toString();
     }
 
     /** The metrics as a table: one line per feature and horizon, model then baselines. */

@@ -83,6 +83,7 @@ public final class ModelForecastCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--horizon " + n + ": the model forecasts "
                     + inputs.horizon() + " events ahead (a direct readout), not more");
         }
+        long leftOut = 0;
         try (BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8);
                 BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             String header = in.readLine();
@@ -135,14 +136,23 @@ public final class ModelForecastCommand implements Callable<Integer> {
                 }
                 line.setLength(0);
                 line.append(quoted(fields.get(0))).append(',').append(quoted(fields.get(1)));
-                for (double v : outcome.forecasts()) {
-                    line.append(',').append(ShortestDouble.text(v));
+                if (outcome.accepted()) {
+                    for (double v : outcome.forecasts()) {
+                        line.append(',').append(ShortestDouble.text(v));
+                    }
+                } else {
+                    // Left out as the stream would dead-letter it (older than the key's last row, or it again).
+                    leftOut++;
+                    line.append(",".repeat(d * n));
                 }
                 w.write(line.append('\n').toString());
             }
         }
         PrintWriter o = spec.commandLine().getOut();
         o.printf("wrote %s: %s v%d, %s, %d forecasts per row%n", out, model.name(), model.version(), model.layout(), n);
+        if (leftOut > 0) {
+            o.printf("rows left without forecasts: %d (older than their key's last row, or a repeat of it)%n", leftOut);
+        }
         o.flush();
         return 0;
     }

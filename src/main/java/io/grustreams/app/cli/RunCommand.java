@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -121,9 +123,13 @@ public final class RunCommand implements Callable<Integer> {
         HttpApi api = new HttpApi(streams, settings, registry, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 http.bind(), http.advertised(), http.token());
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicReference<String> settingsFailure = new AtomicReference<>();
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.warn("a stream thread failed, replacing it: {}", e.toString());
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response = onThreadFailure(e, settingsFailure);
+            if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+                LOG.warn("a stream thread failed, replacing it: {}", e.toString());
+            }
+            return response;
         });
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
@@ -159,12 +165,34 @@ public final class RunCommand implements Callable<Integer> {
             }
             api.close();
         }
+        if (settingsFailure.get() != null) {
+            spec.commandLine().getErr().println("error: " + settingsFailure.get());
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
         if (streams.state() == KafkaStreams.State.ERROR) {
             spec.commandLine().getErr().println("error: Kafka Streams stopped in state ERROR (see the log)");
             spec.commandLine().getErr().flush();
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * What to do when a stream thread fails: replace it, unless the failure is one of credentials or
+     * certificates ({@link KafkaFailures}), which a new thread would meet again forever; then the
+     * client stops and {@code settingsFailure} keeps the line to end the command with.
+     *
+     * @param settingsFailure modified: set to the first such line
+     */
+    static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onThreadFailure(Throwable e,
+            AtomicReference<String> settingsFailure) {
+        Optional<String> failure = KafkaFailures.describe(e);
+        if (failure.isPresent()) {
+            settingsFailure.compareAndSet(null, failure.get());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 
     /** The topic files, renamed to the configured topic of each role; roles without a file are an error. */

@@ -1,6 +1,7 @@
 package io.grustreams.app.train;
 
 import io.grustreams.app.Csv;
+import io.grustreams.model.EventOrder;
 import io.grustreams.model.Provenance;
 import io.grustreams.train.History;
 import io.grustreams.train.HistorySampler;
@@ -77,7 +78,11 @@ final class CsvSource {
                 if (ts >= from) {
                     range[0] = Math.min(range[0], ts);
                     range[1] = Math.max(range[1], ts);
-                    sampler.add(key, ts, values);
+                    EventOrder order = sampler.add(key, ts, values);
+                    if (order != EventOrder.NEXT) {
+                        // The stream dead-letters such a row: the model is not trained on it either.
+                        bad.merge(order.code(), 1L, Long::sum);
+                    }
                 }
             }, bad);
         }

@@ -1,5 +1,6 @@
 package io.grustreams.app.train;
 
+import io.grustreams.model.EventOrder;
 import io.grustreams.model.Provenance;
 import io.grustreams.stream.EventDecoder;
 import io.grustreams.train.HistorySampler;
@@ -97,7 +98,11 @@ final class EventsTopicSource {
                     records++;
                     if (decoder.decode(r.key(), r.value())) {
                         long ts = decoder.hasTimestamp() ? decoder.timestamp() : r.timestamp();
-                        sample.add(decoder.key(), ts, decoder.values());
+                        EventOrder order = sample.add(decoder.key(), ts, decoder.values());
+                        if (order != EventOrder.NEXT) {
+                            // The stream dead-letters it: the model is not trained on it either.
+                            bad.merge(order.code(), 1L, Long::sum);
+                        }
                     } else {
                         bad.merge(decoder.reason().code(), 1L, Long::sum);
                     }

@@ -181,7 +181,12 @@ public final class ForecastSuite {
         ForecastMetrics metrics = new ForecastMetrics(c.features(), c.horizon());
         Backtest backtest = new Backtest(c);
         backtest.run(run.keys(), run.timestamps(), run.values(),
-                (i, key, ts, values, forecasts, outcome) -> metrics.add(key, ts, values, forecasts));
+                (i, key, ts, values, forecasts, outcome) -> {
+                    // A row left out for its order is not part of the key's sequence, for the baselines either.
+                    if (outcome.accepted()) {
+                        metrics.add(key, ts, values, forecasts);
+                    }
+                });
         trainings.addAll(backtest.trainings());
         return metrics;
     }

@@ -1,6 +1,7 @@
 package io.grustreams.tools.bench;
 
 import io.grustreams.app.broker.InProcessKafkaBroker;
+import io.grustreams.app.http.HttpEndpoint;
 import io.grustreams.model.GruModel;
 import io.grustreams.stream.ModelRegistry;
 import io.grustreams.stream.StreamSettings;
@@ -211,7 +212,7 @@ public final class SoakBench implements Callable<Integer> {
         // the kill costs the soak seconds, not most of a short run.
         p.setProperty(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         p.setProperty(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
-        p.setProperty(StreamSettings.HTTP_PORT, Integer.toString(httpPort));
+        p.setProperty(HttpEndpoint.PORT, Integer.toString(httpPort));
         Path config = dir.resolve(name + ".properties");
         try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             p.store(w, "bench soak, instance " + name);

@@ -167,8 +167,12 @@ public final class NabDetection {
         return min < max ? config.withRanges(Map.of(config.features().get(0), new FeatureRange(min, max))) : config;
     }
 
-    /** The NAB score of one event: the stream detector's anomaly score; 0 before the key's first model. */
+    /**
+     * The NAB score of one event: the stream detector's anomaly score; 0 before the key's first model
+     * and for a row left out for its order (NAB scores every row; the stream would dead-letter it).
+     */
     static double score(KeyProcessor.Outcome outcome) {
-        return outcome.modelless() || outcome.nonFinite() ? 0.0 : outcome.verdict().anomalyScore();
+        return !outcome.accepted() || outcome.modelless() || outcome.nonFinite() ? 0.0
+                : outcome.verdict().anomalyScore();
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grustreams.model.EventOrder;
 import io.grustreams.model.InputSpec;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -72,6 +73,47 @@ class BacktestTest {
             assertArrayEquals(outA.get(i), outB.get(i), 0.0, "row " + i);
         }
         assertFalse(java.util.Arrays.equals(outA.get(changedFrom), outB.get(changedFrom)));
+    }
+
+    @Test
+    void shouldLeaveOutLateAndRepeatedRowsAsTheStreamDeadLettersThem() {
+        int n = 400;
+        List<double[]> kept = sine(n, 5);
+        long[] keptTimes = times(n);
+        // The same rows plus, after the first model, a row older than its predecessor and a repeat.
+        List<double[]> all = new ArrayList<>(kept);
+        List<Long> allTimes = new ArrayList<>();
+        for (long t : keptTimes) {
+            allTimes.add(t);
+        }
+        all.add(300, new double[] {99});
+        allTimes.add(300, keptTimes[250]);
+        all.add(351, kept.get(349).clone());
+        allTimes.add(351, keptTimes[349]);
+        BacktestConfig config = small(150, 0, 2);
+
+        List<double[]> expected = new ArrayList<>();
+        new Backtest(config).run(Collections.nCopies(n, "k"), keptTimes, kept,
+                (i, key, ts, v, f, o) -> expected.add(f.clone()));
+        List<double[]> got = new ArrayList<>();
+        List<String> leftOut = new ArrayList<>();
+        Backtest backtest = new Backtest(config);
+        backtest.run(Collections.nCopies(n + 2, "k"), allTimes.stream().mapToLong(Long::longValue).toArray(), all,
+                (i, key, ts, v, f, o) -> {
+                    if (o.accepted()) {
+                        got.add(f.clone());
+                    } else {
+                        leftOut.add(i + " " + o.order().code());
+                        assertTrue(Double.isNaN(f[0]), "no forecast for a row left out");
+                    }
+                });
+
+        assertEquals(List.of("300 out-of-order", "351 duplicate"), leftOut);
+        assertEquals(java.util.Map.of(EventOrder.OUT_OF_ORDER, 1L, EventOrder.DUPLICATE, 1L), backtest.leftOut());
+        assertEquals(n, got.size());
+        for (int i = 0; i < n; i++) {
+            assertArrayEquals(expected.get(i), got.get(i), 0.0, "row " + i);
+        }
     }
 
     @Test

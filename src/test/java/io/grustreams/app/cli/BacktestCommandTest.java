@@ -36,6 +36,9 @@ class BacktestCommandTest {
                         + "," + (level / 2 + rng.nextGaussian()));
             }
         }
+        // Host a's row of hour 100 sent twice: the second is left out as the stream dead-letters it.
+        int repeated = 1 + 2 * 100;
+        lines.add(repeated + 1, lines.get(repeated));
         Files.write(in, lines);
         Path out = tmp.resolve("out.csv");
 
@@ -48,11 +51,14 @@ class BacktestCommandTest {
 
         assertEquals(0, code);
         List<String> rows = Files.readAllLines(out);
-        assertEquals(2 * perKey + 1, rows.size());
+        assertEquals(2 * perKey + 2, rows.size());
+        String[] repeat = rows.get(repeated + 1).split(",", -1);
+        assertEquals("duplicate", repeat[13], rows.get(repeated + 1));
+        assertEquals("", rows.get(repeated).split(",", -1)[13]);
         assertEquals("timestamp,key,cpu,mem,cpu_forecast_1,cpu_forecast_2,cpu_forecast_3,mem_forecast_1,"
-                + "mem_forecast_2,mem_forecast_3,anomaly_score,likelihood,alert", rows.get(0));
+                + "mem_forecast_2,mem_forecast_3,anomaly_score,likelihood,alert,dead_letter", rows.get(0));
         String[] early = rows.get(1).split(",", -1);
-        assertEquals(13, early.length);
+        assertEquals(14, early.length);
         assertEquals("a", early[1]);
         assertEquals("", early[4], "no forecast before the first model");
         String[] late = rows.get(rows.size() - 1).split(",", -1);
@@ -62,6 +68,7 @@ class BacktestCommandTest {
                     "column " + c + " of the last row: " + rows.get(rows.size() - 1));
         }
         String printed = sw.toString();
+        assertTrue(printed.contains("rows left out as duplicate: 1 "), printed);
         assertTrue(printed.contains("daily naive") && printed.contains("weekly naive"), printed);
         assertEquals(6, printed.lines().filter(l -> l.startsWith("cpu ") || l.startsWith("mem ")).count(), printed);
     }

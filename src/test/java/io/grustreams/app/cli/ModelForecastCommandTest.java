@@ -117,6 +117,24 @@ class ModelForecastCommandTest {
     }
 
     @Test
+    void shouldLeaveTheForecastsOfALateRowAndARepeatEmptyAsTheStreamDeadLettersThem(@TempDir Path dir)
+            throws IOException {
+        Path model = imported("gru_L1", "gru", dir);
+        Path in = dir.resolve("odd.csv");
+        Files.writeString(in, "key,timestamp,x0,x1\na,2000,10,-2\na,1000,11,-2\na,2000,10,-2\nb,1000,9,-1\n"
+                + "a,3000,12,-2\n");
+        Path out = dir.resolve("out.csv");
+        CommandRun r = run("forecast", "--model", model.toString(), "--input", in.toString(), "--out", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+        assertEquals(List.of("a,1000,,", "a,2000,,"), List.of(lines.get(2), lines.get(3)));
+        for (int row : new int[] {1, 4, 5}) {
+            assertTrue(Double.isFinite(Double.parseDouble(Csv.fields(lines.get(row)).get(2))), lines.get(row));
+        }
+        assertTrue(r.out().contains("rows left without forecasts: 2 "), r.out());
+    }
+
+    @Test
     void shouldRefuseAHeaderWithoutTheModelsFeaturesNamingThem(@TempDir Path dir) throws IOException {
         Path model = imported("rnn_L1", "rnn", dir);
         Path bad = dir.resolve("bad.csv");

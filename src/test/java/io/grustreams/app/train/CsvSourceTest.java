@@ -30,7 +30,7 @@ class CsvSourceTest {
 
     @Test
     void shouldReadEveryCsvOfADirectoryInNameOrderKeepingEachKeysOrder() throws IOException {
-        write("b.csv", "key,timestamp,temp,load\nk1,3000,3,30\nk2,1000,9,90\n");
+        write("b.csv", "key,timestamp,temp,load\nk1,6000,3,30\nk2,1000,9,90\n");
         write("a.csv", "timestamp,load,key,temp,extra\n2000,20,k1,2,x\n5000,10,k1,1,y\n");
         write("notes.txt", "not read");
         SourceData d = new CsvSource(List.of("temp", "load")).read(dir, Optional.empty(), SampleLimits.defaults(), 1);
@@ -39,10 +39,10 @@ class CsvSourceTest {
         History.KeySeries k1 = h.series().get(0);
         assertEquals("k1", k1.key());
         assertEquals(3, k1.length());
-        // a.csv first (name order), rows in file order: timestamps are not re-sorted
+        // a.csv first (name order), rows in file order; b.csv first would have left 2000 and 5000 out of order
         assertEquals(2000, k1.timestamp(0));
         assertEquals(5000, k1.timestamp(1));
-        assertEquals(3000, k1.timestamp(2));
+        assertEquals(6000, k1.timestamp(2));
         assertEquals(1.0, k1.value(1, 0));
         assertEquals(10.0, k1.value(1, 1));
         assertEquals(4, d.records());
@@ -79,6 +79,16 @@ class CsvSourceTest {
         assertEquals(Map.of("wrong-column-count", 2L, "bad-key", 1L, "bad-timestamp", 1L, "wrong-type", 1L,
                 "not-finite", 2L), d.badRecords());
         assertEquals(7L, d.provenance().get("badRecords"));
+    }
+
+    @Test
+    void shouldLeaveOutAndCountRowsTheStreamDeadLettersForTheirOrder() throws IOException {
+        Path f = write("order.csv", "key,timestamp,value\na,10,1\nb,5,1\na,9,2\na,10,1\na,10,3\na,11,3\n");
+        SourceData d = new CsvSource(List.of("value")).read(f, Optional.empty(), SampleLimits.defaults(), 1);
+        assertEquals(Map.of("out-of-order", 1L, "duplicate", 1L), d.badRecords());
+        History.KeySeries a = d.history().series().get(0);
+        assertEquals(List.of(1.0, 3.0, 3.0), List.of(a.value(0, 0), a.value(1, 0), a.value(2, 0)));
+        assertEquals(1, d.history().series().get(1).length());
     }
 
     @Test
