@@ -139,6 +139,11 @@ public final class NabScorer {
             }
             FileScore fa = beforeScore.files().get(f);
             FileScore fb = afterScore.files().get(f);
+            String path = corpus.files().get(f).relativePath();
+            if (!fa.relativePath().equals(path) || !fb.relativePath().equals(path)) {
+                throw new IllegalArgumentException("file " + f + " of the scores is " + fa.relativePath() + " and "
+                        + fb.relativePath() + "; the corpus has " + path);
+            }
             out.add(new FileChange(fa.relativePath(), fa.score(), fb.score(), gained, lost, fa.fp(), fb.fp(),
                     fpAdded, fpRemoved));
         }
