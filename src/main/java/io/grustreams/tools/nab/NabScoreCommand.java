@@ -1,16 +1,18 @@
 package io.grustreams.tools.nab;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grustreams.tools.nab.FileChange;
 import io.grustreams.tools.nab.FileScore;
 import io.grustreams.tools.nab.NabCorpus;
 import io.grustreams.tools.nab.NabProfile;
 import io.grustreams.tools.nab.NabResults;
 import io.grustreams.tools.nab.NabScore;
 import io.grustreams.tools.nab.NabScorer;
+import io.grustreams.tools.nab.NabWindow;
 import io.grustreams.tools.nab.ThresholdSearch;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +36,7 @@ import picocli.CommandLine.Option;
 public final class NabScoreCommand implements Callable<Integer> {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final DateTimeFormatter WINDOW_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     @Option(names = "--nab-dir", required = true, paramLabel = "DIR",
             description = "NAB directory with data/, labels/combined_windows.json and config/profiles.json.")
@@ -68,6 +71,14 @@ public final class NabScoreCommand implements Callable<Integer> {
                     + "points are lost.")
     boolean perFile;
 
+    @Option(names = "--baseline", paramLabel = "DIR",
+            description = {"Compare with another results directory of the same corpus, each scored at its own "
+                    + "threshold: per profile, the score before and after, then one line per file that changed: "
+                    + "its raw score before and after, the windows gained (detected now, missed before) and lost, "
+                    + "and the false-positive rows added and removed (with --json, a baseline object and a "
+                    + "changes array)."})
+    Path baseline;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -85,29 +96,112 @@ public final class NabScoreCommand implements Callable<Integer> {
         NabCorpus corpus = NabCorpus.load(nabDir);
         NabResults detector = NabResults.load(results, corpus);
         NabScorer scorer = new NabScorer(corpus);
-        List<NabScore> scores = new ArrayList<>();
-        if (threshold != null) {
-            for (NabProfile p : profiles) {
-                scores.add(scorer.scoreAt(detector, p, threshold));
-            }
-        } else {
-            scores.addAll(scorer.optimize(detector, profiles, search));
-        }
+        List<NabScore> scores = score(scorer, detector, profiles);
+        NabResults before = baseline == null ? null : NabResults.load(baseline, corpus);
+        List<NabScore> beforeScores = before == null ? null : score(scorer, before, profiles);
         PrintWriter out = spec.commandLine().getOut();
-        for (NabScore s : scores) {
+        for (int i = 0; i < scores.size(); i++) {
+            NabScore s = scores.get(i);
+            List<FileChange> changes = before == null ? null
+                    : scorer.compare(before, beforeScores.get(i), detector, s);
             if (json) {
-                out.println(jsonLine(s, perFile));
+                Map<String, Object> m = jsonFields(s, perFile);
+                if (changes != null) {
+                    m.put("baseline", jsonFields(beforeScores.get(i), false));
+                    m.put("changes", jsonChanges(changes));
+                }
+                out.println(MAPPER.writeValueAsString(m));
                 continue;
             }
-            out.println(textLine(s));
-            if (perFile) {
+            if (changes != null) {
+                out.println(comparisonLine(beforeScores.get(i), s));
+            } else {
+                out.println(textLine(s));
+            }
+            if (perFile && changes == null) {
                 for (FileScore f : s.files()) {
                     out.println(fileLine(f));
+                }
+            }
+            if (changes != null) {
+                for (FileChange c : changes) {
+                    if (c.changed()) {
+                        out.println(changeLine(c));
+                    }
                 }
             }
         }
         out.flush();
         return 0;
+    }
+
+    private List<NabScore> score(NabScorer scorer, NabResults results, List<NabProfile> profiles) {
+        if (threshold == null) {
+            return scorer.optimize(results, profiles, search);
+        }
+        List<NabScore> scores = new ArrayList<>();
+        for (NabProfile p : profiles) {
+            scores.add(scorer.scoreAt(results, p, threshold));
+        }
+        return scores;
+    }
+
+    /** One line: profile, normalized score before and after, windows detected and false positives before and after. */
+    static String comparisonLine(NabScore before, NabScore after) {
+        return String.format(Locale.ROOT,
+                "%-20s score %7.2f -> %7.2f (%+.2f)  windows %d -> %d of %d  FP %d -> %d  threshold %.6g -> %.6g",
+                after.profile(), before.normalizedScore(), after.normalizedScore(),
+                after.normalizedScore() - before.normalizedScore(), before.windowsDetected(), after.windowsDetected(),
+                after.windows(), before.fp(), after.fp(), before.threshold(), after.threshold());
+    }
+
+    /**
+     * One indented line per changed file: raw score before and after, the windows gained and lost
+     * (by their first and last timestamps), and the false-positive rows added and removed.
+     */
+    static String changeLine(FileChange c) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-58s raw %7.3f -> %7.3f (%+.3f)  FP %d -> %d (+%d -%d)",
+                c.relativePath(), c.scoreBefore(), c.scoreAfter(), c.delta(), c.fpBefore(), c.fpAfter(), c.fpAdded(),
+                c.fpRemoved()));
+        appendWindows(sb, "  gained", c.gained());
+        appendWindows(sb, "  lost", c.lost());
+        return sb.toString();
+    }
+
+    private static void appendWindows(StringBuilder sb, String label, List<NabWindow> windows) {
+        if (windows.isEmpty()) {
+            return;
+        }
+        sb.append(label);
+        for (NabWindow w : windows) {
+            sb.append(' ').append(windowText(w));
+        }
+    }
+
+    /** {@code [first timestamp .. last timestamp]} of a window. */
+    static String windowText(NabWindow w) {
+        return "[" + WINDOW_TIME.format(w.start()) + " .. " + WINDOW_TIME.format(w.end()) + "]";
+    }
+
+    private static List<Map<String, Object>> jsonChanges(List<FileChange> changes) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (FileChange c : changes) {
+            if (!c.changed()) {
+                continue;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("file", c.relativePath());
+            m.put("rawScoreBefore", c.scoreBefore());
+            m.put("rawScoreAfter", c.scoreAfter());
+            m.put("gained", c.gained().stream().map(NabScoreCommand::windowText).toList());
+            m.put("lost", c.lost().stream().map(NabScoreCommand::windowText).toList());
+            m.put("fpBefore", c.fpBefore());
+            m.put("fpAfter", c.fpAfter());
+            m.put("fpAdded", c.fpAdded());
+            m.put("fpRemoved", c.fpRemoved());
+            list.add(m);
+        }
+        return list;
     }
 
     /** One line: profile, normalized score, threshold, raw score, counts, windows detected. */
@@ -131,7 +225,7 @@ public final class NabScoreCommand implements Callable<Integer> {
      * One JSON object with the fields of {@link NabScore} and the normalized score; with
      * {@code perFile}, a {@code files} array of the {@link FileScore} fields.
      */
-    static String jsonLine(NabScore s, boolean perFile) throws JsonProcessingException {
+    private static Map<String, Object> jsonFields(NabScore s, boolean perFile) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("detector", s.detector());
         m.put("profile", s.profile());
@@ -163,7 +257,7 @@ public final class NabScoreCommand implements Callable<Integer> {
             }
             m.put("files", files);
         }
-        return MAPPER.writeValueAsString(m);
+        return m;
     }
 
     /** Parses {@code sweep} / {@code hill-climb}. */

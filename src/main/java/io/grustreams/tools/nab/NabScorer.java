@@ -80,6 +80,76 @@ public final class NabScorer {
         return out;
     }
 
+    /**
+     * Per file, what changed from {@code before} (scored as {@code beforeScore}) to {@code after}
+     * (scored as {@code afterScore}): each side's detections are the rows at or above its own
+     * score's threshold, so two optimized runs compare as the benchmark sees each of them.
+     *
+     * @return one entry per corpus file, in corpus order, changed or not
+     * @throws IllegalArgumentException if either results belong to another corpus, or the two
+     *     scores are of different profiles or do not cover this corpus's files
+     */
+    public List<FileChange> compare(NabResults before, NabScore beforeScore, NabResults after, NabScore afterScore) {
+        checkCorpus(before);
+        checkCorpus(after);
+        if (!beforeScore.profile().equals(afterScore.profile())) {
+            throw new IllegalArgumentException("cannot compare profile " + beforeScore.profile() + " with "
+                    + afterScore.profile());
+        }
+        int n = corpus.files().size();
+        if (beforeScore.files().size() != n || afterScore.files().size() != n) {
+            throw new IllegalArgumentException("scores cover " + beforeScore.files().size() + " and "
+                    + afterScore.files().size() + " files; the corpus has " + n);
+        }
+        double[] a = before.flatScores();
+        double[] b = after.flatScores();
+        double ta = beforeScore.threshold();
+        double tb = afterScore.threshold();
+        List<FileChange> out = new ArrayList<>(n);
+        for (int f = 0; f < n; f++) {
+            int w0 = geometry.firstWindow[f];
+            boolean[] hitBefore = new boolean[geometry.firstWindow[f + 1] - w0];
+            boolean[] hitAfter = new boolean[hitBefore.length];
+            int fpAdded = 0;
+            int fpRemoved = 0;
+            for (int r = corpus.offset(f); r < corpus.offset(f + 1); r++) {
+                int w = geometry.window[r];
+                if (w == RowGeometry.PROBATION) {
+                    continue;
+                }
+                boolean da = a[r] >= ta;
+                boolean db = b[r] >= tb;
+                if (w == RowGeometry.OUTSIDE) {
+                    fpAdded += db && !da ? 1 : 0;
+                    fpRemoved += da && !db ? 1 : 0;
+                } else {
+                    hitBefore[w - w0] |= da;
+                    hitAfter[w - w0] |= db;
+                }
+            }
+            List<NabWindow> windows = corpus.files().get(f).windows();
+            List<NabWindow> gained = new ArrayList<>();
+            List<NabWindow> lost = new ArrayList<>();
+            for (int k = 0; k < hitBefore.length; k++) {
+                if (hitAfter[k] && !hitBefore[k]) {
+                    gained.add(windows.get(k));
+                } else if (hitBefore[k] && !hitAfter[k]) {
+                    lost.add(windows.get(k));
+                }
+            }
+            FileScore fa = beforeScore.files().get(f);
+            FileScore fb = afterScore.files().get(f);
+            String path = corpus.files().get(f).relativePath();
+            if (!fa.relativePath().equals(path) || !fb.relativePath().equals(path)) {
+                throw new IllegalArgumentException("file " + f + " of the scores is " + fa.relativePath() + " and "
+                        + fb.relativePath() + "; the corpus has " + path);
+            }
+            out.add(new FileChange(fa.relativePath(), fa.score(), fb.score(), gained, lost, fa.fp(), fb.fp(),
+                    fpAdded, fpRemoved));
+        }
+        return out;
+    }
+
     /** The candidate thresholds and their raw scores; for tests. */
     Sweep sweep(NabResults results, NabProfile profile) {
         checkCorpus(results);

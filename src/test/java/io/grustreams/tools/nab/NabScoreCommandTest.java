@@ -104,6 +104,44 @@ class NabScoreCommandTest {
                 files.get(0).get("rawScore").asDouble() + files.get(1).get("rawScore").asDouble(), 1e-9);
     }
 
+    /**
+     * The baseline detects every window; the new results (under another detector name) miss b's
+     * window and fire at b's row 50: b's line names the lost window and the added false positive,
+     * a's unchanged line is left out.
+     */
+    @Test
+    void shouldPrintWindowsLostAndFalsePositivesAddedAgainstBaseline() throws IOException {
+        Path baseline = writeSmallNab(true);
+        NabDataFile b = NabFixtures.file("realB/b.csv", 120, new int[] {90, 99});
+        NabDataFile a = NabFixtures.file("realA/a.csv", 200, new int[] {60, 79}, new int[] {150, 159});
+        double[] bScores = new double[b.rowCount()];
+        bScores[50] = 1.0;
+        double[] aScores = new double[a.rowCount()];
+        aScores[60] = 1.0;
+        aScores[150] = 1.0;
+        NabResultsWriter.write(tmp.resolve("results"), "changed", a, aScores);
+        NabResultsWriter.write(tmp.resolve("results"), "changed", b, bScores);
+
+        CommandRun run = run("--nab-dir", tmp.toString(), "--results", tmp.resolve("results/changed").toString(),
+                "--baseline", baseline.toString(), "--profile", "standard", "--threshold", "0.5", "--per-file");
+
+        assertEquals(0, run.exit(), run.err());
+        String[] lines = run.out().strip().split("\n");
+        assertEquals(2, lines.length, run.out());
+        assertTrue(lines[0].matches("standard +score +100\\.00 -> +\\d+\\.\\d\\d \\(-\\d+\\.\\d\\d\\)  windows 3 -> 2 of 3"
+                + "  FP 0 -> 1 .*"), lines[0]);
+        assertTrue(lines[1].matches("  realB/b\\.csv +raw +1\\.000 -> +-1\\.110 \\(-2\\.110\\)  FP 0 -> 1 \\(\\+1 -0\\)"
+                + "  lost \\[" + NabFixtures.timestamp(90) + " \\.\\. " + NabFixtures.timestamp(99) + "\\]"), lines[1]);
+
+        JsonNode j = jsonLines(run("--nab-dir", tmp.toString(), "--results", tmp.resolve("results/changed").toString(),
+                "--baseline", baseline.toString(), "--profile", "standard", "--threshold", "0.5", "--json").out()).get(0);
+        assertEquals(100.0, j.get("baseline").get("normalizedScore").asDouble(), 1e-9);
+        assertEquals(1, j.get("changes").size());
+        assertEquals("realB/b.csv", j.get("changes").get(0).get("file").asText());
+        assertEquals(1, j.get("changes").get(0).get("lost").size());
+        assertEquals(1, j.get("changes").get(0).get("fpAdded").asInt());
+    }
+
     @Test
     void shouldFailNamingTheMissingResultsFile() throws IOException {
         Path results = writeSmallNab(true);

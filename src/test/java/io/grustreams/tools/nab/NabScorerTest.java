@@ -189,6 +189,76 @@ class NabScorerTest {
         assertTrue(e.getMessage().contains("another corpus"), e.getMessage());
     }
 
+    /**
+     * File a (windows 30..39 and 60..64, probation 0..17): before detects 35, 50, 90; after detects
+     * 62, 90, 100. So the second window is gained, the first lost, 100 is a false positive added
+     * and 50 one removed. File b: after's only detection lies in its probation, so nothing changed.
+     */
+    @Test
+    void shouldListWindowsGainedAndLostAndFalsePositivesAddedAndRemovedPerFile() {
+        NabCorpus corpus = NabCorpus.of(List.of(
+                NabFixtures.file("a/two.csv", 120, new int[] {30, 39}, new int[] {60, 64}),
+                NabFixtures.file("b/one.csv", 50, new int[] {20, 24})));
+        NabResults before = NabResults.of("old", corpus, Map.of("a/two.csv", detections(120, 35, 50, 90),
+                "b/one.csv", detections(50)));
+        NabResults after = NabResults.of("new", corpus, Map.of("a/two.csv", detections(120, 62, 90, 100),
+                "b/one.csv", detections(50, 3)));
+        NabScorer scorer = new NabScorer(corpus);
+        NabScore sb = scorer.scoreAt(before, STANDARD, 1.0);
+        NabScore sa = scorer.scoreAt(after, STANDARD, 1.0);
+
+        List<FileChange> changes = scorer.compare(before, sb, after, sa);
+
+        assertEquals(2, changes.size());
+        FileChange a = changes.get(0);
+        List<NabWindow> windows = corpus.files().get(0).windows();
+        assertEquals("a/two.csv", a.relativePath());
+        assertEquals(List.of(windows.get(1)), a.gained());
+        assertEquals(List.of(windows.get(0)), a.lost());
+        assertEquals(1, a.fpAdded());
+        assertEquals(1, a.fpRemoved());
+        assertEquals(2, a.fpBefore());
+        assertEquals(2, a.fpAfter());
+        assertEquals(sb.files().get(0).score(), a.scoreBefore(), 0.0);
+        assertEquals(sa.files().get(0).score(), a.scoreAfter(), 0.0);
+        assertTrue(a.changed());
+        FileChange b = changes.get(1);
+        assertEquals(false, b.changed(), b.toString());
+        assertEquals(-1.0, b.scoreBefore(), 0.0);
+    }
+
+    /** The same scores compare differently at different thresholds: each side is judged at its own. */
+    @Test
+    void shouldJudgeEachSideAtItsOwnThreshold() {
+        NabCorpus corpus = NabCorpus.of(List.of(NabFixtures.file("a/one.csv", 100, new int[] {40, 49})));
+        double[] s = new double[100];
+        s[45] = 0.6;
+        s[80] = 0.4;
+        NabResults same = NabResults.of("det", corpus, Map.of("a/one.csv", s));
+        NabScorer scorer = new NabScorer(corpus);
+
+        FileChange c = scorer.compare(same, scorer.scoreAt(same, STANDARD, 0.3), same,
+                scorer.scoreAt(same, STANDARD, 0.7)).get(0);
+
+        assertEquals(List.of(), c.gained());
+        assertEquals(corpus.files().get(0).windows(), c.lost());
+        assertEquals(0, c.fpAdded());
+        assertEquals(1, c.fpRemoved());
+    }
+
+    @Test
+    void shouldRefuseToCompareDifferentProfiles() {
+        NabCorpus corpus = NabCorpus.of(List.of(NabFixtures.file("a/one.csv", 100, new int[] {40, 49})));
+        NabResults r = results(corpus, 100, 45);
+        NabScorer scorer = new NabScorer(corpus);
+        NabScore low = scorer.scoreAt(r, new NabProfile("low", 1.0, 0.22, 1.0), 1.0);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> scorer.compare(r, scorer.scoreAt(r, STANDARD, 1.0), r, low));
+
+        assertTrue(e.getMessage().contains("standard") && e.getMessage().contains("low"), e.getMessage());
+    }
+
     private static NabResults results(NabCorpus corpus, int rows, int... detectedRows) {
         NabDataFile f = corpus.files().get(0);
         return NabResults.of("det", corpus, Map.of(f.relativePath(), detections(rows, detectedRows)));
