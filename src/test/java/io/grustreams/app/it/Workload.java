@@ -27,11 +27,57 @@ final class Workload {
      */
     static final long T0 = System.currentTimeMillis() / 3_600_000L * 3_600_000L;
 
-    /** One input event. */
-    record Event(String key, long ts, double value) {
-        byte[] json() {
-            return ("{\"ts\":" + ts + ",\"value\":" + value + "}").getBytes(StandardCharsets.UTF_8);
+    /**
+     * One input record as produced: key and value bytes (either may be null), the record timestamp,
+     * and headers of its own (name, value), in order.
+     */
+    record Event(byte[] key, byte[] value, long ts, List<Map.Entry<String, String>> headers) {
+        /** A good event of a key: {@code {"ts": ts, "value": value}}, no headers. */
+        static Event good(String key, long ts, double value) {
+            return new Event(utf8(key), utf8("{\"ts\":" + ts + ",\"value\":" + value + "}"), ts, List.of());
         }
+    }
+
+    /**
+     * One bad record of every kind a producer can write for the single feature {@code value}: every
+     * {@link io.grustreams.stream.BadInput} code, some in more than one form. Each is a (key, value)
+     * pair; the key "k" is replaced by the workload's key.
+     */
+    static final List<Map.Entry<byte[], byte[]>> BAD = List.of(
+            Map.entry(utf8("k"), utf8("value=1")),
+            Map.entry(utf8("k"), utf8("[1, 2]")),
+            Map.entry(utf8("k"), utf8("{\"ts\": 5}")),
+            Map.entry(utf8("k"), utf8("{\"value\": 1, \"values\": {\"value\": 1}}")),
+            Map.entry(utf8("k"), utf8("{\"value\": \"one\"}")),
+            Map.entry(utf8("k"), utf8("{\"value\": NaN}")),
+            Map.entry(utf8("k"), utf8("{\"value\": -Infinity}")),
+            Map.entry(utf8("k"), utf8("{\"value\": 1e999}")),
+            Map.entry(utf8("k"), utf8("{\"values\": {}}")),
+            Map.entry(utf8("k"), utf8("{\"values\": {\"load\": 1}}")),
+            Map.entry(utf8("k"), utf8("{\"ts\": \"noon\", \"value\": 1}")),
+            Map.entry(new byte[0], utf8("{\"value\": 1}")),
+            Map.entry(new byte[] {(byte) 0xc3, (byte) 0x28}, utf8("{\"value\": 1}")),
+            Map.entry(utf8("k"), new byte[0]),
+            Map.entry(utf8("k"), tooLarge()),
+            Map.entry(utf8("k"), randomBytes()));
+
+    private static byte[] tooLarge() {
+        byte[] v = new byte[70_000];
+        java.util.Arrays.fill(v, (byte) ' ');
+        byte[] head = utf8("{\"value\": 1}");
+        System.arraycopy(head, 0, v, 0, head.length);
+        return v;
+    }
+
+    private static byte[] randomBytes() {
+        byte[] v = new byte[256];
+        new Random(99).nextBytes(v);
+        v[0] = '{';
+        return v;
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private Workload() {
@@ -82,7 +128,33 @@ final class Workload {
                 if (t > 30 && t % 37 < 6) {
                     v += 40;
                 }
-                out.add(new Event("key-" + k, T0 + 1000L * t, v));
+                out.add(Event.good("key-" + k, T0 + 1000L * t, v));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@link #events} with bad records among them: after the good events of every third step, one
+     * record of {@link #BAD} (kinds in turn, so 48 steps hold every kind), keyed like one of the
+     * step's keys so it shares that key's partition, and carrying a {@code trace} header of its
+     * own. A record with a null key and a null value come every 48 steps as well.
+     */
+    static List<Event> mixed(int keys, int from, int to, long seed) {
+        List<Event> out = new ArrayList<>();
+        for (int t = from; t < to; t++) {
+            out.addAll(events(keys, t, t + 1, seed));
+            if (t % 3 != 1) {
+                continue;
+            }
+            long ts = T0 + 1000L * t + 500;
+            List<Map.Entry<String, String>> trace = List.of(Map.entry("trace", "t-" + t), Map.entry("trace", "again"));
+            Map.Entry<byte[], byte[]> bad = BAD.get(t / 3 % BAD.size());
+            byte[] key = java.util.Arrays.equals(bad.getKey(), utf8("k")) ? utf8("key-" + t % keys) : bad.getKey();
+            out.add(new Event(key, bad.getValue(), ts, trace));
+            if (t / 3 % BAD.size() == 0) {
+                out.add(new Event(null, utf8("{\"value\": 1}"), ts, trace));
+                out.add(new Event(utf8("key-" + (t + 1) % keys), null, ts, trace));
             }
         }
         return out;
