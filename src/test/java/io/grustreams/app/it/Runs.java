@@ -169,11 +169,6 @@ final class Runs {
             return process.isAlive();
         }
 
-        /** The process id, which Kafka Streams does not know: only for messages. */
-        long pid() {
-            return process.pid();
-        }
-
         /** SIGTERM, then the exit code. */
         int stop() throws InterruptedException {
             process.destroy();
@@ -250,6 +245,8 @@ final class Runs {
         // retries what it had not yet had acknowledged, without duplicates.
         c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
         c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000);
+        // Room for a 1 MiB bad input and its headers (the default request limit is 1 MiB in all).
+        c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 << 20);
         return new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -424,7 +421,7 @@ final class Runs {
         kafka.readAtLeast(topic, count, new ByteArrayDeserializer(), new ByteArrayDeserializer(), WAIT);
         List<KeyValue<byte[], byte[]>> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(topic, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer(), IsolationLevel.READ_COMMITTED, Duration.ofSeconds(2))) {
+                new ByteArrayDeserializer(), IsolationLevel.READ_COMMITTED, Duration.ofSeconds(1))) {
             out.add(KeyValue.pair(r.key(), r.value()));
         }
         return out;

@@ -100,15 +100,25 @@ final class Workload {
     }
 
     static GruModel model(long seed) {
+        return model(seed, List.of("value"));
+    }
+
+    /** A seeded model of {@code features}, each normalized as the workload's values are. */
+    static GruModel model(long seed, List<String> features) {
         Random rnd = new Random(seed);
         int hidden = 8;
-        GruLayout layout = GruLayout.of(Variant.CHO, 1, hidden, 1);
+        int d = features.size();
+        GruLayout layout = GruLayout.of(Variant.CHO, d, hidden, d);
         double[] w = new double[layout.size()];
         for (int i = 0; i < w.length; i++) {
             w[i] = (2 * rnd.nextDouble() - 1) / Math.sqrt(hidden);
         }
-        return new GruModel("it", 1, Instant.EPOCH, List.of("value"), new Normalization(new double[] {10},
-                new double[] {3}), new Parameters(layout, w), Map.of("test", "it"));
+        double[] mean = new double[d];
+        double[] std = new double[d];
+        java.util.Arrays.fill(mean, 10);
+        java.util.Arrays.fill(std, 3);
+        return new GruModel("it", 1, Instant.EPOCH, features, new Normalization(mean, std), new Parameters(layout, w),
+                Map.of("test", "it"));
     }
 
     static byte[] modelJson(long seed) {
