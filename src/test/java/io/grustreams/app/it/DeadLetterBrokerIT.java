@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.grustreams.model.GruLayout;
+import io.grustreams.model.GruModel;
+import io.grustreams.model.Normalization;
+import io.grustreams.model.Parameters;
+import io.grustreams.model.Variant;
 import io.grustreams.model.codec.ModelCodec;
 import io.grustreams.stream.BadInput;
 import io.grustreams.stream.DeadLetters;
@@ -13,6 +18,7 @@ import io.grustreams.testkit.KafkaExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -95,12 +101,56 @@ class DeadLetterBrokerIT {
 
     @Test
     void shouldCarryEveryBadInputUnchangedWithItsOwnAndTheAddedHeadersThroughTheBroker() throws Exception {
+        List<Bad> bads = badInputs();
+        // With two features a lone "value" is the wrong feature count before it can conflict with
+        // "values", and this model forecasts every input: those kinds, and the event-order ones, come
+        // in the next test.
+        assertEquals(EnumSet.complementOf(EnumSet.of(BadInput.CONFLICTING_VALUE, BadInput.NON_FINITE_FORECAST,
+                BadInput.OUT_OF_ORDER, BadInput.DUPLICATE)),
+                bads.stream().map(Bad::reason)
+                        .collect(java.util.stream.Collectors.toCollection(() -> EnumSet.noneOf(BadInput.class))),
+                "every kind of bad input a two-feature stream has");
+        crossTheBroker(FEATURES, ModelCodec.toJson(Workload.model(23, FEATURES)), bads);
+    }
+
+    @Test
+    void shouldCarryConflictingValuesOddOrdersAndAnEventTheModelOverflowsOnThroughTheBroker() throws Exception {
+        byte[] k = utf8("k");
+        long before = Workload.T0 - 1000;
+        crossTheBroker(List.of("value"), ModelCodec.toJson(overflowsFarFromTheMean()), List.of(
+                new Bad("value and values", k, utf8("{\"value\": 1, \"values\": {\"value\": 1}}"),
+                        BadInput.CONFLICTING_VALUE),
+                new Bad("a value the model overflows on", k, utf8("{\"value\": 100}"), BadInput.NON_FINITE_FORECAST),
+                new Bad("an event older than the key's last", k, utf8("{\"ts\": " + before + ", \"value\": 10}"),
+                        BadInput.OUT_OF_ORDER),
+                // Its value is the event before it, sent again (see crossTheBroker).
+                new Bad("the key's last event again", k, null, BadInput.DUPLICATE)));
+    }
+
+    /**
+     * A model with finite weights and finite forecasts near the mean (10) that overflows once
+     * 2·1e308·tanh(0.1·x̂) passes the largest double, which a value of 100 does.
+     */
+    private static GruModel overflowsFarFromTheMean() {
+        GruLayout layout = GruLayout.of(Variant.CHO, 1, 1, 1);
+        Parameters p = Parameters.zeros(layout);
+        p.set("b_z_l0", 0, 0, 20.0);
+        p.set("W_h_l0", 0, 1, 0.1);
+        p.set("W_y", 0, 0, 1e308);
+        return new GruModel("it", 1, Instant.EPOCH, List.of("value"),
+                new Normalization(new double[] {10.0}, new double[] {2.0}), p, Map.of("kind", "hostile"));
+    }
+
+    /**
+     * Runs {@code run} on a stream of {@code features} served by {@code model}, each bad record between
+     * two good ones, and checks every dead letter against what was sent and where it landed.
+     */
+    private void crossTheBroker(List<String> features, byte[] model, List<Bad> bads) throws Exception {
         Properties gru = Runs.gru(kafka);
-        gru.setProperty("gru.features", String.join(",", FEATURES));
+        gru.setProperty("gru.features", String.join(",", features));
         StreamSettings settings = StreamSettings.fromProperties(gru);
         String app = kafka.uniqueTopic("dead-letter-it");
-        List<KeyValue<String, byte[]>> models = List.of(KeyValue.pair("it:1",
-                ModelCodec.toJson(Workload.model(23, FEATURES))));
+        List<KeyValue<String, byte[]>> models = List.of(KeyValue.pair("it:1", model));
         kafka.createTopics(1, settings.modelsTopic());
         Runs.publishModel(kafka, settings.modelsTopic(), models);
         // A topic's default record limit is 1 MiB in all, headers and framing included; the events
@@ -110,22 +160,18 @@ class DeadLetterBrokerIT {
                     .configs(Map.of("max.message.bytes", Integer.toString(2 * MIB))))).all().get(30, TimeUnit.SECONDS);
         }
 
-        List<Bad> bads = badInputs();
-        // With two features a lone "value" is the wrong feature count before it can conflict with
-        // "values": conflicting-value crosses the broker in the one-feature workload of the fault ITs.
-        assertEquals(EnumSet.complementOf(EnumSet.of(BadInput.CONFLICTING_VALUE)), bads.stream().map(Bad::reason)
-                .collect(java.util.stream.Collectors.toCollection(() -> EnumSet.noneOf(BadInput.class))),
-                "every kind of bad input a two-feature stream has");
         List<Workload.Event> events = new ArrayList<>();
         List<Integer> badAt = new ArrayList<>();
         Random rnd = new Random(4);
         for (int i = 0; i < bads.size(); i++) {
             long ts = Workload.T0 + 3000L * i;
-            events.add(good(ts, rnd));
+            events.add(good(ts, rnd, features));
             badAt.add(events.size());
-            events.add(new Workload.Event(bads.get(i).key(), bads.get(i).value(), ts + 1000, List.of(
+            byte[] value = bads.get(i).reason() == BadInput.DUPLICATE ? events.get(events.size() - 1).value()
+                    : bads.get(i).value();
+            events.add(new Workload.Event(bads.get(i).key(), value, ts + 1000, List.of(
                     Map.entry("trace", "t-" + i), Map.entry("trace", "again"), Map.entry("empty", ""))));
-            events.add(good(ts + 2000, rnd));
+            events.add(good(ts + 2000, rnd, features));
         }
         ReferenceRun reference = new ReferenceRun(gru, dir.resolve("reference"), models, events);
 
@@ -147,8 +193,8 @@ class DeadLetterBrokerIT {
                 RecordMetadata at = written.get(badAt.get(i));
                 ConsumerRecord<byte[], byte[]> letter = letterFrom(letters, at);
                 String name = bad.name();
-                assertArrayEquals(bad.key(), letter.key(), name + ": key");
-                assertArrayEquals(bad.value(), letter.value(), name + ": value");
+                assertArrayEquals(sent.key(), letter.key(), name + ": key");
+                assertArrayEquals(sent.value(), letter.value(), name + ": value");
                 assertEquals(sent.ts(), letter.timestamp(), name + ": timestamp");
                 List<Header> headers = List.of(letter.headers().toArray());
                 assertEquals(sent.headers().size() + 5, headers.size(), name + ": its headers and five added");
@@ -177,9 +223,14 @@ class DeadLetterBrokerIT {
                 .orElseThrow(() -> new AssertionError("no dead letter from " + where));
     }
 
-    private static Workload.Event good(long ts, Random rnd) {
-        return new Workload.Event(utf8("k"), utf8("{\"ts\":" + ts + ",\"values\":{\"temp\":" + (10 + 3 * rnd.nextGaussian())
-                + ",\"load\":" + (10 + 3 * rnd.nextGaussian()) + "}}"), ts, List.of());
+    /** A good event of key "k": every feature near 10. */
+    private static Workload.Event good(long ts, Random rnd, List<String> features) {
+        StringBuilder json = new StringBuilder("{\"ts\":").append(ts).append(",\"values\":{");
+        for (int f = 0; f < features.size(); f++) {
+            json.append(f == 0 ? "" : ",").append('"').append(features.get(f)).append("\":")
+                    .append(10 + 3 * rnd.nextGaussian());
+        }
+        return new Workload.Event(utf8("k"), utf8(json.append("}}").toString()), ts, List.of());
     }
 
     private static String text(byte[] bytes) {

@@ -39,8 +39,9 @@ final class Workload {
     }
 
     /**
-     * One bad record of every kind a producer can write for the single feature {@code value}: every
-     * {@link io.grustreams.stream.BadInput} code, some in more than one form. Each is a (key, value)
+     * One bad record of every kind a producer can write for the single feature {@code value} that is
+     * bad in itself (the event-order kinds depend on the key's last event, see {@link #mixed}), some
+     * in more than one form. Each is a (key, value)
      * pair; the key "k" is replaced by the workload's key.
      */
     static final List<Map.Entry<byte[], byte[]>> BAD = List.of(
@@ -146,23 +147,36 @@ final class Workload {
 
     /**
      * {@link #events} with bad records among them: after the good events of every third step, one
-     * record of {@link #BAD} (kinds in turn, so 48 steps hold every kind), keyed like one of the
-     * step's keys so it shares that key's partition, and carrying a {@code trace} header of its
-     * own. A record with a null key and a null value come every 48 steps as well.
+     * bad record, keyed like one of the step's keys so it shares that key's partition, and carrying
+     * {@code trace} headers of its own. The kinds come in turn: each of {@link #BAD}, then the key's
+     * event of this step again (a duplicate), then an event older than the key's last (out of order);
+     * 54 steps hold every kind. A record with a null key and one with a null value come every 54
+     * steps as well.
      */
     static List<Event> mixed(int keys, int from, int to, long seed) {
         List<Event> out = new ArrayList<>();
+        int kinds = BAD.size() + 2;
         for (int t = from; t < to; t++) {
-            out.addAll(events(keys, t, t + 1, seed));
+            List<Event> step = events(keys, t, t + 1, seed);
+            out.addAll(step);
             if (t % 3 != 1) {
                 continue;
             }
             long ts = T0 + 1000L * t + 500;
             List<Map.Entry<String, String>> trace = List.of(Map.entry("trace", "t-" + t), Map.entry("trace", "again"));
-            Map.Entry<byte[], byte[]> bad = BAD.get(t / 3 % BAD.size());
-            byte[] key = java.util.Arrays.equals(bad.getKey(), utf8("k")) ? utf8("key-" + t % keys) : bad.getKey();
-            out.add(new Event(key, bad.getValue(), ts, trace));
-            if (t / 3 % BAD.size() == 0) {
+            int kind = t / 3 % kinds;
+            byte[] key = utf8("key-" + t % keys);
+            if (kind == BAD.size()) {
+                Event last = step.get(t % keys);
+                out.add(new Event(last.key(), last.value(), ts, trace));
+            } else if (kind == BAD.size() + 1) {
+                out.add(new Event(key, utf8("{\"ts\":" + (T0 + 1000L * (t - 1)) + ",\"value\":10.0}"), ts, trace));
+            } else {
+                Map.Entry<byte[], byte[]> bad = BAD.get(kind);
+                out.add(new Event(java.util.Arrays.equals(bad.getKey(), utf8("k")) ? key : bad.getKey(), bad.getValue(),
+                        ts, trace));
+            }
+            if (kind == 0) {
                 out.add(new Event(null, utf8("{\"value\": 1}"), ts, trace));
                 out.add(new Event(utf8("key-" + (t + 1) % keys), null, ts, trace));
             }
