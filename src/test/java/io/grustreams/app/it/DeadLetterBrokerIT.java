@@ -20,12 +20,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -68,7 +70,7 @@ class DeadLetterBrokerIT {
         byte[] good = utf8("{\"values\": {\"temp\": 1, \"load\": 2}}");
         byte[] mebibyte = new byte[MIB];
         byte[] head = utf8("{\"values\": {\"temp\": 1, \"load\": 2}, \"pad\": \"");
-        java.util.Arrays.fill(mebibyte, (byte) 'x');
+        Arrays.fill(mebibyte, (byte) 'x');
         System.arraycopy(head, 0, mebibyte, 0, head.length);
         mebibyte[MIB - 2] = '"';
         mebibyte[MIB - 1] = '}';
@@ -108,7 +110,7 @@ class DeadLetterBrokerIT {
         assertEquals(EnumSet.complementOf(EnumSet.of(BadInput.CONFLICTING_VALUE, BadInput.NON_FINITE_FORECAST,
                 BadInput.OUT_OF_ORDER, BadInput.DUPLICATE)),
                 bads.stream().map(Bad::reason)
-                        .collect(java.util.stream.Collectors.toCollection(() -> EnumSet.noneOf(BadInput.class))),
+                        .collect(Collectors.toCollection(() -> EnumSet.noneOf(BadInput.class))),
                 "every kind of bad input a two-feature stream has");
         crossTheBroker(FEATURES, ModelCodec.toJson(Workload.model(23, FEATURES)), bads);
     }

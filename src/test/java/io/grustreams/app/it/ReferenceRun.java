@@ -3,14 +3,21 @@ package io.grustreams.app.it;
 import io.grustreams.stream.DeadLetters;
 import io.grustreams.stream.GruTopology;
 import io.grustreams.stream.StreamSettings;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -89,8 +96,8 @@ final class ReferenceRun {
     }
 
     /** The reasons of the dead letters, each once. */
-    java.util.Set<String> deadLetterReasons() {
-        java.util.Set<String> out = new java.util.TreeSet<>();
+    Set<String> deadLetterReasons() {
+        Set<String> out = new TreeSet<>();
         String marker = " | " + DeadLetters.REASON + "=";
         for (List<String> letters : deadLetters.values()) {
             for (String letter : letters) {
@@ -136,15 +143,15 @@ final class ReferenceRun {
         }
         if (bytes.length <= 200) {
             try {
-                return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-            } catch (java.nio.charset.CharacterCodingException e) {
+                return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
                 // Not text: shown by its digest below.
             }
         }
         try {
-            return bytes.length + " bytes, sha-256 " + java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return bytes.length + " bytes, sha-256 " + HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

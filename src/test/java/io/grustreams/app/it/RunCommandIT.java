@@ -8,9 +8,12 @@ import io.grustreams.stream.StreamSettings;
 import io.grustreams.testkit.KafkaCluster;
 import io.grustreams.testkit.KafkaExtension;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,8 +50,8 @@ class RunCommandIT {
         ReferenceRun reference = new ReferenceRun(gru, dir.resolve("reference"), models, events);
         assertFalse(reference.alerts.isEmpty(), "the workload must open alerts");
         // Every kind of bad input; the workload's model forecasts every event, so none is non-finite.
-        assertEquals(java.util.EnumSet.complementOf(java.util.EnumSet.of(BadInput.NON_FINITE_FORECAST)).stream()
-                .map(BadInput::code).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)),
+        assertEquals(EnumSet.complementOf(EnumSet.of(BadInput.NON_FINITE_FORECAST)).stream()
+                .map(BadInput::code).collect(Collectors.toCollection(TreeSet::new)),
                 reference.deadLetterReasons(), "every kind of bad input");
 
         Path config = Runs.config(dir.resolve("app.properties"), kafka.bootstrapServers(), app,

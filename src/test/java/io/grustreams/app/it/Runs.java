@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.grustreams.app.Main;
 import io.grustreams.stream.DeadLetters;
 import io.grustreams.stream.StateProbe;
@@ -23,13 +22,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -40,6 +45,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -187,9 +193,9 @@ final class Runs {
         }
     }
 
-    static void awaitTopics(KafkaCluster kafka, java.util.function.BooleanSupplier running, String... topics) {
+    static void awaitTopics(KafkaCluster kafka, BooleanSupplier running, String... topics) {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        try (org.apache.kafka.clients.admin.Admin admin = kafka.admin()) {
+        try (Admin admin = kafka.admin()) {
             while (!admin.listTopics().names().get(30, TimeUnit.SECONDS).containsAll(List.of(topics))) {
                 if (!running.getAsBoolean() || System.nanoTime() > deadline) {
                     throw new AssertionError("run did not create " + List.of(topics));
@@ -199,7 +205,7 @@ final class Runs {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new AssertionError("cannot list topics", e);
         }
     }
@@ -279,7 +285,7 @@ final class Runs {
      */
     static final class Feeder implements AutoCloseable {
         private final Thread thread;
-        private final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        private final AtomicInteger sent = new AtomicInteger();
         private volatile Throwable failure;
 
         Feeder(KafkaCluster kafka, String topic, List<Workload.Event> events, int perStep, Duration pause) {
@@ -353,7 +359,7 @@ final class Runs {
                 out.put(tp.partition(), high.get(tp).offset() - stable.get(tp).offset());
             }
             return out;
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new AssertionError("cannot list the offsets of " + topic + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -386,14 +392,14 @@ final class Runs {
      * the member's {@code client.id} up to its first '-' (so a run configured with {@code client.id=a}
      * shows as "a").
      */
-    static Map<String, java.util.Set<Integer>> assignment(KafkaCluster kafka, String applicationId, String topic) {
+    static Map<String, Set<Integer>> assignment(KafkaCluster kafka, String applicationId, String topic) {
         try (Admin admin = kafka.admin()) {
-            Map<String, java.util.Set<Integer>> out = new TreeMap<>();
+            Map<String, Set<Integer>> out = new TreeMap<>();
             var group = admin.describeConsumerGroups(List.of(applicationId)).all().get(30, TimeUnit.SECONDS)
                     .get(applicationId);
             for (var member : group.members()) {
                 String name = member.clientId().split("-", 2)[0];
-                java.util.Set<Integer> partitions = out.computeIfAbsent(name, k -> new java.util.TreeSet<>());
+                Set<Integer> partitions = out.computeIfAbsent(name, k -> new TreeSet<>());
                 for (TopicPartition tp : member.assignment().topicPartitions()) {
                     if (tp.topic().equals(topic)) {
                         partitions.add(tp.partition());
@@ -401,7 +407,7 @@ final class Runs {
                 }
             }
             return out;
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new AssertionError("cannot describe group " + applicationId + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -482,7 +488,7 @@ final class Runs {
                 new ByteArrayDeserializer(), IsolationLevel.READ_COMMITTED, Duration.ofMillis(300))) {
             inputs.put(r.partition() + "@" + r.offset(), r);
         }
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> letter : letters) {
             String source = header(letter, DeadLetters.SOURCE_PARTITION) + "@" + header(letter, DeadLetters.SOURCE_OFFSET);
             ConsumerRecord<byte[], byte[]> input = inputs.get(source);
@@ -497,7 +503,7 @@ final class Runs {
     }
 
     static String header(ConsumerRecord<?, ?> r, String name) {
-        org.apache.kafka.common.header.Header h = r.headers().lastHeader(name);
+        Header h = r.headers().lastHeader(name);
         assertNotNull(h, "header " + name);
         return new String(h.value(), StandardCharsets.UTF_8);
     }

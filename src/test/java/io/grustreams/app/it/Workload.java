@@ -9,6 +9,7 @@ import io.grustreams.model.codec.ModelCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -64,7 +65,7 @@ final class Workload {
 
     private static byte[] tooLarge() {
         byte[] v = new byte[70_000];
-        java.util.Arrays.fill(v, (byte) ' ');
+        Arrays.fill(v, (byte) ' ');
         byte[] head = utf8("{\"value\": 1}");
         System.arraycopy(head, 0, v, 0, head.length);
         return v;
@@ -116,8 +117,8 @@ final class Workload {
         }
         double[] mean = new double[d];
         double[] std = new double[d];
-        java.util.Arrays.fill(mean, 10);
-        java.util.Arrays.fill(std, 3);
+        Arrays.fill(mean, 10);
+        Arrays.fill(std, 3);
         return new GruModel("it", 1, Instant.EPOCH, features, new Normalization(mean, std), new Parameters(layout, w),
                 Map.of("test", "it"));
     }
@@ -173,7 +174,7 @@ final class Workload {
                 out.add(new Event(key, utf8("{\"ts\":" + (T0 + 1000L * (t - 1)) + ",\"value\":10.0}"), ts, trace));
             } else {
                 Map.Entry<byte[], byte[]> bad = BAD.get(kind);
-                out.add(new Event(java.util.Arrays.equals(bad.getKey(), utf8("k")) ? key : bad.getKey(), bad.getValue(),
+                out.add(new Event(Arrays.equals(bad.getKey(), utf8("k")) ? key : bad.getKey(), bad.getValue(),
                         ts, trace));
             }
             if (kind == 0) {
