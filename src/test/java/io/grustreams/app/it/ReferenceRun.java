@@ -1,15 +1,26 @@
 package io.grustreams.app.it;
 
+import io.grustreams.stream.DeadLetters;
 import io.grustreams.stream.GruTopology;
 import io.grustreams.stream.StreamSettings;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -21,6 +32,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * The uninterrupted run the broker runs are compared with: the same topology in a
@@ -33,6 +45,12 @@ final class ReferenceRun {
     final Map<String, List<String>> forecasts = new TreeMap<>();
     /** Each key's alert values, in order. */
     final Map<String, List<String>> alerts = new TreeMap<>();
+    /**
+     * Each key's dead letters, in order, as {@link #deadLetter} describes them (the record key
+     * shown by {@link #show}); the source partition and offset, which differ between a one-partition
+     * driver and a broker, are checked apart.
+     */
+    final Map<String, List<String>> deadLetters = new TreeMap<>();
     /** Each key's final per-key state, as the store holds it. */
     final Map<String, byte[]> states = new TreeMap<>();
 
@@ -54,12 +72,19 @@ final class ReferenceRun {
             }
             TestInputTopic<byte[], byte[]> in = driver.createInputTopic(settings.eventsTopic(), bytes, bytes);
             for (Workload.Event e : events) {
-                in.pipeInput(e.key().getBytes(StandardCharsets.UTF_8), e.json(), e.ts());
+                RecordHeaders headers = new RecordHeaders();
+                e.headers().forEach(h -> headers.add(h.getKey(), Workload.utf8(h.getValue())));
+                in.pipeInput(new TestRecord<>(e.key(), e.value(), headers, e.ts()));
             }
             collect(driver.createOutputTopic(settings.forecastsTopic(), new ByteArrayDeserializer(),
                     new ByteArrayDeserializer()).readKeyValuesToList(), forecasts);
             collect(driver.createOutputTopic(settings.alertsTopic(), new ByteArrayDeserializer(),
                     new ByteArrayDeserializer()).readKeyValuesToList(), alerts);
+            for (TestRecord<byte[], byte[]> r : driver.createOutputTopic(settings.deadLettersTopic(),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList()) {
+                deadLetters.computeIfAbsent(show(r.key()), k -> new ArrayList<>())
+                        .add(deadLetter(r.value(), r.timestamp(), r.headers()));
+            }
             KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(settings.stateStore());
             try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
                 while (it.hasNext()) {
@@ -68,6 +93,19 @@ final class ReferenceRun {
                 }
             }
         }
+    }
+
+    /** The reasons of the dead letters, each once. */
+    Set<String> deadLetterReasons() {
+        Set<String> out = new TreeSet<>();
+        String marker = " | " + DeadLetters.REASON + "=";
+        for (List<String> letters : deadLetters.values()) {
+            for (String letter : letters) {
+                int at = letter.indexOf(marker) + marker.length();
+                out.add(letter.substring(at, letter.indexOf(" | ", at)));
+            }
+        }
+        return out;
     }
 
     /** Groups records by key, keeping their order; values as text. */
@@ -81,6 +119,40 @@ final class ReferenceRun {
         for (KeyValue<byte[], byte[]> r : records) {
             into.computeIfAbsent(new String(r.key, StandardCharsets.UTF_8), k -> new ArrayList<>())
                     .add(new String(r.value, StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * A dead letter as text: its value ({@link #show}), timestamp and every header but the source
+     * partition and offset, in order.
+     */
+    static String deadLetter(byte[] value, long timestamp, Headers headers) {
+        StringBuilder b = new StringBuilder().append(show(value)).append(" @").append(timestamp);
+        for (Header h : headers) {
+            if (!h.key().equals(DeadLetters.SOURCE_PARTITION) && !h.key().equals(DeadLetters.SOURCE_OFFSET)) {
+                b.append(" | ").append(h.key()).append('=').append(show(h.value()));
+            }
+        }
+        return b.toString();
+    }
+
+    /** Bytes as text: "(null)", the string if it is short valid UTF-8, else the length and a digest. */
+    static String show(byte[] bytes) {
+        if (bytes == null) {
+            return "(null)";
+        }
+        if (bytes.length <= 200) {
+            try {
+                return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
+                // Not text: shown by its digest below.
+            }
+        }
+        try {
+            return bytes.length + " bytes, sha-256 " + HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
