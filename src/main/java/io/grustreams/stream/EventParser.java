@@ -96,11 +96,15 @@ final class EventParser {
                     }
                     case "value" -> {
                         single++;
-                        if (!readNumber(p, v, "value", out) || !requireOneFeature(out)) {
+                        if (!readNumber(p, v, "value", out)) {
                             return false;
                         }
-                        out.values[0] = p.getDoubleValue();
-                        out.seen[0] = true;
+                        // Whether one value fits the stream is judged after the object: with "values" too,
+                        // the event is conflicting whatever the feature count.
+                        if (features.size() == 1) {
+                            out.values[0] = p.getDoubleValue();
+                            out.seen[0] = true;
+                        }
                     }
                     case "values" -> {
                         multi++;
@@ -121,7 +125,7 @@ final class EventParser {
             if (single == 0 && multi == 0) {
                 return out.fail(BadInput.MISSING_VALUE, "the event has neither \"value\" nor \"values\"");
             }
-            return multi == 0 || requireAllFeatures(out);
+            return multi == 0 ? requireOneFeature(out) : requireAllFeatures(out);
         } catch (JsonProcessingException e) {
             return out.fail(BadInput.NOT_JSON, clip(e.getOriginalMessage()));
         } catch (IOException | RuntimeException e) {

@@ -117,6 +117,9 @@ class EventParserTest {
         assertBad(one, 1, KEY, new byte[0], BadInput.EMPTY_VALUE);
         assertBad(two, 2, KEY, utf8("{\"value\": 1}"), BadInput.WRONG_FEATURE_COUNT);
         assertBad(two, 2, KEY, utf8("{\"values\": {\"temp\": 1}}"), BadInput.WRONG_FEATURE_COUNT);
+        // Both forms at once conflict whatever the feature count, in either order.
+        assertBad(two, 2, KEY, utf8("{\"value\": 1, \"values\": {\"temp\": 1, \"load\": 2}}"), BadInput.CONFLICTING_VALUE);
+        assertBad(two, 2, KEY, utf8("{\"values\": {\"temp\": 1, \"load\": 2}, \"value\": 1}"), BadInput.CONFLICTING_VALUE);
         assertBad(two, 2, KEY, utf8("{\"values\": {\"temp\": 1, \"load\": 2, \"rpm\": 3}}"), BadInput.UNKNOWN_FEATURE);
         assertBad(two, 2, KEY, utf8("{\"values\": {\"tmp\": 1, \"load\": 2}}"), BadInput.UNKNOWN_FEATURE);
         assertBad(one, 1, KEY, utf8("{\"ts\": \"yesterday\", \"value\": 1}"), BadInput.BAD_TIMESTAMP);
