@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grustreams.model.GruModel;
+import io.grustreams.stream.BadInputs.Bad;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,47 +32,10 @@ class DeadLetterTopologyTest {
     @TempDir(factory = TargetTempDir.class)
     Path dir;
 
-    private record Bad(String name, byte[] key, byte[] value, BadInput reason) {
-    }
-
-    private static List<Bad> badInputs() {
-        byte[] k = utf8("k");
-        byte[] good = utf8("{\"values\": {\"temp\": 1, \"load\": 2}}");
-        byte[] megabyte = new byte[1_000_000];
-        byte[] head = utf8("{\"values\": {\"temp\": 1, \"load\": 2}, \"pad\": \"");
-        java.util.Arrays.fill(megabyte, (byte) 'x');
-        System.arraycopy(head, 0, megabyte, 0, head.length);
-        megabyte[megabyte.length - 2] = '"';
-        megabyte[megabyte.length - 1] = '}';
-        byte[] random = new byte[512];
-        new Random(99).nextBytes(random);
-        return List.of(
-                new Bad("not JSON", k, utf8("temp=1,load=2"), BadInput.NOT_JSON),
-                new Bad("a JSON array", k, utf8("[1, 2]"), BadInput.NOT_AN_OBJECT),
-                new Bad("missing value", k, utf8("{\"ts\": 5}"), BadInput.MISSING_VALUE),
-                new Bad("value of the wrong type", k, utf8("{\"values\": {\"temp\": \"hot\", \"load\": 2}}"),
-                        BadInput.WRONG_TYPE),
-                new Bad("NaN", k, utf8("{\"values\": {\"temp\": NaN, \"load\": 2}}"), BadInput.NOT_FINITE),
-                new Bad("+Infinity", k, utf8("{\"values\": {\"temp\": Infinity, \"load\": 2}}"), BadInput.NOT_FINITE),
-                new Bad("-Infinity", k, utf8("{\"values\": {\"temp\": 1, \"load\": -Infinity}}"), BadInput.NOT_FINITE),
-                new Bad("overflow", k, utf8("{\"values\": {\"temp\": 1e999, \"load\": 2}}"), BadInput.NOT_FINITE),
-                new Bad("null key", null, good, BadInput.BAD_KEY),
-                new Bad("empty key", new byte[0], good, BadInput.BAD_KEY),
-                new Bad("too few features", k, utf8("{\"values\": {\"temp\": 1}}"), BadInput.WRONG_FEATURE_COUNT),
-                new Bad("one value for two features", k, utf8("{\"value\": 1}"), BadInput.WRONG_FEATURE_COUNT),
-                new Bad("unknown feature", k, utf8("{\"values\": {\"temp\": 1, \"rpm\": 2}}"),
-                        BadInput.UNKNOWN_FEATURE),
-                new Bad("unparsable timestamp", k, utf8("{\"ts\": \"noon\", \"values\": {\"temp\": 1, \"load\": 2}}"),
-                        BadInput.BAD_TIMESTAMP),
-                new Bad("1 MB payload", k, megabyte, BadInput.TOO_LARGE),
-                new Bad("random bytes", k, random, BadInput.NOT_JSON),
-                new Bad("null value", k, null, BadInput.EMPTY_VALUE));
-    }
-
     @Test
     void shouldSendEveryBadInputUnchangedToTheDeadLetterTopicAndProcessItsNeighbours() {
         GruModel model = TestModels.random("m", 1, FEATURES, 6, 8);
-        List<Bad> bads = badInputs();
+        List<Bad> bads = BadInputs.ofEveryKind(1_000_000);
         List<double[]> goods = new ArrayList<>();
         Random rnd = new Random(4);
         try (TopologyHarness h = new TopologyHarness(props("gru.features", "temp,load"), dir)) {

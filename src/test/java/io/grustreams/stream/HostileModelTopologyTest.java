@@ -7,11 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grustreams.model.GruLayout;
 import io.grustreams.model.GruModel;
-import io.grustreams.model.Normalization;
-import io.grustreams.model.Parameters;
-import io.grustreams.model.Variant;
 import io.grustreams.model.codec.HostileModelFiles;
 import io.grustreams.model.codec.ModelCodec;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.utils.Bytes;
 import org.junit.jupiter.api.Test;
@@ -107,24 +102,10 @@ class HostileModelTopologyTest {
         }
     }
 
-    /**
-     * The persistence model of {@link TestModels#persistence} with a readout of 1e308: finite weights,
-     * finite forecasts near the mean (10), and an overflow once 2·1e308·tanh(0.1·x̂) passes the largest
-     * double, which a value of 100 does.
-     */
-    private static GruModel overflowsFarFromTheMean() {
-        GruLayout layout = GruLayout.of(Variant.CHO, 1, 1, 1);
-        Parameters p = Parameters.zeros(layout);
-        p.set("b_z_l0", 0, 0, 20.0);
-        p.set("W_h_l0", 0, 1, 0.1);
-        p.set("W_y", 0, 0, 1e308);
-        return new GruModel("m", 1, Instant.parse("2024-05-01T00:00:00Z"), ONE,
-                new Normalization(new double[] {10.0}, new double[] {2.0}), p, Map.of("kind", "hostile"));
-    }
 
     @Test
     void shouldDeadLetterAnEventTheModelOverflowsOnAndLeaveTheKeyAsItWas() {
-        GruModel model = overflowsFarFromTheMean();
+        GruModel model = BadInputs.overflowsFarFromTheMean("m", Instant.parse("2024-05-01T00:00:00Z"));
         List<double[]> goods = new ArrayList<>();
         try (TopologyHarness h = new TopologyHarness(props("gru.ring.size", "8"), dir)) {
             h.publish(ModelRegistry.recordKey(model), model);

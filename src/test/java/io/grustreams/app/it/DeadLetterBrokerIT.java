@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.grustreams.model.GruLayout;
-import io.grustreams.model.GruModel;
-import io.grustreams.model.Normalization;
-import io.grustreams.model.Parameters;
-import io.grustreams.model.Variant;
 import io.grustreams.model.codec.ModelCodec;
 import io.grustreams.stream.BadInput;
+import io.grustreams.stream.BadInputs;
+import io.grustreams.stream.BadInputs.Bad;
 import io.grustreams.stream.DeadLetters;
 import io.grustreams.stream.StreamSettings;
 import io.grustreams.testkit.KafkaCluster;
@@ -20,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -62,52 +58,12 @@ class DeadLetterBrokerIT {
         this.kafka = kafka;
     }
 
-    private record Bad(String name, byte[] key, byte[] value, BadInput reason) {
-    }
-
-    private static List<Bad> badInputs() {
-        byte[] k = utf8("k");
-        byte[] good = utf8("{\"values\": {\"temp\": 1, \"load\": 2}}");
-        byte[] mebibyte = new byte[MIB];
-        byte[] head = utf8("{\"values\": {\"temp\": 1, \"load\": 2}, \"pad\": \"");
-        Arrays.fill(mebibyte, (byte) 'x');
-        System.arraycopy(head, 0, mebibyte, 0, head.length);
-        mebibyte[MIB - 2] = '"';
-        mebibyte[MIB - 1] = '}';
-        byte[] random = new byte[512];
-        new Random(99).nextBytes(random);
-        return List.of(
-                new Bad("not JSON", k, utf8("temp=1,load=2"), BadInput.NOT_JSON),
-                new Bad("a JSON array", k, utf8("[1, 2]"), BadInput.NOT_AN_OBJECT),
-                new Bad("missing value", k, utf8("{\"ts\": 5}"), BadInput.MISSING_VALUE),
-                new Bad("value of the wrong type", k, utf8("{\"values\": {\"temp\": \"hot\", \"load\": 2}}"),
-                        BadInput.WRONG_TYPE),
-                new Bad("NaN", k, utf8("{\"values\": {\"temp\": NaN, \"load\": 2}}"), BadInput.NOT_FINITE),
-                new Bad("+Infinity", k, utf8("{\"values\": {\"temp\": Infinity, \"load\": 2}}"), BadInput.NOT_FINITE),
-                new Bad("-Infinity", k, utf8("{\"values\": {\"temp\": 1, \"load\": -Infinity}}"), BadInput.NOT_FINITE),
-                new Bad("overflow", k, utf8("{\"values\": {\"temp\": 1e999, \"load\": 2}}"), BadInput.NOT_FINITE),
-                new Bad("null key", null, good, BadInput.BAD_KEY),
-                new Bad("empty key", new byte[0], good, BadInput.BAD_KEY),
-                new Bad("key not UTF-8", new byte[] {(byte) 0xc3, (byte) 0x28}, good, BadInput.BAD_KEY),
-                new Bad("too few features", k, utf8("{\"values\": {\"temp\": 1}}"), BadInput.WRONG_FEATURE_COUNT),
-                new Bad("one value for two features", k, utf8("{\"value\": 1}"), BadInput.WRONG_FEATURE_COUNT),
-                new Bad("unknown feature", k, utf8("{\"values\": {\"temp\": 1, \"rpm\": 2}}"),
-                        BadInput.UNKNOWN_FEATURE),
-                new Bad("unparsable timestamp", k, utf8("{\"ts\": \"noon\", \"values\": {\"temp\": 1, \"load\": 2}}"),
-                        BadInput.BAD_TIMESTAMP),
-                new Bad("1 MiB payload", k, mebibyte, BadInput.TOO_LARGE),
-                new Bad("random bytes", k, random, BadInput.NOT_JSON),
-                new Bad("null value", k, null, BadInput.EMPTY_VALUE),
-                new Bad("empty value", k, new byte[0], BadInput.EMPTY_VALUE));
-    }
-
     @Test
     void shouldCarryEveryBadInputUnchangedWithItsOwnAndTheAddedHeadersThroughTheBroker() throws Exception {
-        List<Bad> bads = badInputs();
-        // With two features a lone "value" is the wrong feature count before it can conflict with
-        // "values", and this model forecasts every input: those kinds, and the event-order ones, come
-        // in the next test.
-        assertEquals(EnumSet.complementOf(EnumSet.of(BadInput.CONFLICTING_VALUE, BadInput.NON_FINITE_FORECAST,
+        List<Bad> bads = BadInputs.ofEveryKind(MIB);
+        // This model forecasts every input, and each event comes after the last: the overflow and the
+        // event-order kinds come in the next test.
+        assertEquals(EnumSet.complementOf(EnumSet.of(BadInput.NON_FINITE_FORECAST,
                 BadInput.OUT_OF_ORDER, BadInput.DUPLICATE)),
                 bads.stream().map(Bad::reason)
                         .collect(Collectors.toCollection(() -> EnumSet.noneOf(BadInput.class))),
@@ -119,7 +75,7 @@ class DeadLetterBrokerIT {
     void shouldCarryConflictingValuesOddOrdersAndAnEventTheModelOverflowsOnThroughTheBroker() throws Exception {
         byte[] k = utf8("k");
         long before = Workload.T0 - 1000;
-        crossTheBroker(List.of("value"), ModelCodec.toJson(overflowsFarFromTheMean()), List.of(
+        crossTheBroker(List.of("value"), ModelCodec.toJson(BadInputs.overflowsFarFromTheMean("it", Instant.EPOCH)), List.of(
                 new Bad("value and values", k, utf8("{\"value\": 1, \"values\": {\"value\": 1}}"),
                         BadInput.CONFLICTING_VALUE),
                 new Bad("a value the model overflows on", k, utf8("{\"value\": 100}"), BadInput.NON_FINITE_FORECAST),
@@ -129,19 +85,6 @@ class DeadLetterBrokerIT {
                 new Bad("the key's last event again", k, null, BadInput.DUPLICATE)));
     }
 
-    /**
-     * A model with finite weights and finite forecasts near the mean (10) that overflows once
-     * 2·1e308·tanh(0.1·x̂) passes the largest double, which a value of 100 does.
-     */
-    private static GruModel overflowsFarFromTheMean() {
-        GruLayout layout = GruLayout.of(Variant.CHO, 1, 1, 1);
-        Parameters p = Parameters.zeros(layout);
-        p.set("b_z_l0", 0, 0, 20.0);
-        p.set("W_h_l0", 0, 1, 0.1);
-        p.set("W_y", 0, 0, 1e308);
-        return new GruModel("it", 1, Instant.EPOCH, List.of("value"),
-                new Normalization(new double[] {10.0}, new double[] {2.0}), p, Map.of("kind", "hostile"));
-    }
 
     /**
      * Runs {@code run} on a stream of {@code features} served by {@code model}, each bad record between
