@@ -353,10 +353,8 @@ public final class KeyProcessor {
         }
 
         // h_t = cell(h_{t-1}, inputs(x_t)) through every layer, then the readout: the forecasts of x_{t+1} .. x_{t+N},
-        // into scratch: the key takes them only if they are finite.
-        for (int j = 0; j < previous.length; j++) {
-            previous[j] = state.scale.last(j);
-        }
+        // into scratch: the key takes them only if they are finite. x_{t-1} is in previous (read above; a
+        // re-warm replays into its own scale and leaves the key's untouched).
         nextScale.copyFrom(state.scale);
         nextScale.observe(values, scaleAlpha);
         System.arraycopy(state.hidden, 0, s.nextHidden, 0, s.stateSize);
