@@ -53,6 +53,8 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private KeyProcessor.Outcome outcome;
     private DecodedStates decoded;
     private DecodedStates.Slot slot;
+    /** The array {@link #load} read the key's state from and decoded cleanly, or null (a new key, an unreadable state). */
+    private byte[] loaded;
     private KeyStateCodec codec;
     private RecordWriter writer;
     /** Version of the model that processed this task's previous event; NO_MODEL before any. */
@@ -99,7 +101,8 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             // Older than the key's last event, or that event again: the key is unchanged, the record kept aside.
             deadLetter(record, BadInput.of(outcome.order()), EventOrder.detail(outcome.order(), ts,
                     outcome.lastTimestamp()));
-            save(key);
+            // Nothing to put: the state is still the one the store holds.
+            unchanged();
             return;
         }
         if (outcome.modelless()) {
@@ -158,6 +161,7 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         boolean kept = slot.matches(stored);
         // From here the state changes: until save() it matches no stored array, even if processing fails.
         slot.bytes = null;
+        loaded = stored;
         if (kept) {
             return;
         }
@@ -175,12 +179,24 @@ final class GruProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             LOG.warn("per-key state of key {} is unreadable and starts afresh: {}", event.key, e.getMessage());
             metrics.stateReset();
             state.clear();
+            loaded = null;
         }
     }
 
     @Override
     public void close() {
         decoded.clear();
+    }
+
+    /**
+     * The key's state was not changed by this event: it is still what {@link #load} read, so the kept
+     * decoded state matches the stored array again and nothing is put (a put is a RocksDB write and a
+     * changelog record). A state that was not in the store, or unreadable, stays unmatched.
+     */
+    private void unchanged() {
+        if (loaded != null) {
+            decoded.saved(slot, loaded);
+        }
     }
 
     /** Puts the key's state and remembers the array, which the key's next event may find unchanged. */

@@ -79,6 +79,33 @@ class EventOrderTopologyTest {
     }
 
     @Test
+    void shouldWriteNothingToTheStoreForAnEventLeftOut() {
+        Random rnd = new Random(11);
+        List<Event> sent = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            sent.add(new Event("a", T0 + i * MINUTE, reading(rnd)));
+        }
+        try (TopologyHarness h = new TopologyHarness(props(GRU), dir)) {
+            GruModel model = TestModels.perKey("m", 1, h.settings.features(), 6, 1, h.settings.inputs());
+            h.publish(ModelRegistry.recordKey(model), model);
+            for (Event e : sent) {
+                h.event(e.key(), e.ts(), e.values());
+            }
+            double written = h.metric(StreamMetrics.STORE_BYTES, "store", "state");
+            Event last = sent.get(sent.size() - 1);
+            h.event("a", T0 - MINUTE, reading(rnd));
+            h.event("a", last.ts(), last.values());
+            assertEquals(written, h.metric(StreamMetrics.STORE_BYTES, "store", "state"),
+                    "a left-out event puts no state");
+            assertEquals(2, h.deadLetters.readRecordsToList().size());
+            Event next = new Event("a", T0 + 10 * MINUTE, reading(rnd));
+            h.event(next.key(), next.ts(), next.values());
+            sent.add(next);
+            assertForecastsAreTheEnginesOn(sent, h, model);
+        }
+    }
+
+    @Test
     void shouldDeadLetterTheSameEventSentTwiceButProcessAnotherAtTheSameTime() {
         Random rnd = new Random(8);
         double[] first = reading(rnd);
