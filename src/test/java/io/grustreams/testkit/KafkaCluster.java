@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -86,11 +87,19 @@ public final class KafkaCluster {
         return Admin.create(clientConfig());
     }
 
-    /** Creates the topics (replication 1) and returns once the broker has them. */
+    /**
+     * Creates the topics (replication 1, kept forever) and returns once the broker has them.
+     *
+     * <p>Kept forever ({@code retention.ms=-1}): tests stamp records with fixed event times (2024), and a
+     * broker's time-based retention deletes records by their timestamps, not their age on the broker, at
+     * its retention checks (30 s after it starts, then every 5 minutes). A check that came mid-test took
+     * one forecast from under a reader.
+     */
     public void createTopics(int partitions, String... topics) {
         List<NewTopic> newTopics = new ArrayList<>();
         for (String t : topics) {
-            newTopics.add(new NewTopic(t, partitions, (short) 1));
+            newTopics.add(new NewTopic(t, partitions, (short) 1)
+                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
         }
         try (Admin admin = admin()) {
             admin.createTopics(newTopics).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

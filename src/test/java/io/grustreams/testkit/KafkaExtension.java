@@ -64,7 +64,9 @@ public final class KafkaExtension implements ParameterResolver {
                         new KafkaCluster(container.getBootstrapServers(), "container " + Docker.KAFKA_IMAGE),
                         container::stop);
             }
-            InProcessKafkaBroker broker = InProcessKafkaBroker.builder().build();
+            // Topics made outside createTopics (by the app, by a test's own admin) keep their records
+            // too: see KafkaCluster#createTopics for why a test's records must not expire.
+            InProcessKafkaBroker broker = InProcessKafkaBroker.builder().config("log.retention.ms", "-1").build();
             try {
                 broker.start();
             } catch (RuntimeException e) {

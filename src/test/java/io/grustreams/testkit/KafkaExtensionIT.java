@@ -12,7 +12,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
@@ -72,6 +76,17 @@ class KafkaExtensionIT {
                 new StringDeserializer(), new StringDeserializer(), Duration.ofSeconds(20));
         late.get(20, TimeUnit.SECONDS);
         assertEquals(List.of("1", "2"), read.stream().map(ConsumerRecord::value).toList());
+    }
+
+    @Test
+    void shouldKeepRecordsOfAnyEventTimeOnTheTopicsItCreates(KafkaCluster kafka) throws Exception {
+        String topic = kafka.uniqueTopic("forever");
+        kafka.createTopics(1, topic);
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try (Admin admin = kafka.admin()) {
+            Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            assertEquals("-1", config.get(TopicConfig.RETENTION_MS_CONFIG).value());
+        }
     }
 
     @Test

@@ -116,13 +116,41 @@ class ModelHotSwapIT {
         kafka.produce(StreamSettings.fromProperties(config).eventsTopic(), records);
     }
 
+    /** The forecasts of the first {@code count / KEYS.size()} events of every key, failing with what is missing. */
     private List<JsonNode> forecasts(int count) throws IOException {
+        StreamSettings s = StreamSettings.fromProperties(config);
+        List<ConsumerRecord<String, byte[]>> records;
+        try {
+            records = kafka.readAtLeast(s.forecastsTopic(), count, new StringDeserializer(),
+                    new ByteArrayDeserializer(), WAIT);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; " + missing(count / KEYS.size()), e);
+        }
         List<JsonNode> out = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : kafka.readAtLeast(StreamSettings.fromProperties(config).forecastsTopic(),
-                count, new StringDeserializer(), new ByteArrayDeserializer(), WAIT)) {
+        for (ConsumerRecord<String, byte[]> r : records) {
             out.add(JSON.readTree(r.value()));
         }
         return out;
+    }
+
+    /** Which (key, event time) of the first {@code perKey} events of every key have no forecast, and the dead letters. */
+    private String missing(int perKey) throws IOException {
+        StreamSettings s = StreamSettings.fromProperties(config);
+        List<String> absent = new ArrayList<>();
+        for (String key : KEYS) {
+            for (int t = 0; t < perKey; t++) {
+                absent.add(key + "@" + iso(T0 + 1000L * t));
+            }
+        }
+        for (ConsumerRecord<String, String> r : kafka.readAll(s.forecastsTopic(), Duration.ofSeconds(1))) {
+            JsonNode f = JSON.readTree(r.value());
+            absent.remove(f.get("key").asText() + "@" + f.get("ts").asText());
+        }
+        List<String> deadLetters = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : kafka.readAll(s.deadLettersTopic(), Duration.ofSeconds(1))) {
+            deadLetters.add(r.value());
+        }
+        return "no forecast for " + absent + "; dead letters " + deadLetters;
     }
 
     private static double metric(KafkaStreams streams, String name) {
