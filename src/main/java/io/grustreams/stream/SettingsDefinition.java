@@ -102,6 +102,50 @@ public final class SettingsDefinition {
         };
     }
 
+    /** An integer of at least min; the message is "{@code key must be >= min: value}". */
+    public static ConfigDef.Validator intAtLeast(long min) {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                long n = ((Number) value).longValue();
+                if (n < min) {
+                    throw new ConfigException(name + " must be >= " + min + ": " + n);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "integer >= " + min;
+            }
+        };
+    }
+
+    /**
+     * A finite number between min and max, each end included or not (max infinite: no upper end); the
+     * message is "{@code key must be in (min, max]: value}" or "{@code key must be finite and > min: value}".
+     */
+    public static ConfigDef.Validator finiteIn(double min, boolean minIncluded, double max, boolean maxIncluded) {
+        String interval = Double.isInfinite(max)
+                ? "finite and " + (minIncluded ? ">= " : "> ") + format(min)
+                : "in " + (minIncluded ? "[" : "(") + format(min) + ", " + format(max) + (maxIncluded ? "]" : ")");
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                double d = ((Number) value).doubleValue();
+                boolean aboveMin = minIncluded ? d >= min : d > min;
+                boolean belowMax = maxIncluded ? d <= max : d < max;
+                if (!(Double.isFinite(d) && aboveMin && belowMax)) {
+                    throw new ConfigException(name + " must be " + interval + ": " + format(value));
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "number " + interval.replace("finite and ", "");
+            }
+        };
+    }
+
     /**
      * A value {@code check} accepts, given the key and the value; its {@link IllegalArgumentException}
      * becomes the message, prefixed

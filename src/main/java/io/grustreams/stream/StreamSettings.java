@@ -186,53 +186,70 @@ public final class StreamSettings {
     }
 
     /** One gru.anomaly.* knob: its name in kebab case, its type, its default and the builder method it sets. */
-    private record AnomalyKnob(String name, ConfigDef.Type type, Object dflt, String doc,
+    private record AnomalyKnob(String name, ConfigDef.Type type, Object dflt, ConfigDef.Validator valid, String doc,
             BiConsumer<AnomalyConfig.Builder, Object> set) {
+
+        /** The AnomalyConfig field this knob sets, as its messages name it: {@code short-window} is {@code shortWindow}. */
+        String field() {
+            StringBuilder b = new StringBuilder();
+            boolean upper = false;
+            for (char c : name.toCharArray()) {
+                if (c == '-') {
+                    upper = true;
+                } else {
+                    b.append(upper ? Character.toUpperCase(c) : c);
+                    upper = false;
+                }
+            }
+            return b.toString();
+        }
     }
 
     private static List<AnomalyKnob> anomalyKnobs() {
         AnomalyConfig d = AnomalyConfig.defaults();
         ConfigDef.Type dbl = ConfigDef.Type.DOUBLE;
         ConfigDef.Type i = ConfigDef.Type.INT;
+        ConfigDef.Validator positive = SettingsDefinition.finiteIn(0, false, Double.POSITIVE_INFINITY, false);
+        ConfigDef.Validator atLeastOne = SettingsDefinition.finiteIn(1, true, Double.POSITIVE_INFINITY, false);
         return List.of(
-                new AnomalyKnob("residual-half-life", dbl, d.residualHalfLife(),
+                new AnomalyKnob("residual-half-life", dbl, d.residualHalfLife(), atLeastOne,
                         "events after which a residual's weight in the running mean and variance has halved",
                         (b, v) -> b.residualHalfLife((Double) v)),
-                new AnomalyKnob("residual-warmup", i, d.residualWarmup(),
-                        "residuals folded into the statistics before any is scored (at least 2)",
+                new AnomalyKnob("residual-warmup", i, d.residualWarmup(), SettingsDefinition.intAtLeast(2),
+                        "residuals folded into the statistics before any is scored",
                         (b, v) -> b.residualWarmup((Integer) v)),
-                new AnomalyKnob("min-residual-std", dbl, d.minResidualStd(),
+                new AnomalyKnob("min-residual-std", dbl, d.minResidualStd(), positive,
                         "floor on each feature's residual std, in the feature's units",
                         (b, v) -> b.minResidualStd((Double) v)),
-                new AnomalyKnob("short-window", i, d.shortWindow(),
+                new AnomalyKnob("short-window", i, d.shortWindow(), SettingsDefinition.intIn(1, AnomalyConfig.MAX_WINDOW),
                         "raw scores in the short moving average (at most the learning period)",
                         (b, v) -> b.shortWindow((Integer) v)),
-                new AnomalyKnob("long-window", i, d.longWindow(),
+                new AnomalyKnob("long-window", i, d.longWindow(), SettingsDefinition.intIn(2, AnomalyConfig.MAX_WINDOW),
                         "span of the reference distribution of short averages, in averages",
                         (b, v) -> b.longWindow((Integer) v)),
-                new AnomalyKnob("learning-period", i, d.learningPeriod(),
+                new AnomalyKnob("learning-period", i, d.learningPeriod(), SettingsDefinition.intIn(2, AnomalyConfig.MAX_WINDOW),
                         "short averages in the reference before the likelihood is computed (0.5 until then)",
                         (b, v) -> b.learningPeriod((Integer) v)),
-                new AnomalyKnob("min-likelihood-variance", dbl, d.minLikelihoodVariance(),
+                new AnomalyKnob("min-likelihood-variance", dbl, d.minLikelihoodVariance(), positive,
                         "floor on the variance of the reference",
                         (b, v) -> b.minLikelihoodVariance((Double) v)),
-                new AnomalyKnob("open-threshold", dbl, d.openThreshold(),
-                        "likelihood at or above which an event counts toward opening an alert; in (0, 1)",
+                new AnomalyKnob("open-threshold", dbl, d.openThreshold(), SettingsDefinition.finiteIn(0, false, 1, false),
+                        "likelihood at or above which an event counts toward opening an alert",
                         (b, v) -> b.openThreshold((Double) v)),
-                new AnomalyKnob("open-after", i, d.openAfter(),
+                new AnomalyKnob("open-after", i, d.openAfter(), SettingsDefinition.intAtLeast(1),
                         "consecutive events at or above the open threshold that open an alert",
                         (b, v) -> b.openAfter((Integer) v)),
-                new AnomalyKnob("resolve-threshold", dbl, d.resolveThreshold(),
+                new AnomalyKnob("resolve-threshold", dbl, d.resolveThreshold(), SettingsDefinition.finiteIn(0, false, 1, false),
                         "likelihood below which an event counts toward resolving an open alert; at most the open threshold",
                         (b, v) -> b.resolveThreshold((Double) v)),
-                new AnomalyKnob("resolve-after", i, d.resolveAfter(),
+                new AnomalyKnob("resolve-after", i, d.resolveAfter(), SettingsDefinition.intAtLeast(1),
                         "consecutive events below the resolve threshold that resolve an open alert",
                         (b, v) -> b.resolveAfter((Integer) v)),
-                new AnomalyKnob("cooldown", i, d.cooldown(),
+                new AnomalyKnob("cooldown", i, d.cooldown(), SettingsDefinition.intAtLeast(0),
                         "scored events after a RESOLVED during which no new alert opens",
                         (b, v) -> b.cooldown((Integer) v)),
-                new AnomalyKnob("range-resolution", dbl, d.rangeResolution(),
-                        "for a feature with a declared range, the smallest residual std the anomaly score divides by, as a fraction of the range's width; in [0, 1), 0 turns it off",
+                new AnomalyKnob("range-resolution", dbl, d.rangeResolution(), SettingsDefinition.finiteIn(0, true, 1, false),
+                        "for a feature with a declared range, the smallest residual std the anomaly score divides by, as a fraction of the range's width; 0 turns it off",
                         (b, v) -> b.rangeResolution((Double) v)));
     }
 
@@ -244,7 +261,13 @@ public final class StreamSettings {
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(ANOMALY_PREFIX + "*: " + e.getMessage(), e);
+            // Each value passed its own validator: this is a bound between two keys (short-window at most
+            // learning-period, ...). Name the keys as the user wrote them, not AnomalyConfig's fields.
+            String m = e.getMessage();
+            for (AnomalyKnob k : ANOMALY_KNOBS) {
+                m = m.replaceAll("\\b" + k.field() + "\\b", ANOMALY_PREFIX + k.name());
+            }
+            throw new IllegalArgumentException(m, e);
         }
     }
 
@@ -297,7 +320,7 @@ public final class StreamSettings {
         def.define(FORECAST_HORIZON, ConfigDef.Type.INT, 1, SettingsDefinition.intIn(1, InputSpec.MAX_HORIZON),
                 ConfigDef.Importance.MEDIUM, "N: each forecast record carries the next N events' forecasts");
         for (AnomalyKnob k : ANOMALY_KNOBS) {
-            def.define(ANOMALY_PREFIX + k.name(), k.type(), k.dflt(), ConfigDef.Importance.LOW,
+            def.define(ANOMALY_PREFIX + k.name(), k.type(), k.dflt(), k.valid(), ConfigDef.Importance.LOW,
                     "anomaly detector: " + k.doc());
         }
         def.define(STATE_STORE, ConfigDef.Type.STRING, "gru-state", topicName, ConfigDef.Importance.LOW,

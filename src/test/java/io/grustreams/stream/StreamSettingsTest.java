@@ -107,7 +107,7 @@ class StreamSettingsTest {
         assertEquals(0.05, StreamSettings.fromProperties(props("gru.anomaly.range-resolution", "0.05")).anomaly()
                 .rangeResolution());
         assertEquals(0.01, StreamSettings.defaults().anomaly().rangeResolution());
-        assertRejected("rangeResolution", "gru.anomaly.range-resolution", "1");
+        assertRejected("gru.anomaly.range-resolution must be in [0, 1): 1", "gru.anomaly.range-resolution", "1");
         assertRejected("gru.anomaly.range-resolution", "gru.anomaly.range-resolution", "fine");
     }
 
@@ -127,7 +127,16 @@ class StreamSettingsTest {
                 Map.entry(props("gru.store.ring", "gru-state"), "gru.store.ring must differ"),
                 Map.entry(props("gru.ring.sise", "8"), "unknown setting 'gru.ring.sise'"),
                 Map.entry(props("gru.anomaly.open-after", "two"), "gru.anomaly.open-after is not an integer"),
-                Map.entry(props("gru.anomaly.open-threshold", "1.5"), "gru.anomaly.*: openThreshold"),
+                Map.entry(props("gru.anomaly.open-threshold", "1.5"), "gru.anomaly.open-threshold must be in (0, 1): 1.5"),
+                Map.entry(props("gru.anomaly.min-residual-std", "0"), "gru.anomaly.min-residual-std must be finite and > 0: 0"),
+                Map.entry(props("gru.anomaly.residual-half-life", "Infinity"),
+                        "gru.anomaly.residual-half-life must be finite and >= 1: Infinity"),
+                Map.entry(props("gru.anomaly.cooldown", "-1"), "gru.anomaly.cooldown must be >= 0: -1"),
+                // A bound between two keys names both as the user wrote them.
+                Map.entry(props("gru.anomaly.short-window", "500"),
+                        "gru.anomaly.short-window must be in [1, gru.anomaly.learning-period=100]: 500"),
+                Map.entry(props("gru.anomaly.resolve-threshold", "0.999999"),
+                        "gru.anomaly.resolve-threshold must be in (0, gru.anomaly.open-threshold=0.99999]: 0.999999"),
                 Map.entry(props("gru.anomaly.threshold", "0.5"), "unknown setting 'gru.anomaly.threshold'"),
                 Map.entry(props("gru.inputs.scaling", "minmax"), "gru.inputs.scaling: unknown scaling 'minmax'"),
                 Map.entry(props("gru.inputs.scale-half-life", "0"), "gru.inputs.scale-half-life must be in"),
