@@ -180,7 +180,10 @@ public final class TopicApplier {
     }
 
     private static IllegalStateException failure(String what, Throwable cause) {
-        String why = cause instanceof TimeoutException ? "no answer from the broker; check --bootstrap-servers"
+        // Ours (future.get) or the admin client's own (default.api.timeout.ms): whichever came first.
+        boolean timedOut = cause instanceof TimeoutException
+                || cause instanceof org.apache.kafka.common.errors.TimeoutException;
+        String why = timedOut ? "no answer from the broker; check --bootstrap-servers"
                 : cause.getMessage();
         return new IllegalStateException("cannot " + what + ": " + why, cause);
     }
