@@ -75,7 +75,7 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
     public void process(Record<String, byte[]> record) {
         String key = record.key();
         if (key == null) {
-            reject(null, "the record has no key (publish each model under its key name@version)");
+            reject(ModelRejection.NO_KEY, null, "the record has no key (publish each model under its key name@version)");
             return;
         }
         if (record.value() == null) {
@@ -116,7 +116,7 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
     /** The model in {@code value} if it is valid and servable, else empty after rejecting it. */
     private Optional<GruModel> parse(String key, byte[] value) {
         if (value.length > maxBytes) {
-            reject(key, "the record has " + value.length + " bytes, more than " + StreamSettings.MODEL_MAX_BYTES + "="
+            reject(ModelRejection.TOO_LARGE, key, "the record has " + value.length + " bytes, more than " + StreamSettings.MODEL_MAX_BYTES + "="
                     + maxBytes + "; not read");
             return Optional.empty();
         }
@@ -125,18 +125,18 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
             model = ModelCodec.fromJson(value);
         } catch (RuntimeException e) {
             // ModelFormatException names the field; anything else is still a bad record, never a crash.
-            reject(key, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            reject(ModelRejection.INVALID, key, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             return Optional.empty();
         }
         Optional<String> why = registry.rejection(key, model);
         if (why.isPresent()) {
-            reject(key, why.get());
+            reject(ModelRejection.NOT_SERVABLE, key, why.get());
             return Optional.empty();
         }
         return Optional.of(model);
     }
 
-    private void reject(String key, String reason) {
+    private void reject(ModelRejection kind, String key, String reason) {
         RecordMetadata meta = context.recordMetadata().orElse(null);
         GruModel current = registry.newest();
         // A message may quote what the record holds (a value, a field name): a hostile record must not
@@ -147,7 +147,7 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
                 meta == null ? "local store" : meta.topic() + "-" + meta.partition() + "@" + meta.offset(), shown,
                 current == null ? "no model" : current.name() + " v" + current.version());
         registry.rejected(new ModelRegistry.Rejection(shownKey, shown, Instant.ofEpochMilli(context.currentSystemTimeMs())));
-        metrics.modelRejected();
+        metrics.modelRejected(kind);
     }
 
     private static String clip(String s) {

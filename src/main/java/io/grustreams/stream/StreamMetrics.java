@@ -26,7 +26,7 @@ public final class StreamMetrics {
     public static final String GROUP = "gru-streams";
     /** Counter, tag {@code reason} = {@link BadInput#code()}: records sent to the dead-letter topic. */
     public static final String DEAD_LETTERS = "dead-letters-total";
-    /** Counter: model records rejected (invalid, or not servable by this stream). */
+    /** Counter, tag {@code reason} = {@link ModelRejection#code()}: model records rejected. */
     public static final String MODELS_REJECTED = "models-rejected-total";
     /** Counter: model records accepted into the registry. */
     public static final String MODELS_ACCEPTED = "models-accepted-total";
@@ -81,7 +81,7 @@ public final class StreamMetrics {
     private Sensor kept;
     private Sensor stateResets;
     private Sensor modelsAccepted;
-    private Sensor modelsRejected;
+    private final Map<ModelRejection, Sensor> modelsRejected = new EnumMap<>(ModelRejection.class);
     private Sensor modelVersion;
     private Sensor waiting;
     private Sensor forecastError;
@@ -115,7 +115,9 @@ public final class StreamMetrics {
                 new Max());
         stateResets = counter(STATE_RESETS, "Per-key states that could not be read and were started afresh");
         modelsAccepted = counter(MODELS_ACCEPTED, "Model records accepted into the registry");
-        modelsRejected = counter(MODELS_REJECTED, "Model records rejected (invalid or not servable here)");
+        for (ModelRejection r : ModelRejection.values()) {
+            modelsRejected.put(r, counter(MODELS_REJECTED, "Model records rejected, by reason", "reason", r.code()));
+        }
         modelVersion = gauge(MODEL_VERSION, "Version of the newest servable model, -1 for none");
         waiting = gauge(WAITING_FOR_MODEL, "1 while no model can be served, else 0");
         stateBytes = sum(STORE_BYTES, "Bytes of keys and values put into a store, by store", "store", "state");
@@ -177,8 +179,8 @@ public final class StreamMetrics {
         modelsAccepted.record();
     }
 
-    void modelRejected() {
-        modelsRejected.record();
+    void modelRejected(ModelRejection why) {
+        modelsRejected.get(why).record();
     }
 
     /** The model that processed the latest event, -1 for none. */

@@ -98,7 +98,7 @@ class ForecastTopologyTest {
             h.publish("m@1", TestModels.perKey("m", 1, List.of("value"), 3, 1, utc));
             h.event("a", T0, 1.0);
             assertTrue(h.readForecasts().isEmpty(), "no model is served");
-            assertEquals(1.0, h.metric("models-rejected-total"));
+            assertEquals(1.0, h.metric("models-rejected-total", "reason", "not-servable"));
             assertEquals(1.0, h.metric("waiting-for-model"));
         }
     }

@@ -263,7 +263,10 @@ class GruTopologyTest {
             h.models.pipeInput("m:2", TopologyHarness.utf8("[]"));
             h.publish("m:2", TestModels.random("m", 2, List.of("temp"), 5, 22));
             h.models.pipeInput((String) null, ModelCodec.toJson(v2));
-            assertEquals(4.0, h.metric(StreamMetrics.MODELS_REJECTED));
+            assertEquals(2.0, h.metric(StreamMetrics.MODELS_REJECTED, "reason", "invalid"));
+            assertEquals(1.0, h.metric(StreamMetrics.MODELS_REJECTED, "reason", "not-servable"));
+            assertEquals(1.0, h.metric(StreamMetrics.MODELS_REJECTED, "reason", "no-key"));
+            assertEquals(4.0, h.total(StreamMetrics.MODELS_REJECTED));
             assertEquals(1.0, h.metric(StreamMetrics.MODELS_ACCEPTED));
             assertEquals(1.0, h.metric(StreamMetrics.MODEL_VERSION));
             for (int t = 10; t < 20; t++) {

@@ -51,7 +51,7 @@ class HostileModelTopologyTest {
             for (int i = 0; i < hostile.size(); i++) {
                 HostileModelFiles.Hostile bad = hostile.get(i);
                 h.models.pipeInput(ModelRegistry.recordKey(v2), bad.bytes());
-                assertEquals(i + 1.0, h.metric(StreamMetrics.MODELS_REJECTED), bad.name());
+                assertEquals(i + 1.0, h.total(StreamMetrics.MODELS_REJECTED), bad.name());
                 ModelRegistry.Rejection last = h.registry.rejections().get(0);
                 assertEquals("m@2", last.key(), bad.name());
                 assertTrue(last.reason().startsWith(bad.field().equals("gru.model.max.bytes") ? "the record has "
@@ -62,6 +62,8 @@ class HostileModelTopologyTest {
                 xs.add(new double[] {x});
                 h.event("a", T0 + 1000L * (i + 1), x);
             }
+            assertEquals(1.0, h.metric(StreamMetrics.MODELS_REJECTED, "reason", "too-large"));
+            assertEquals(hostile.size() - 1.0, h.metric(StreamMetrics.MODELS_REJECTED, "reason", "invalid"));
             assertEquals(1.0, h.metric(StreamMetrics.MODELS_ACCEPTED));
             assertEquals(1.0, h.metric(StreamMetrics.MODEL_NEWEST_VERSION));
             assertEquals(1, h.registry.models().size());
@@ -91,7 +93,7 @@ class HostileModelTopologyTest {
         try (TopologyHarness h = new TopologyHarness(props(StreamSettings.MODEL_MAX_BYTES,
                 Integer.toString(file.length - 1)), dir)) {
             h.models.pipeInput(ModelRegistry.recordKey(v1), file);
-            assertEquals(1.0, h.metric(StreamMetrics.MODELS_REJECTED));
+            assertEquals(1.0, h.metric(StreamMetrics.MODELS_REJECTED, "reason", "too-large"));
             assertEquals("the record has " + file.length + " bytes, more than gru.model.max.bytes=" + (file.length - 1)
                     + "; not read", h.registry.rejections().get(0).reason());
         }

@@ -258,7 +258,8 @@ class ModelSwapTopologyTest {
             // A key that names another version than the model it carries.
             GruModel v5 = TestModels.random("m", 5, ONE, 8, 55);
             h.models.pipeInput("m@4", ModelCodec.toJson(v5));
-            assertEquals(3.0, h.metric(StreamMetrics.MODELS_REJECTED));
+            assertEquals(3.0, h.metric(StreamMetrics.MODELS_REJECTED, "reason", "not-servable"));
+            assertEquals(3.0, h.total(StreamMetrics.MODELS_REJECTED));
             assertEquals(1.0, h.metric(StreamMetrics.MODEL_NEWEST_VERSION));
             assertEquals(1.0, h.metric(StreamMetrics.MODELS_KEPT));
             h.event("a", T0 + 1, 11.0);

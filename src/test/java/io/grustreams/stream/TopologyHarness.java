@@ -131,6 +131,17 @@ final class TopologyHarness implements AutoCloseable {
         return driver.getKeyValueStore(settings.stateStore());
     }
 
+    /** The sum of the product's metric {@code name} over all its tag values (every reason of a counter). */
+    double total(String name) {
+        double sum = 0;
+        for (Map.Entry<MetricName, ? extends Metric> e : driver.metrics().entrySet()) {
+            if (e.getKey().group().equals(StreamMetrics.GROUP) && e.getKey().name().equals(name)) {
+                sum += ((Number) e.getValue().metricValue()).doubleValue();
+            }
+        }
+        return sum;
+    }
+
     /** The value of one of our metrics; tags may be a subset. */
     double metric(String name, String... tags) {
         double found = Double.NaN;
