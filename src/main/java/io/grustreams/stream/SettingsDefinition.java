@@ -84,22 +84,9 @@ public final class SettingsDefinition {
         };
     }
 
-    /** A number in [min, max]; the message is "{@code key must be in [min, max]: value}". */
+    /** A finite number in [min, max]: {@link #finiteIn} with both ends included. */
     public static ConfigDef.Validator doubleIn(double min, double max) {
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                double d = ((Number) value).doubleValue();
-                if (!(d >= min && d <= max)) {
-                    throw new ConfigException(name + " must be in [" + min + ", " + max + "]: " + value);
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "number in [" + format(min) + ", " + format(max) + "]";
-            }
-        };
+        return finiteIn(min, true, max, true);
     }
 
     /** An integer of at least min; the message is "{@code key must be >= min: value}". */
