@@ -60,9 +60,6 @@ public final class TopicsCommand implements Runnable {
                 description = "Directory of topic files (default: ${DEFAULT-VALUE}).")
         Path dir;
 
-        /** Kafka's default request.timeout.ms of an admin client. */
-        private static final long DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-
         @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "30000",
                 description = "Longest wait for each broker request (default: ${DEFAULT-VALUE}).")
         long timeoutMs;
@@ -99,8 +96,10 @@ public final class TopicsCommand implements Runnable {
             adminProps.putIfAbsent(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
             // Kafka refuses an admin client whose default.api.timeout.ms is below its request.timeout.ms
             // (30 s by default), so a shorter --timeout-ms shortens each request too.
+            int kafkaRequestTimeoutMs = (Integer) AdminClientConfig.configDef().defaultValues()
+                    .get(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG);
             adminProps.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                    String.valueOf(Math.min(timeoutMs, DEFAULT_REQUEST_TIMEOUT_MS)));
+                    String.valueOf(Math.min(timeoutMs, kafkaRequestTimeoutMs)));
             long requestTimeoutMs = Long.parseLong(adminProps.getProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG));
             adminProps.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                     String.valueOf(Math.max(timeoutMs, requestTimeoutMs)));
