@@ -76,10 +76,9 @@ public final class ConfigCommand implements Callable<Integer> {
     static String markdownTable(ConfigDef def) {
         StringBuilder b = new StringBuilder("| key | default | valid values | meaning |\n|---|---|---|---|\n");
         for (ConfigDef.ConfigKey k : def.configKeys().values()) {
-            // An empty default (an optional file, a name) reads as none, as an absent one does.
-            String dflt = k.defaultValue == null || k.defaultValue == ConfigDef.NO_DEFAULT_VALUE
-                    || SettingsDefinition.format(k.defaultValue).isEmpty() ? "(none)"
-                    : "`" + SettingsDefinition.format(k.defaultValue) + "`";
+            // An empty default (an optional file, a name) reads as none, as an absent (null) one does.
+            String shown = k.defaultValue == ConfigDef.NO_DEFAULT_VALUE ? "" : SettingsDefinition.format(k.defaultValue);
+            String dflt = shown.isEmpty() ? "(none)" : "`" + shown + "`";
             String valid = k.validator == null ? k.type.name().toLowerCase(Locale.ROOT) : k.validator.toString();
             b.append("| `").append(k.name).append("` | ").append(dflt).append(" | ").append(cell(valid))
                     .append(" | ").append(cell(k.documentation)).append(" |\n");
