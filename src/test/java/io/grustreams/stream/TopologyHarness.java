@@ -131,21 +131,27 @@ final class TopologyHarness implements AutoCloseable {
         return driver.getKeyValueStore(settings.stateStore());
     }
 
-    /** The sum of the product's metric {@code name} over all its tag values (every reason of a counter). */
+    /** The sum of one of our metrics over all its tag values (every reason of a counter); it must exist. */
     double total(String name) {
-        double sum = 0;
-        for (Map.Entry<MetricName, ? extends Metric> e : driver.metrics().entrySet()) {
-            if (e.getKey().group().equals(StreamMetrics.GROUP) && e.getKey().name().equals(name)) {
-                sum += ((Number) e.getValue().metricValue()).doubleValue();
-            }
+        List<Double> values = values(name);
+        if (values.isEmpty()) {
+            throw new AssertionError("no metric " + name);
         }
-        return sum;
+        return values.stream().mapToDouble(Double::doubleValue).sum();
     }
 
-    /** The value of one of our metrics; tags may be a subset. */
+    /** The value of one of our metrics; tags may be a subset, but must pick exactly one. */
     double metric(String name, String... tags) {
-        double found = Double.NaN;
-        int matches = 0;
+        List<Double> values = values(name, tags);
+        if (values.size() != 1) {
+            throw new AssertionError(values.size() + " metrics match " + name + " " + List.of(tags));
+        }
+        return values.get(0);
+    }
+
+    /** The values of our metrics named {@code name} whose tags include the (tag, value) pairs given. */
+    private List<Double> values(String name, String... tags) {
+        List<Double> out = new ArrayList<>();
         for (Map.Entry<MetricName, ? extends Metric> e : driver.metrics().entrySet()) {
             MetricName n = e.getKey();
             if (!n.group().equals(StreamMetrics.GROUP) || !n.name().equals(name)) {
@@ -156,14 +162,10 @@ final class TopologyHarness implements AutoCloseable {
                 all &= tags[i + 1].equals(n.tags().get(tags[i]));
             }
             if (all) {
-                found = ((Number) e.getValue().metricValue()).doubleValue();
-                matches++;
+                out.add(((Number) e.getValue().metricValue()).doubleValue());
             }
         }
-        if (matches != 1) {
-            throw new AssertionError(matches + " metrics match " + name + " " + List.of(tags));
-        }
-        return found;
+        return out;
     }
 
     /**
